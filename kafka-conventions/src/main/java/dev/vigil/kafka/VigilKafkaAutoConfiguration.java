@@ -1,0 +1,109 @@
+package dev.vigil.kafka;
+
+import dev.vigil.model.Json;
+import dev.vigil.model.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
+import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * The one Kafka configuration of every Vigil service, so no service copies it:
+ * <ol>
+ *   <li>records are JSON in the shared-model mapping, keys are strings;</li>
+ *   <li>producers are idempotent with {@code acks=all}: an acknowledged send is on every in-sync replica;</li>
+ *   <li>a listener that fails backs off exponentially, then the record goes to {@code <topic>.dlt};
+ *       a record that cannot be deserialised goes there at once;</li>
+ *   <li>every topic Vigil owns is declared here, with its dead-letter twin.</li>
+ * </ol>
+ */
+@AutoConfiguration(before = KafkaAutoConfiguration.class)
+@EnableConfigurationProperties(VigilKafkaProperties.class)
+public class VigilKafkaAutoConfiguration {
+
+    /** Topics whose latest value per key is the state: compacted, never deleted by age. */
+    static final List<String> COMPACTED = List.of(Topics.ACCOUNTS, Topics.SILENCES);
+
+    @Bean
+    DefaultKafkaProducerFactoryCustomizer vigilProducerDefaults() {
+        return factory -> {
+            factory.updateConfigs(Map.of(
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
+            @SuppressWarnings("unchecked")
+            var typed = (DefaultKafkaProducerFactory<String, Object>) factory;
+            typed.setKeySerializer(new StringSerializer());
+            typed.setValueSerializer(new JacksonJsonSerializer<>(Json.mapper()));
+        };
+    }
+
+    @Bean
+    DefaultKafkaConsumerFactoryCustomizer vigilConsumerDefaults() {
+        return factory -> {
+            factory.updateConfigs(Map.of(
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    // The rules service writes alerts in transactions: never read an aborted one.
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+            JacksonJsonDeserializer<Object> json = new JacksonJsonDeserializer<>(Json.mapper());
+            json.addTrustedPackages("dev.vigil.model");
+            @SuppressWarnings("unchecked")
+            var typed = (DefaultKafkaConsumerFactory<String, Object>) factory;
+            typed.setKeyDeserializer(new StringDeserializer());
+            typed.setValueDeserializer(new ErrorHandlingDeserializer<>(json));
+        };
+    }
+
+    /** Boot wires this single error handler into every listener container factory. */
+    @Bean
+    @ConditionalOnMissingBean
+    DefaultErrorHandler vigilErrorHandler(KafkaOperations<Object, Object> operations, VigilKafkaProperties properties) {
+        var recoverer = new DeadLetterPublishingRecoverer(operations,
+                (record, exception) -> new TopicPartition(record.topic() + Topics.DEAD_LETTER_SUFFIX, -1));
+        VigilKafkaProperties.Retry retry = properties.retry();
+        ExponentialBackOff backOff = new ExponentialBackOff(retry.initialInterval().toMillis(), retry.multiplier());
+        backOff.setMaxInterval(retry.maxInterval().toMillis());
+        backOff.setMaxAttempts(retry.maxAttempts());
+        return new DefaultErrorHandler(recoverer, backOff);
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics vigilTopics(VigilKafkaProperties properties) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name : List.of(Topics.EVENTS, Topics.REJECTED, Topics.ACCOUNTS, Topics.ALERTS, Topics.SILENCES,
+                Topics.NOTIFICATIONS, Topics.DELIVERIES)) {
+            TopicBuilder builder = TopicBuilder.name(name).partitions(properties.partitions())
+                    .replicas(properties.replicas());
+            if (COMPACTED.contains(name)) {
+                builder.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            }
+            topics.add(builder.build());
+            topics.add(TopicBuilder.name(name + Topics.DEAD_LETTER_SUFFIX).partitions(properties.partitions())
+                    .replicas(properties.replicas()).build());
+        }
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+}

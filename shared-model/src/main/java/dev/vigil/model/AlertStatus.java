@@ -1,0 +1,5 @@
+package dev.vigil.model;
+
+public enum AlertStatus {
+    FIRING, RESOLVED
+}

@@ -1,0 +1,29 @@
+package dev.vigil.model;
+
+import java.util.Objects;
+
+/**
+ * Identity of one backup job: {@code tenant/account/job}. It is the Kafka key of {@code backup.events}, so
+ * every event of a job lands on one partition and one rules instance owns the job's state.
+ */
+public record JobKey(String tenant, String account, String job) {
+
+    public JobKey {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(job, "job");
+    }
+
+    /** Parses the string form written by {@link #asString()}; the job name may itself contain '/'. */
+    public static JobKey parse(String value) {
+        String[] parts = value.split("/", 3);
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("a job key is tenant/account/job, got: " + value);
+        }
+        return new JobKey(parts[0], parts[1], parts[2]);
+    }
+
+    public String asString() {
+        return tenant + "/" + account + "/" + job;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.vigil.model;
+
+/** Topic names, declared once. Partitions and replication are configuration. */
+public final class Topics {
+
+    /** {@link BackupEvent} keyed by job key. Written by the gateway. */
+    public static final String EVENTS = "backup.events";
+    /** {@link RejectedInput} keyed by source. Written by the gateway. */
+    public static final String REJECTED = "backup.rejected";
+    /** Account settings keyed by account uid; compacted. Written by the directory sync. */
+    public static final String ACCOUNTS = "backup.accounts";
+    /** {@link Alert} keyed by fingerprint. Written by the rules service. */
+    public static final String ALERTS = "backup.alerts";
+    /** Silences keyed by id; compacted. Written by the notifier API. */
+    public static final String SILENCES = "backup.silences";
+    /** Delivery requests keyed by delivery id. Written and read by the notifier. */
+    public static final String NOTIFICATIONS = "backup.notifications";
+    /** {@link DeliveryRecord} keyed by delivery id. Written by the notifier. */
+    public static final String DELIVERIES = "backup.deliveries";
+
+    /** Suffix of a topic's dead-letter topic. */
+    public static final String DEAD_LETTER_SUFFIX = ".dlt";
+
+    private Topics() {
+    }
+}
