@@ -1,0 +1,28 @@
+package dev.vigil.gateway;
+
+import dev.vigil.gateway.registration.Registration;
+import jakarta.validation.Valid;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Gateway settings.
+ *
+ * @param registrations   the callers Vigil knows: token → source, tenant, account, job, reply
+ * @param publishTimeout  how long a hook waits for Kafka's acknowledgement before it is answered 503
+ * @param retryAfter      the {@code Retry-After} a 503 suggests
+ * @param rejectedRawLimit how much of a refused input is kept on {@code backup.rejected}
+ * @param maxQueryLength  longest query string accepted (XSIBackup sends its whole payload in it)
+ */
+@Validated
+@ConfigurationProperties("vigil.gateway")
+public record GatewayProperties(@Valid @DefaultValue List<Registration> registrations,
+                                @DefaultValue("5s") Duration publishTimeout,
+                                @DefaultValue("30s") Duration retryAfter,
+                                @DefaultValue("4KB") DataSize rejectedRawLimit,
+                                @DefaultValue("16KB") DataSize maxQueryLength) {
+}

@@ -1,0 +1,76 @@
+package dev.vigil.gateway.ingest;
+
+import dev.vigil.gateway.GatewayProperties;
+import dev.vigil.kafka.CloudEventRecords;
+import dev.vigil.model.BackupEvent;
+import dev.vigil.model.RejectedInput;
+import dev.vigil.model.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The only writer of the gateway's topics. {@link #publish} returns only once Kafka acknowledged the event
+ * ({@code acks=all}); the caller answers the hook after that, never before.
+ */
+@Component
+public class EventPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+    public static final String TRACE_ID_MDC = "traceId";
+
+    private final KafkaTemplate<String, Object> kafka;
+    private final Duration timeout;
+    private final Timer publishLatency;
+
+    public EventPublisher(KafkaTemplate<String, Object> kafka, GatewayProperties properties, MeterRegistry meters) {
+        this.kafka = kafka;
+        this.timeout = properties.publishTimeout();
+        this.publishLatency = Timer.builder("vigil.gateway.publish")
+                .description("Time from handing an event to Kafka until it was acknowledged")
+                .publishPercentileHistogram()
+                .register(meters);
+    }
+
+    /**
+     * Writes the event to {@code backup.events} and waits for the acknowledgement.
+     *
+     * @throws IngestUnavailableException when Kafka did not acknowledge within the publish timeout
+     */
+    public void publish(BackupEvent event) {
+        long start = System.nanoTime();
+        try {
+            kafka.send(CloudEventRecords.record(Topics.EVENTS, event.job().asString(), event, event.id(),
+                            event.cloudEventType(), "gateway", event.receivedAt(), MDC.get(TRACE_ID_MDC)))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            publishLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IngestUnavailableException("interrupted while waiting for Kafka", e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            throw new IngestUnavailableException("Kafka did not acknowledge the event within " + timeout, e);
+        }
+    }
+
+    /** Keeps a refused input on {@code backup.rejected}; a failure here is logged, never thrown at the caller. */
+    public void reject(RejectedInput input) {
+        try {
+            kafka.send(CloudEventRecords.record(Topics.REJECTED, input.source(), input,
+                            java.util.UUID.randomUUID().toString(), "dev.vigil.backup.rejected", "gateway",
+                            input.receivedAt(), MDC.get(TRACE_ID_MDC)))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.warn("could not keep a rejected {} input on {}: {}", input.source(), Topics.REJECTED, e.toString());
+        }
+    }
+}

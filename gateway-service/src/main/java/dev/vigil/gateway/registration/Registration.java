@@ -1,0 +1,27 @@
+package dev.vigil.gateway.registration;
+
+import dev.vigil.model.Source;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.time.ZoneId;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * One caller Vigil knows: a Retrospect server, an XSIBackup host, a ping check.
+ *
+ * @param id      a name that is safe to log and to put in event ids (never the token)
+ * @param token   the secret the caller presents; for XSIBackup and pings it is part of the URL
+ * @param job     the job name when the source does not say one
+ * @param reply   the body XSIBackup expects back (the part after {@code |} in {@code --on-error=URL|OK})
+ * @param zone    the time zone of dates the source writes without one (Retrospect)
+ */
+public record Registration(@NotBlank String id, @NotBlank @Size(min = 16) String token, @NotNull Source source,
+                           @NotBlank String tenant, @NotBlank String account, String job,
+                           @DefaultValue("OK") String reply, @DefaultValue("UTC") ZoneId zone) {
+
+    @Override
+    public String toString() {
+        return "Registration[id=" + id + ", source=" + source + ", tenant=" + tenant + ", account=" + account + "]";
+    }
+}

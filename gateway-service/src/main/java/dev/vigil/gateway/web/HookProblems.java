@@ -1,0 +1,101 @@
+package dev.vigil.gateway.web;
+
+import dev.vigil.gateway.GatewayProperties;
+import dev.vigil.gateway.ingest.EventPublisher;
+import dev.vigil.gateway.ingest.HookRejectedException;
+import dev.vigil.gateway.ingest.IngestUnavailableException;
+import dev.vigil.model.RejectedInput;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Turns every refusal into an RFC 9457 problem ({@code application/problem+json}) that says what is wrong, and
+ * keeps the refused input on {@code backup.rejected}, so nothing a caller sent is silently lost.
+ */
+@RestControllerAdvice
+class HookProblems {
+
+    private static final Logger log = LoggerFactory.getLogger(HookProblems.class);
+    private static final Set<String> KEPT_HEADERS = Set.of("user-agent", "content-type", "content-length",
+            "x-forwarded-for", "idempotency-key");
+
+    private final EventPublisher publisher;
+    private final GatewayProperties properties;
+    private final MeterRegistry meters;
+
+    HookProblems(EventPublisher publisher, GatewayProperties properties, MeterRegistry meters) {
+        this.publisher = publisher;
+        this.properties = properties;
+        this.meters = meters;
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> rejected(HookRejectedException e, HttpServletRequest request) {
+        meters.counter("vigil.hooks.refused", "source", e.source(), "reason", reasonTag(e.status())).increment();
+        int limit = (int) properties.rejectedRawLimit().toBytes();
+        String raw = e.raw() == null ? "" : e.raw();
+        byte[] bytes = raw.getBytes(StandardCharsets.UTF_8);
+        boolean truncated = bytes.length > limit;
+        String kept = truncated ? new String(bytes, 0, limit, StandardCharsets.UTF_8) : raw;
+        publisher.reject(new RejectedInput(e.source(), Paths.maskToken(request.getRequestURI()), request.getMethod(),
+                e.status().value(), e.getMessage(), kept, truncated, headers(request), request.getRemoteAddr(),
+                Instant.now()));
+        log.info("refused {} hook from {}: {} {}", e.source(), request.getRemoteAddr(), e.status().value(),
+                e.getMessage());
+
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
+        problem.setTitle(e.status() == HttpStatus.UNAUTHORIZED ? "Unknown token" : "Hook refused");
+        problem.setType(URI.create("https://vigil.dev/problems/" + reasonTag(e.status())));
+        problem.setInstance(URI.create(Paths.maskToken(request.getRequestURI())));
+        problem.setProperty("source", e.source());
+        return ResponseEntity.status(e.status()).body(problem);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> unavailable(IngestUnavailableException e, HttpServletRequest request) {
+        meters.counter("vigil.hooks.refused", "source", Paths.sourceOf(request.getRequestURI()),
+                "reason", "kafka-unavailable").increment();
+        log.warn("answering 503 to {}: {}", Paths.maskToken(request.getRequestURI()), e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "The event could not be stored safely; nothing was accepted. Send it again later.");
+        problem.setTitle("Ingest unavailable");
+        problem.setType(URI.create("https://vigil.dev/problems/ingest-unavailable"));
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(properties.retryAfter().toSeconds()))
+                .body(problem);
+    }
+
+    private static String reasonTag(HttpStatus status) {
+        return switch (status) {
+            case UNAUTHORIZED -> "unauthorized";
+            case PAYLOAD_TOO_LARGE, URI_TOO_LONG -> "too-large";
+            case TOO_MANY_REQUESTS -> "rate-limited";
+            default -> "invalid";
+        };
+    }
+
+    private static Map<String, String> headers(HttpServletRequest request) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : KEPT_HEADERS) {
+            String value = request.getHeader(name);
+            if (value != null) {
+                headers.put(name, value);
+            }
+        }
+        return headers;
+    }
+}

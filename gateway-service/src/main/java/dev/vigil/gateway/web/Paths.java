@@ -1,0 +1,28 @@
+package dev.vigil.gateway.web;
+
+/** Request paths as they may be logged: the token segment of a hook URL is masked. */
+final class Paths {
+
+    private Paths() {
+    }
+
+    /** {@code /hooks/xsibackup/s3cr3t/error} → {@code /hooks/xsibackup/***}{@code /error}. */
+    static String maskToken(String path) {
+        String[] segments = path.split("/", -1);
+        // /hooks/{source}/{token}/... and /ping/{uuid}/...
+        int tokenIndex = segments.length > 2 && "hooks".equals(segments[1]) ? 3
+                : segments.length > 2 && "ping".equals(segments[1]) ? 2 : -1;
+        if (tokenIndex > 0 && tokenIndex < segments.length && !segments[tokenIndex].isEmpty()) {
+            segments[tokenIndex] = "***";
+        }
+        return String.join("/", segments);
+    }
+
+    static String sourceOf(String path) {
+        String[] segments = path.split("/");
+        if (segments.length > 2 && "hooks".equals(segments[1])) {
+            return segments[2];
+        }
+        return segments.length > 1 ? segments[1] : "unknown";
+    }
+}
