@@ -23,7 +23,13 @@ public final class CloudEventRecords {
     public static <V> ProducerRecord<String, V> record(String topic, String key, V value, String id, String type,
                                                        String service, Instant time, String traceId) {
         ProducerRecord<String, V> record = new ProducerRecord<>(topic, key, value);
-        Headers headers = record.headers();
+        addHeaders(record.headers(), key, id, type, service, time, traceId);
+        return record;
+    }
+
+    /** Sets the CloudEvents attributes and the trace id on {@code headers} (for Kafka Streams records). */
+    public static Headers addHeaders(Headers headers, String key, String id, String type, String service,
+                                     Instant time, String traceId) {
         put(headers, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
         put(headers, CloudEventHeaders.ID, id);
         put(headers, CloudEventHeaders.SOURCE, SOURCE_PREFIX + service);
@@ -32,7 +38,7 @@ public final class CloudEventRecords {
         put(headers, CloudEventHeaders.SUBJECT, key);
         put(headers, CloudEventHeaders.CONTENT_TYPE, "application/json");
         put(headers, CloudEventHeaders.TRACE_ID, traceId == null ? UUID.randomUUID().toString() : traceId);
-        return record;
+        return headers;
     }
 
     /** The value of a header as text, or {@code null} when the record has none. */
