@@ -69,7 +69,7 @@ public class VigilKafkaAutoConfiguration {
                     // The rules service writes alerts in transactions: never read an aborted one.
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
             JacksonJsonDeserializer<Object> json = new JacksonJsonDeserializer<>(Json.mapper());
-            json.addTrustedPackages("dev.vigil.model");
+            json.addTrustedPackages("dev.vigil.*"); // the shared model and records private to a service
             @SuppressWarnings("unchecked")
             var typed = (DefaultKafkaConsumerFactory<String, Object>) factory;
             typed.setKeyDeserializer(new StringDeserializer());

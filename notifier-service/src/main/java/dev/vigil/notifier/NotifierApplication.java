@@ -1,0 +1,23 @@
+package dev.vigil.notifier;
+
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** The notifier: tells the right people. Configuration lives in {@code notifier.yml}. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class NotifierApplication {
+
+    public static void main(String[] args) {
+        application().run(args);
+    }
+
+    /** The application as {@code main} runs it; tests that start several services in one JVM use it too. */
+    public static SpringApplication application() {
+        SpringApplication application = new SpringApplication(NotifierApplication.class);
+        application.setDefaultProperties(Map.of("spring.config.name", "notifier"));
+        return application;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.vigil.notifier;
+
+import dev.vigil.notifier.routing.Receiver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Notifier settings.
+ *
+ * @param directory where and how recipients are found in LDAP
+ * @param mail      the sender and default language of mails
+ * @param receivers who is told; by default the recipients the directory names for the account
+ */
+@ConfigurationProperties("vigil.notifier")
+public record NotifierProperties(@DefaultValue Directory directory, @DefaultValue Mail mail,
+                                 @DefaultValue List<Receiver> receivers) {
+
+    /**
+     * The stoney directory layout, relative to {@code spring.ldap.base}, and its attribute names (source spec §3.3).
+     *
+     * @param fallbackAddress who is told when the directory names nobody for an alert; empty for nobody
+     */
+    public record Directory(@DefaultValue("ou=accounts,ou=backup,ou=services") String accountsBase,
+                            @DefaultValue("ou=people") String peopleBase,
+                            @DefaultValue("ou=reseller,ou=configuration,ou=backup,ou=services") String resellerBase,
+                            @DefaultValue Attributes attributes,
+                            @DefaultValue("5m") Duration cacheTtl,
+                            String fallbackAddress) {
+    }
+
+    public record Attributes(@DefaultValue("uid") String uid,
+                             @DefaultValue("mail") String mail,
+                             @DefaultValue("sstBackupWarnings") String backupWarnings,
+                             @DefaultValue("sstNotificationWarningMedium") String warningMedium,
+                             @DefaultValue("sstBelongsToPersonUID") String person,
+                             @DefaultValue("sstBelongsToResellerUID") String reseller,
+                             @DefaultValue("sstMailTo") String resellerMailTo,
+                             @DefaultValue("sstNotificationWarning") String resellerWarnings,
+                             @DefaultValue("preferredLanguage") String language) {
+    }
+
+    /**
+     * @param from            the sender of every mail
+     * @param defaultLanguage the language when the directory names none
+     */
+    public record Mail(@DefaultValue("Vigil <vigil@localhost>") String from,
+                       @DefaultValue("en") Locale defaultLanguage) {
+    }
+}

@@ -1,0 +1,108 @@
+package dev.vigil.notifier.channel.email;
+
+import dev.vigil.model.Alert;
+import dev.vigil.model.AlertStatus;
+import dev.vigil.notifier.delivery.DeliveryRequest;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.context.NoSuchMessageException;
+import org.springframework.context.support.ResourceBundleMessageSource;
+import org.springframework.stereotype.Component;
+import org.thymeleaf.context.Context;
+import org.thymeleaf.spring6.SpringTemplateEngine;
+import org.thymeleaf.templatemode.TemplateMode;
+import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
+
+/**
+ * Renders an alert mail from Thymeleaf templates ({@code templates/mail/alert.html} and {@code alert.txt}) and
+ * the messages in {@code mail/messages*.properties}, in the language of the request (English or German).
+ */
+@Component
+public class MailRenderer {
+
+    /** The parts of one mail. */
+    public record Mail(String subject, String text, String html) {
+    }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private final SpringTemplateEngine engine = new SpringTemplateEngine();
+    private final ResourceBundleMessageSource messages = new ResourceBundleMessageSource();
+
+    public MailRenderer() {
+        messages.setBasename("mail/messages");
+        messages.setDefaultEncoding("UTF-8");
+        messages.setFallbackToSystemLocale(false);
+        engine.addTemplateResolver(resolver(TemplateMode.HTML, ".html", 1));
+        engine.addTemplateResolver(resolver(TemplateMode.TEXT, ".txt", 2));
+        engine.setTemplateEngineMessageSource(messages);
+    }
+
+    public Mail render(DeliveryRequest request) {
+        Alert alert = request.alert();
+        Locale locale = Locale.forLanguageTag(request.language() == null ? "en" : request.language());
+        String summary = summary(alert, locale);
+        String subject = messages.getMessage(alert.status() == AlertStatus.FIRING ? "subject.firing" : "subject.resolved",
+                new Object[] {summary, severity(alert, locale)}, locale);
+
+        Context context = new Context(locale, Map.of(
+                "alert", alert,
+                "summary", summary,
+                "severity", severity(alert, locale),
+                "firing", alert.status() == AlertStatus.FIRING,
+                "since", alert.startsAt() == null ? "" : TIME.format(alert.startsAt()),
+                "until", alert.endsAt() == null ? "" : TIME.format(alert.endsAt()),
+                "lasted", alert.duration() == null ? "" : human(alert.duration()),
+                "details", alert.details()));
+        return new Mail(subject, engine.process("alert.txt", context), engine.process("alert.html", context));
+    }
+
+    /** The summary in the reader's language where a message exists for the rule, else the rule's own line. */
+    private String summary(Alert alert, Locale locale) {
+        String key = "summary." + alert.rule() + "." + alert.status().name().toLowerCase(Locale.ROOT);
+        try {
+            return messages.getMessage(key, new Object[] {alert.job().job(), alert.job().account(),
+                    alert.duration() == null ? "" : human(alert.duration()),
+                    reasonSuffix(alert)}, locale).strip();
+        } catch (NoSuchMessageException e) {
+            return alert.summary();
+        }
+    }
+
+    /** ": first line of the error", or nothing when the source gave no message. */
+    private static String reasonSuffix(Alert alert) {
+        String first = alert.details().getOrDefault("errorMessage", "").strip().lines().findFirst().orElse("");
+        return first.isEmpty() ? "" : ": " + (first.length() > 160 ? first.substring(0, 157) + "..." : first);
+    }
+
+    private String severity(Alert alert, Locale locale) {
+        return messages.getMessage("severity." + String.valueOf(alert.severity()).toLowerCase(Locale.ROOT), null,
+                String.valueOf(alert.severity()), locale);
+    }
+
+    static String human(Duration duration) {
+        long minutes = Math.max(0, duration.toMinutes());
+        if (minutes >= 1440) {
+            return minutes / 1440 + "d " + minutes % 1440 / 60 + "h";
+        }
+        if (minutes >= 60) {
+            return minutes / 60 + "h " + minutes % 60 + "m";
+        }
+        return Math.max(minutes, 0) + "m";
+    }
+
+    private static ClassLoaderTemplateResolver resolver(TemplateMode mode, String suffix, int order) {
+        ClassLoaderTemplateResolver resolver = new ClassLoaderTemplateResolver();
+        resolver.setPrefix("templates/mail/");
+        resolver.setResolvablePatterns(java.util.Set.of("*" + suffix));
+        resolver.setTemplateMode(mode);
+        resolver.setCharacterEncoding("UTF-8");
+        resolver.setOrder(order);
+        resolver.setCacheable(true);
+        return resolver;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.vigil.notifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.vigil.kafka.CloudEventRecords;
+import dev.vigil.kafka.test.TopicTail;
+import dev.vigil.local.DemoDirectory;
+import dev.vigil.model.Alert;
+import dev.vigil.model.AlertStatus;
+import dev.vigil.model.DeliveryRecord;
+import dev.vigil.model.DeliveryStatus;
+import dev.vigil.model.JobKey;
+import dev.vigil.model.Rules;
+import dev.vigil.model.Severity;
+import dev.vigil.model.Source;
+import dev.vigil.model.Topics;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Alert in, mail out: a real broker, a real LDAP server over TCP and a real SMTP server. */
+@SpringBootTest(properties = {"spring.config.name=notifier", "server.port=0", "management.server.port=0",
+        "vigil.notifier.delivery.initial-delay=200", "vigil.notifier.delivery.attempts=3"})
+@EmbeddedKafka(partitions = 1, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+class NotifierIntegrationTests {
+
+    @RegisterExtension
+    static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+            .withConfiguration(GreenMailConfiguration.aConfig())
+            .withPerMethodLifecycle(false);
+
+    static DemoDirectory directory = DemoDirectory.start(0, DemoDirectory.DEMO_DATA);
+
+    @DynamicPropertySource
+    static void servers(DynamicPropertyRegistry registry) {
+        registry.add("spring.mail.port", () -> smtp.getSmtp().getPort());
+        registry.add("spring.ldap.urls", directory::url);
+    }
+
+    @AfterAll
+    static void stopDirectory() {
+        directory.close();
+    }
+
+    @Autowired
+    KafkaTemplate<String, Object> kafka;
+    @Autowired
+    EmbeddedKafkaBroker broker;
+
+    @Test
+    void aFiringAlertIsMailedToEveryoneTheDirectoryNamesAndEachDeliveryIsRecorded() throws Exception {
+        Alert alert = alert("3723707", "WIN7,ERP01", "e-1");
+        try (TopicTail deliveries = TopicTail.open(broker.getBrokersAsString(), Topics.DELIVERIES)) {
+            publish(alert);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> mailsTo(alert).size() == 2);
+            List<DeliveryRecord> records = TopicTail.values(deliveries.await(2, Topics.DELIVERIES, Duration.ofSeconds(10)),
+                    DeliveryRecord.class);
+            assertThat(records).extracting(DeliveryRecord::status).containsOnly(DeliveryStatus.SENT);
+            assertThat(records).extracting(DeliveryRecord::target).containsExactlyInAnyOrder(
+                    "demo-owner@example.org", "Support stepping stone GmbH <support@stepping-stone.ch>");
+            assertThat(records).allSatisfy(r -> assertThat(r.fingerprint()).isEqualTo(alert.fingerprint()));
+        }
+        MimeMessage mail = mailsTo(alert).get(0);
+        assertThat(mail.getSubject()).isEqualTo("[Vigil] Backup WIN7,ERP01 of account 3723707 failed: snapshot failed");
+        assertThat(mail.getHeader("X-Vigil-Delivery-Id")).isNotEmpty();
+    }
+
+    @Test
+    void theSameAlertHandledTwiceIsMailedOnce() throws Exception {
+        Alert alert = alert("3723708", "Laptop", "e-2");
+        try (TopicTail deliveries = TopicTail.open(broker.getBrokersAsString(), Topics.DELIVERIES)) {
+            publish(alert);
+            deliveries.await(3, Topics.DELIVERIES, Duration.ofSeconds(20));
+
+            publish(alert); // as after a crash before the offset was committed
+
+            deliveries.await(6, Topics.DELIVERIES, Duration.ofSeconds(20));
+            List<DeliveryRecord> records = TopicTail.values(deliveries.settle(Duration.ofSeconds(1)), DeliveryRecord.class);
+            assertThat(records).extracting(DeliveryRecord::status).containsExactlyInAnyOrder(
+                    DeliveryStatus.SENT, DeliveryStatus.SENT, DeliveryStatus.SENT,
+                    DeliveryStatus.SUPPRESSED, DeliveryStatus.SUPPRESSED, DeliveryStatus.SUPPRESSED);
+            assertThat(records).filteredOn(r -> r.status() == DeliveryStatus.SUPPRESSED)
+                    .extracting(DeliveryRecord::reason).containsOnly("already-sent");
+        }
+        // 3723708 has no mail of its own: its person's two addresses (in German), and the subscribed reseller
+        assertThat(mailsTo(alert)).hasSize(3);
+        assertThat(mailsTo(alert).stream().map(NotifierIntegrationTests::to)).containsExactlyInAnyOrder(
+                "erika.muster@example.org", "e.muster@example.com", "support@stepping-stone.ch");
+        MimeMessage mail = mailsTo(alert).stream().filter(m -> to(m).equals("erika.muster@example.org")).findFirst().orElseThrow();
+        assertThat(mail.getSubject()).startsWith("[Vigil] Sicherung Laptop des Kontos 3723708 ist fehlgeschlagen");
+    }
+
+    private void publish(Alert alert) throws Exception {
+        kafka.send(CloudEventRecords.record(Topics.ALERTS, alert.fingerprint(), alert, alert.eventId(),
+                "dev.vigil.alert.firing", "test", Instant.now(), null)).get();
+    }
+
+    private static List<MimeMessage> mailsTo(Alert alert) {
+        return Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+            try {
+                return m.getSubject().contains(alert.job().job() + " ");
+            } catch (Exception e) {
+                return false;
+            }
+        }).toList();
+    }
+
+    private static String to(MimeMessage message) {
+        try {
+            return ((jakarta.mail.internet.InternetAddress) message.getRecipients(Message.RecipientType.TO)[0]).getAddress();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Alert alert(String account, String job, String eventId) {
+        JobKey key = new JobKey("demo", account, job);
+        return new Alert(Alert.fingerprint(Rules.FAILED_BACKUP, key), Rules.FAILED_BACKUP, Severity.CRITICAL,
+                AlertStatus.FIRING, key, Source.XSIBACKUP, "Backup " + job + " of account " + account + " failed",
+                Map.of("errorMessage", "snapshot failed"), Instant.parse("2026-11-21T20:00:00Z"), null, eventId);
+    }
+}
