@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("vigil.gateway")
-public record GatewayProperties(@Valid @DefaultValue List<Registration> registrations,
+public record GatewayProperties(@DefaultValue List<@Valid Registration> registrations,
                                 @DefaultValue("5s") Duration publishTimeout,
                                 @DefaultValue("30s") Duration retryAfter,
                                 @DefaultValue("4KB") DataSize rejectedRawLimit,

@@ -29,16 +29,20 @@ public final class MailCatcher implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private int written;
+    /** GreenMail lists messages per mailbox, so the order changes as mailboxes appear: remember each one. */
+    private final java.util.Set<MimeMessage> written = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private int count;
 
     private MailCatcher(GreenMail greenMail, Path folder) {
         this.greenMail = greenMail;
         this.folder = folder;
     }
 
+    /** Starts the catcher on {@code smtpPort} (0 picks a free one), writing into {@code folder}. */
     public static MailCatcher start(int smtpPort, Path folder) throws IOException {
         Files.createDirectories(folder);
-        GreenMail greenMail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        ServerSetup setup = new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+        GreenMail greenMail = new GreenMail(smtpPort == 0 ? setup.dynamicPort() : setup);
         greenMail.start();
         MailCatcher catcher = new MailCatcher(greenMail, folder);
         catcher.writer.scheduleWithFixedDelay(catcher::writeNewMessages, 200, 200, TimeUnit.MILLISECONDS);
@@ -50,12 +54,15 @@ public final class MailCatcher implements AutoCloseable {
     }
 
     private synchronized void writeNewMessages() {
-        MimeMessage[] messages = greenMail.getReceivedMessages();
-        for (; written < messages.length; written++) {
-            Path file = folder.resolve(LocalDateTime.now().format(FILE_TIME) + "-" + (written + 1) + ".eml");
+        for (MimeMessage message : greenMail.getReceivedMessages()) {
+            if (!written.add(message)) {
+                continue;
+            }
+            count++;
+            Path file = folder.resolve(LocalDateTime.now().format(FILE_TIME) + "-" + count + ".eml");
             try (OutputStream out = Files.newOutputStream(file)) {
-                messages[written].writeTo(out);
-                System.out.println("mail: " + file + " to " + String.join(", ", messages[written].getHeader("To")));
+                message.writeTo(out);
+                System.out.println("mail: " + file + " to " + String.join(", ", message.getHeader("To")));
             } catch (IOException | MessagingException e) {
                 System.err.println("mail: cannot write " + file + ": " + e.getMessage());
             }

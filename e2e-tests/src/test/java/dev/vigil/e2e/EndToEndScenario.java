@@ -1,0 +1,190 @@
+package dev.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.vigil.gateway.GatewayApplication;
+import dev.vigil.kafka.test.TopicTail;
+import dev.vigil.local.DemoDirectory;
+import dev.vigil.model.DeliveryRecord;
+import dev.vigil.model.DeliveryStatus;
+import dev.vigil.model.RejectedInput;
+import dev.vigil.model.Topics;
+import dev.vigil.notifier.NotifierApplication;
+import dev.vigil.rules.RulesApplication;
+import jakarta.mail.Message;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The walking skeleton, across all three services on real servers: an XSIBackup error GET becomes a mail to the
+ * people the LDAP directory names, and a later success GET becomes a "resolved" mail. Subclasses say which Kafka
+ * broker it runs on.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class EndToEndScenario {
+
+    static final String TOKEN = "e2e-xsibackup-token-0001";
+    static final String OWNER = "demo-owner@example.org";
+    static final String SUPPORT = "support@stepping-stone.ch";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<ConfigurableApplicationContext> services = new ArrayList<>();
+    private GreenMail smtp;
+    private DemoDirectory directory;
+    private String bootstrapServers;
+    private int gatewayPort;
+
+    /** Starts the broker of this variant and returns its bootstrap servers. */
+    abstract String startKafka();
+
+    void start() throws Exception {
+        bootstrapServers = startKafka();
+        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        directory = DemoDirectory.start(0, DemoDirectory.DEMO_DATA);
+        Path stateDir = Files.createTempDirectory("vigil-rules-state");
+
+        String kafka = "--spring.kafka.bootstrap-servers=" + bootstrapServers;
+        ConfigurableApplicationContext gateway = GatewayApplication.application().run(kafka, "--server.port=0",
+                "--management.server.port=0", "--spring.jmx.enabled=false",
+                "--vigil.gateway.registrations[0].id=esxi-e2e",
+                "--vigil.gateway.registrations[0].token=" + TOKEN,
+                "--vigil.gateway.registrations[0].source=xsibackup",
+                "--vigil.gateway.registrations[0].tenant=demo",
+                "--vigil.gateway.registrations[0].account=3723707");
+        services.add(gateway);
+        gatewayPort = Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
+        services.add(RulesApplication.application().run(kafka, "--server.port=0", "--management.server.port=0",
+                "--spring.jmx.enabled=false", "--spring.kafka.streams.state-dir=" + stateDir));
+        services.add(NotifierApplication.application().run(kafka, "--server.port=0", "--management.server.port=0",
+                "--spring.jmx.enabled=false", "--spring.mail.port=" + smtp.getSmtp().getPort(),
+                "--spring.ldap.urls=" + directory.url()));
+    }
+
+    @AfterAll
+    void stop() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).close();
+        }
+        if (smtp != null) {
+            smtp.stop();
+        }
+        if (directory != null) {
+            directory.close();
+        }
+    }
+
+    @Test
+    void anXsiBackupErrorIsMailedToTheDirectoryRecipientsAndASuccessResolvesIt() throws Exception {
+        try (TopicTail deliveries = TopicTail.open(bootstrapServers, Topics.DELIVERIES)) {
+            HttpResponse<String> error = get("/hooks/xsibackup/" + TOKEN + "/error?" + xsiQuery("4711", "845",
+                    "--backup-vms=WIN7,ERP01 --backup-type=custom", "ERP01: snapshot creation failed\nWIN7: 0 errors"));
+            assertThat(error.statusCode()).isEqualTo(200);
+            assertThat(error.body()).isEqualTo("OK");
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> mails("failed").size() == 2);
+            List<MimeMessage> failed = mails("failed");
+            assertThat(failed).extracting(EndToEndScenario::to).containsExactlyInAnyOrder(OWNER, SUPPORT);
+            assertThat(failed.get(0).getSubject())
+                    .isEqualTo("[Vigil] Backup WIN7,ERP01 of account 3723707 failed: ERP01: snapshot creation failed");
+            List<DeliveryRecord> sent = TopicTail.values(deliveries.await(2, Topics.DELIVERIES, Duration.ofSeconds(20)),
+                    DeliveryRecord.class);
+            assertThat(sent).extracting(DeliveryRecord::status).containsOnly(DeliveryStatus.SENT);
+            assertThat(sent).extracting(DeliveryRecord::channel).containsOnly("email");
+
+            HttpResponse<String> success = get("/hooks/xsibackup/" + TOKEN + "/success?" + xsiQuery("4712", "830",
+                    "--backup-vms=WIN7,ERP01 --backup-type=custom", null));
+            assertThat(success.statusCode()).isEqualTo(200);
+            assertThat(success.body()).isEqualTo("OK");
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> mails("Resolved").size() == 2);
+            List<MimeMessage> resolved = mails("Resolved");
+            assertThat(resolved).extracting(EndToEndScenario::to).containsExactlyInAnyOrder(OWNER, SUPPORT);
+            assertThat(resolved.get(0).getSubject())
+                    .startsWith("[Vigil] Resolved: Backup WIN7,ERP01 of account 3723707 is working again after");
+            assertThat(deliveries.await(4, Topics.DELIVERIES, Duration.ofSeconds(20))).hasSize(4);
+        }
+        assertThat(smtp.getReceivedMessages()).hasSize(4);
+    }
+
+    @Test
+    void badInputIsRefusedWithAProblemAndKeptOnRejected() throws Exception {
+        try (TopicTail rejected = TopicTail.open(bootstrapServers, Topics.REJECTED)) {
+            String x7 = rawGet("/hooks/xsibackup/" + TOKEN + "/error?%%%notb64");
+            assertThat(x7).startsWith("HTTP/1.1 400").contains("application/problem+json");
+
+            HttpResponse<String> wrongToken = get("/hooks/xsibackup/wrong-token-for-e2e-000/error?"
+                    + xsiQuery("1", "1", "--backup-vms=X", null));
+            assertThat(wrongToken.statusCode()).isEqualTo(401);
+            assertThat(wrongToken.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+
+            List<RejectedInput> inputs = TopicTail.values(rejected.await(2, Topics.REJECTED, Duration.ofSeconds(20)),
+                    RejectedInput.class);
+            assertThat(inputs).extracting(RejectedInput::status).containsExactly(400, 401);
+            assertThat(inputs.get(0).raw()).isEqualTo("%%%notb64");
+        }
+    }
+
+    private List<MimeMessage> mails(String subjectPart) {
+        return Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+            try {
+                return m.getSubject().contains(subjectPart);
+            } catch (Exception e) {
+                return false;
+            }
+        }).toList();
+    }
+
+    private static String to(MimeMessage message) {
+        try {
+            return ((InternetAddress) message.getRecipients(Message.RecipientType.TO)[0]).getAddress();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String xsiQuery(String pid, String t, String cmd, String err) {
+        StringBuilder inner = new StringBuilder("PID=" + pid + "|t=" + t + "|cmd=" + b64(cmd));
+        if (err != null) {
+            inner.append("|err=").append(b64(err));
+        }
+        return b64(inner.toString());
+    }
+
+    private static String b64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> get(String pathAndQuery) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + pathAndQuery)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String rawGet(String pathAndQuery) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", gatewayPort)) {
+            socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
