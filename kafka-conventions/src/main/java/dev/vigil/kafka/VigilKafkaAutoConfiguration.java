@@ -3,6 +3,7 @@ package dev.vigil.kafka;
 import dev.vigil.model.Json;
 import dev.vigil.model.Topics;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -18,12 +20,14 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
@@ -80,8 +84,17 @@ public class VigilKafkaAutoConfiguration {
     /** Boot wires this single error handler into every listener container factory. */
     @Bean
     @ConditionalOnMissingBean
-    DefaultErrorHandler vigilErrorHandler(KafkaOperations<Object, Object> operations, VigilKafkaProperties properties) {
-        var recoverer = new DeadLetterPublishingRecoverer(operations,
+    DefaultErrorHandler vigilErrorHandler(KafkaOperations<Object, Object> operations, KafkaProperties kafka,
+                                          VigilKafkaProperties properties) {
+        // A record that could not be deserialised is dead-lettered as the bytes it was, not re-encoded as JSON.
+        Map<String, Object> producer = kafka.buildProducerProperties();
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        KafkaOperations<String, byte[]> raw = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producer,
+                new StringSerializer(), new ByteArraySerializer()));
+        Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
+        templates.put(byte[].class, raw);
+        templates.put(Object.class, operations);
+        var recoverer = new DeadLetterPublishingRecoverer(templates,
                 (record, exception) -> new TopicPartition(record.topic() + Topics.DEAD_LETTER_SUFFIX, -1));
         VigilKafkaProperties.Retry retry = properties.retry();
         ExponentialBackOff backOff = new ExponentialBackOff(retry.initialInterval().toMillis(), retry.multiplier());
