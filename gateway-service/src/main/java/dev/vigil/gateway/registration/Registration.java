@@ -14,11 +14,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param token   the secret the caller presents; for XSIBackup and pings it is part of the URL
  * @param job     the job name when the source does not say one
  * @param reply   the body XSIBackup expects back (the part after {@code |} in {@code --on-error=URL|OK})
- * @param zone    the time zone of dates the source writes without one (Retrospect)
+ * @param zone    the time zone of dates the source writes without one (Retrospect, stoney fallback)
+ * @param rateLimit calls per second this caller may make (bursts of twice as many); 0 for no limit
  */
 public record Registration(@NotBlank String id, @NotBlank @Size(min = 16) String token, @NotNull Source source,
                            @NotBlank String tenant, @NotBlank String account, String job,
-                           @DefaultValue("OK") String reply, @DefaultValue("UTC") ZoneId zone) {
+                           @DefaultValue("OK") String reply, @DefaultValue("UTC") ZoneId zone,
+                           @DefaultValue("50") double rateLimit) {
+
+    /** The account a call acts for: the registration's own, or the one in the URL when it may act for any ("*"). */
+    public boolean actsFor(String accountInPath) {
+        return "*".equals(account) || account.equals(accountInPath);
+    }
 
     @Override
     public String toString() {

@@ -1,6 +1,7 @@
 package dev.vigil.gateway.registration;
 
 import dev.vigil.gateway.GatewayProperties;
+import dev.vigil.gateway.ingest.HookRejectedException;
 import dev.vigil.model.Source;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,6 +20,7 @@ import org.springframework.stereotype.Component;
 public class Registrations {
 
     private final Map<String, Registration> byTokenHash = new HashMap<>();
+    private final RateLimiter rateLimiter = new RateLimiter();
 
     public Registrations(GatewayProperties properties) {
         for (Registration registration : properties.registrations()) {
@@ -38,6 +41,31 @@ public class Registrations {
             return Optional.empty();
         }
         return Optional.of(candidate);
+    }
+
+    /**
+     * The registration of {@code token} for {@code source}, within its rate limit.
+     *
+     * @param raw the call's input, kept on {@code backup.rejected} when it is refused
+     * @throws HookRejectedException 401 for a missing or wrong token, 429 over the rate limit
+     */
+    public Registration require(Source source, String token, String raw) {
+        String name = source.name().toLowerCase(java.util.Locale.ROOT);
+        Registration registration = authenticate(source, token)
+                .orElseThrow(() -> HookRejectedException.unauthorized(name, raw));
+        if (!rateLimiter.admit(registration)) {
+            throw new HookRejectedException(HttpStatus.TOO_MANY_REQUESTS, name, "More than "
+                    + registration.rateLimit() + " calls per second from " + registration.id() + ".", raw);
+        }
+        return registration;
+    }
+
+    /** The token of a header-authenticated call: {@code Authorization: Bearer <token>} or {@code X-Vigil-Token}. */
+    public static String bearer(String authorization, String vigilToken) {
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.substring(7).strip();
+        }
+        return vigilToken == null ? null : vigilToken.strip();
     }
 
     private static String hash(String token) {

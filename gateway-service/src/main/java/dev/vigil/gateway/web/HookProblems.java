@@ -58,11 +58,20 @@ class HookProblems {
                 e.getMessage());
 
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
-        problem.setTitle(e.status() == HttpStatus.UNAUTHORIZED ? "Unknown token" : "Hook refused");
+        problem.setTitle(switch (e.status()) {
+            case UNAUTHORIZED -> "Unknown token";
+            case TOO_MANY_REQUESTS -> "Too many calls";
+            case PAYLOAD_TOO_LARGE, URI_TOO_LONG -> "Too large";
+            default -> "Hook refused";
+        });
         problem.setType(URI.create("https://vigil.dev/problems/" + reasonTag(e.status())));
         problem.setInstance(URI.create(Paths.maskToken(request.getRequestURI())));
         problem.setProperty("source", e.source());
-        return ResponseEntity.status(e.status()).body(problem);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
+        if (e.status() == HttpStatus.TOO_MANY_REQUESTS) {
+            response.header(HttpHeaders.RETRY_AFTER, "1");
+        }
+        return response.body(problem);
     }
 
     @ExceptionHandler

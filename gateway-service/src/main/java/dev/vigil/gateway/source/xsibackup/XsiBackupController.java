@@ -47,8 +47,7 @@ class XsiBackupController {
                                 HttpServletRequest request) {
         Instant receivedAt = Instant.now();
         String query = request.getQueryString();
-        Registration registration = registrations.authenticate(Source.XSIBACKUP, token)
-                .orElseThrow(() -> HookRejectedException.unauthorized(SOURCE, query));
+        Registration registration = registrations.require(Source.XSIBACKUP, token, query);
         Outcome outcome = switch (callback) {
             case "error" -> Outcome.FAILED;
             case "success" -> Outcome.SUCCESS;

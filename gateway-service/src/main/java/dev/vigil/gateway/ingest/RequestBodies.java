@@ -1,0 +1,63 @@
+package dev.vigil.gateway.ingest;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.util.unit.DataSize;
+
+/** Reads request bodies with a size limit per endpoint, and the form encoding the shipped hook scripts use. */
+public final class RequestBodies {
+
+    private RequestBodies() {
+    }
+
+    /** The body as bytes; a body over {@code limit} is refused with 413 (its head kept as raw input). */
+    public static byte[] read(HttpServletRequest request, DataSize limit, String source) {
+        int max = (int) limit.toBytes();
+        try (InputStream in = request.getInputStream()) {
+            byte[] body = in.readNBytes(max + 1);
+            if (body.length > max) {
+                throw new HookRejectedException(HttpStatus.PAYLOAD_TOO_LARGE, source, "The body is larger than "
+                        + limit.toKilobytes() + " kB, the limit of this endpoint.",
+                        new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8));
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code a=1&arg=x&arg=y} → {a: [1], arg: [x, y]}, in order; '+' is a space, bad escapes are kept as text. */
+    public static Map<String, List<String>> form(String body) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        if (body == null || body.isEmpty()) {
+            return values;
+        }
+        for (String pair : body.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            values.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+        }
+        return values;
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text; // a stray '%': keep what was sent rather than lose the call
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.vigil.gateway.source.retrospect;
+
+import dev.vigil.gateway.ingest.EventPublisher;
+import dev.vigil.gateway.ingest.HookRejectedException;
+import dev.vigil.gateway.ingest.RequestBodies;
+import dev.vigil.gateway.registration.Registration;
+import dev.vigil.gateway.registration.Registrations;
+import dev.vigil.model.BackupEvent;
+import dev.vigil.model.Json;
+import dev.vigil.model.Source;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Retrospect's {@code RetroEventHandler} calls, as the shipped handlers send them: {@code POST /hooks/retrospect}
+ * with the token as {@code Authorization: Bearer}, and the arguments either form-encoded ({@code arg=<event>&arg=…
+ * &host=…&platform=…}) or as JSON ({@code {"argv": [...], "host": ..., "platform": ...}}). An
+ * {@code Idempotency-Key} makes the event id, so a spooled call sent again is recognised.
+ */
+@RestController
+class RetrospectController {
+
+    private static final String SOURCE = "retrospect";
+    private static final DataSize BODY_LIMIT = DataSize.ofKilobytes(64);
+    private static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final Registrations registrations;
+    private final EventPublisher publisher;
+    private final MeterRegistry meters;
+
+    RetrospectController(Registrations registrations, EventPublisher publisher, MeterRegistry meters) {
+        this.registrations = registrations;
+        this.publisher = publisher;
+        this.meters = meters;
+    }
+
+    /** What the handler sends, in either encoding. */
+    record Call(List<String> argv, String host, String platform) {
+    }
+
+    @PostMapping(path = "/hooks/retrospect", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> hook(@RequestHeader(name = "Authorization", required = false) String authorization,
+                             @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
+                             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                             HttpServletRequest request) {
+        Instant receivedAt = Instant.now();
+        byte[] body = RequestBodies.read(request, BODY_LIMIT, SOURCE);
+        String raw = new String(body, StandardCharsets.UTF_8);
+        Registration registration = registrations.require(Source.RETROSPECT,
+                Registrations.bearer(authorization, vigilToken), raw);
+        Call call = parse(raw, request.getContentType());
+        if (call.argv().isEmpty() || call.argv().get(0).isBlank()) {
+            throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE,
+                    "No event: send the handler's arguments as arg=<event>&arg=<first argument>&… or {\"argv\": [...]}.",
+                    raw);
+        }
+        String id = idempotencyKey != null && SAFE_KEY.matcher(idempotencyKey).matches()
+                ? "retrospect-" + registration.id() + "-" + idempotencyKey
+                : "retrospect-" + UUID.randomUUID();
+        BackupEvent event = RetrospectEvents.toEvent(id, call.argv(), call.host(), call.platform(),
+                registration.tenant(), registration.account(), registration.job() == null ? "engine" : registration.job(),
+                registration.zone(), receivedAt, raw);
+        publisher.publish(event);
+        meters.counter("vigil.hooks.received", "source", SOURCE, "type", event.type().name()).increment();
+        return Map.of("id", event.id(), "type", event.type().name(), "job", event.job().asString(),
+                "malformed", Boolean.parseBoolean(event.attributes().getOrDefault("malformed", "false")));
+    }
+
+    private static Call parse(String raw, String contentType) {
+        if (contentType != null && contentType.toLowerCase().startsWith(MediaType.APPLICATION_JSON_VALUE)) {
+            try {
+                Call call = Json.mapper().readValue(raw, Call.class);
+                return new Call(call.argv() == null ? List.of() : call.argv(), call.host(), call.platform());
+            } catch (JacksonException e) {
+                throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE,
+                        "The body is not the JSON the handler sends: " + e.getOriginalMessage(), raw);
+            }
+        }
+        Map<String, List<String>> form = RequestBodies.form(raw);
+        List<String> argv = new ArrayList<>(form.getOrDefault("arg", List.of()));
+        return new Call(argv, first(form, "host"), first(form, "platform"));
+    }
+
+    private static String first(Map<String, List<String>> form, String key) {
+        List<String> values = form.get(key);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}
