@@ -10,59 +10,20 @@ import dev.vigil.model.JobKey;
 import dev.vigil.model.Outcome;
 import dev.vigil.model.RejectedInput;
 import dev.vigil.model.Topics;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 
-/** The XSIBackup hook on a real (in-process KRaft) broker: acknowledged events, refusals, the raw input kept. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.config.name=gateway",
-        "management.server.port=0",
-        "vigil.gateway.registrations[0].id=esxi-07",
-        "vigil.gateway.registrations[0].token=xsi-token-for-tests-0001",
-        "vigil.gateway.registrations[0].source=xsibackup",
-        "vigil.gateway.registrations[0].tenant=acme",
-        "vigil.gateway.registrations[0].account=3723707",
-        "vigil.gateway.registrations[0].reply=BBKING"})
-@EmbeddedKafka(partitions = 1, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
-class XsiBackupHookIntegrationTests {
+/** The XSIBackup hook on a real broker: acknowledged events, refusals, the raw input kept. */
+class XsiBackupHookIntegrationTests extends GatewayIntegrationTest {
 
     private static final String X2 = "UElEPTEyMzQ1Nnx0PTg0NXxjbWQ9TFMxaVlXTnJkWEF0Y0c5cGJuUTlMM1p0Wm5NdmRtOXNkVzFsY3k5aVlXTnJkWEFnTFMxaVlX"
             + "TnJkWEF0ZEhsd1pUMWpkWE4wYjIwZ0xTMWlZV05yZFhBdGRtMXpQVmRKVGpjc1JWSlFNREVnTFMxdmJpMWxjbkp2Y2owaWFIUjBj"
             + "RG92TDJadmJ5NWpiMjB2ZUhOcFltRmphM1Z3WDI5dVpYSnliM0l1Y0dod2ZFOUxJZz09fGVycj1SVkpRTURFNklITnVZWEJ6YUc5"
             + "MElHTnlaV0YwYVc5dUlHWmhhV3hsWkFwWFNVNDNPaUF3SUdWeWNtOXljdz09";
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    EmbeddedKafkaBroker broker;
-
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private TopicTail tail;
-
-    @BeforeEach
-    void tail() {
-        tail = TopicTail.open(broker.getBrokersAsString(), Topics.EVENTS, Topics.REJECTED);
-    }
-
-    @AfterEach
-    void close() {
-        tail.close();
-    }
 
     @Test
     void anErrorCallIsOnKafkaBeforeItIsAnsweredWithTheExpectedBody() throws Exception {
@@ -119,15 +80,6 @@ class XsiBackupHookIntegrationTests {
     }
 
     private String rawGet(String pathAndQuery) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private HttpResponse<String> get(String pathAndQuery) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return rawRequest("GET " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     }
 }

@@ -27,7 +27,7 @@ public final class RequestBodies {
             if (body.length > max) {
                 throw new HookRejectedException(HttpStatus.PAYLOAD_TOO_LARGE, source, "The body is larger than "
                         + limit.toKilobytes() + " kB, the limit of this endpoint.",
-                        new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8));
+                        new String(body, StandardCharsets.UTF_8)); // cut to the rejected-raw limit where it is kept
             }
             return body;
         } catch (IOException e) {
