@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -44,7 +45,7 @@ class HookProblems {
     }
 
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> rejected(HookRejectedException e, HttpServletRequest request) {
+    ResponseEntity<?> rejected(HookRejectedException e, HttpServletRequest request) {
         meters.counter("vigil.hooks.refused", "source", e.source(), "reason", reasonTag(e.status())).increment();
         int limit = (int) properties.rejectedRawLimit().toBytes();
         String raw = e.raw() == null ? "" : e.raw();
@@ -57,6 +58,10 @@ class HookProblems {
         log.info("refused {} hook from {}: {} {}", e.source(), request.getRemoteAddr(), e.status().value(),
                 e.getMessage());
 
+        if (request.getRequestURI().startsWith("/ping/")) {
+            // healthchecks' clients expect its plain answers ("not found"), not a problem document.
+            return ResponseEntity.status(e.status()).contentType(MediaType.TEXT_PLAIN).body(e.getMessage());
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
         problem.setTitle(switch (e.status()) {
             case UNAUTHORIZED -> "Unknown token";
@@ -91,6 +96,7 @@ class HookProblems {
     private static String reasonTag(HttpStatus status) {
         return switch (status) {
             case UNAUTHORIZED -> "unauthorized";
+            case FORBIDDEN -> "forbidden";
             case PAYLOAD_TOO_LARGE, URI_TOO_LONG -> "too-large";
             case TOO_MANY_REQUESTS -> "rate-limited";
             default -> "invalid";

@@ -1,0 +1,120 @@
+package dev.vigil.gateway.source.generic;
+
+import dev.vigil.gateway.ingest.EventPublisher;
+import dev.vigil.gateway.ingest.HookRejectedException;
+import dev.vigil.gateway.ingest.RequestBodies;
+import dev.vigil.gateway.registration.Registration;
+import dev.vigil.gateway.registration.Registrations;
+import dev.vigil.model.BackupEvent;
+import dev.vigil.model.ErrorInfo;
+import dev.vigil.model.EventType;
+import dev.vigil.model.JobKey;
+import dev.vigil.model.Json;
+import dev.vigil.model.Measures;
+import dev.vigil.model.Outcome;
+import dev.vigil.model.Source;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Any other backup tool: {@code POST /api/v1/events} with one CloudEvents 1.0 event in structured JSON mode
+ * ({@code application/cloudevents+json}) whose {@code data} is a Vigil event. The CloudEvents id makes the event
+ * id, so sending the same event again is recognised.
+ */
+@RestController
+class GenericEventController {
+
+    private static final String SOURCE = "generic";
+    private static final DataSize BODY_LIMIT = DataSize.ofKilobytes(256);
+    private static final Pattern JOB = Pattern.compile("[^\\p{Cntrl}]{1,200}");
+
+    private final Registrations registrations;
+    private final EventPublisher publisher;
+    private final MeterRegistry meters;
+
+    GenericEventController(Registrations registrations, EventPublisher publisher, MeterRegistry meters) {
+        this.registrations = registrations;
+        this.publisher = publisher;
+        this.meters = meters;
+    }
+
+    /** The {@code data} of the CloudEvent. Every field but {@code job} is optional. */
+    record Data(String job, String account, EventType type, Outcome outcome, String occurredAt, String runId,
+                Measures measures, ErrorInfo error, Map<String, String> attributes) {
+    }
+
+    /** A CloudEvents 1.0 event in structured mode, as far as Vigil reads it. */
+    record CloudEvent(String specversion, String id, String source, String type, String time, String subject,
+                      String datacontenttype, Data data) {
+    }
+
+    @PostMapping(path = "/api/v1/events", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> event(@RequestHeader(name = "Authorization", required = false) String authorization,
+                              @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
+                              HttpServletRequest request) {
+        Instant receivedAt = Instant.now();
+        String raw = new String(RequestBodies.read(request, BODY_LIMIT, SOURCE), StandardCharsets.UTF_8);
+        Registration registration = registrations.require(Source.GENERIC, Registrations.bearer(authorization, vigilToken), raw);
+        CloudEvent ce;
+        try {
+            ce = Json.mapper().readValue(raw, CloudEvent.class);
+        } catch (JacksonException e) {
+            throw invalid("The body is not a CloudEvents JSON event: " + e.getOriginalMessage(), raw);
+        }
+        if (ce == null || !"1.0".equals(ce.specversion())) {
+            throw invalid("specversion must be \"1.0\".", raw);
+        }
+        if (blank(ce.id()) || blank(ce.source()) || blank(ce.type())) {
+            throw invalid("A CloudEvent needs id, source and type.", raw);
+        }
+        Data data = ce.data();
+        if (data == null || data.job() == null || !JOB.matcher(data.job()).matches()) {
+            throw invalid("data.job must name the backup job (1-200 characters).", raw);
+        }
+        String account = data.account() == null ? registration.account() : data.account();
+        if (!registration.actsFor(account) || "*".equals(account)) {
+            throw new HookRejectedException(HttpStatus.FORBIDDEN, SOURCE, "This token may not report for account '"
+                    + account + "'.", raw);
+        }
+        Instant occurredAt = receivedAt;
+        String time = data.occurredAt() != null ? data.occurredAt() : ce.time();
+        if (time != null) {
+            try {
+                occurredAt = Instant.parse(time);
+            } catch (DateTimeParseException e) {
+                throw invalid("'" + time + "' is not an RFC 3339 time.", raw);
+            }
+        }
+        Map<String, String> attributes = new LinkedHashMap<>(data.attributes() == null ? Map.of() : data.attributes());
+        attributes.put("ce.source", ce.source());
+        attributes.put("ce.type", ce.type());
+        EventType type = data.type() == null ? EventType.UNKNOWN : data.type();
+        BackupEvent event = new BackupEvent("generic-" + registration.id() + "-" + ce.id(), Source.GENERIC, type,
+                data.outcome(), occurredAt, receivedAt, new JobKey(registration.tenant(), account, data.job()),
+                data.runId(), data.measures(), data.error(), attributes, raw);
+        publisher.publish(event);
+        meters.counter("vigil.hooks.received", "source", SOURCE, "type", type.name()).increment();
+        return Map.of("id", event.id(), "type", type.name(), "job", event.job().asString());
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static HookRejectedException invalid(String reason, String raw) {
+        return new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, reason, raw);
+    }
+}

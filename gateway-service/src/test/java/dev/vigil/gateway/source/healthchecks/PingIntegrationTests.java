@@ -1,0 +1,81 @@
+package dev.vigil.gateway.source.healthchecks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.gateway.GatewayIntegrationTest;
+import dev.vigil.kafka.test.TopicTail;
+import dev.vigil.model.BackupEvent;
+import dev.vigil.model.EventType;
+import dev.vigil.model.Outcome;
+import dev.vigil.model.Topics;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The healthchecks ping API as borgmatic, runitor and curl one-liners use it. */
+class PingIntegrationTests extends GatewayIntegrationTest {
+
+    static final String UUID = "5f3b6a8e-2f1c-4c11-9a55-0c6b3c1d7e42";
+
+    @Test
+    void borgmaticStartThenFailWithTheLogAsBody() throws Exception {
+        // What Debian's borgmatic sends: POST /start with an empty body, then POST /fail with the log; no Content-Type.
+        HttpResponse<String> start = send(HttpRequest.newBuilder(uri("/ping/" + UUID + "/start"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> fail = send(HttpRequest.newBuilder(uri("/ping/" + UUID + "/fail"))
+                .POST(HttpRequest.BodyPublishers.ofString("Creating archive\nRepository locked\n")));
+
+        assertThat(start.statusCode()).isEqualTo(200);
+        assertThat(start.body()).isEqualTo("OK");
+        assertThat(fail.body()).isEqualTo("OK");
+        List<BackupEvent> events = TopicTail.values(tail.await(2, Topics.EVENTS, Duration.ofSeconds(10)), BackupEvent.class);
+        assertThat(events).extracting(BackupEvent::type).containsExactly(EventType.BACKUP_STARTED, EventType.BACKUP_FINISHED);
+        assertThat(events.get(1).outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(events.get(1).error().message()).isEqualTo("Repository locked");
+        assertThat(events.get(1).attributes()).containsEntry("log", "Creating archive\nRepository locked\n");
+        assertThat(events.get(1).job().asString()).isEqualTo("acme/3723707/borg-nightly");
+        assertThat(events.get(1).raw()).doesNotContain(UUID);
+    }
+
+    @Test
+    void exitStatusesRunIdsAndMethods() throws Exception {
+        assertThat(get("/ping/" + UUID + "/0?rid=9b1a").body()).isEqualTo("OK");
+        assertThat(send(HttpRequest.newBuilder(uri("/ping/" + UUID + "/3")).method("HEAD",
+                HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(200);
+        assertThat(get("/ping/" + UUID + "/log").statusCode()).isEqualTo(200);
+        assertThat(get("/ping/" + UUID).statusCode()).isEqualTo(200);
+
+        List<BackupEvent> events = TopicTail.values(tail.await(4, Topics.EVENTS, Duration.ofSeconds(10)), BackupEvent.class);
+        assertThat(events).extracting(BackupEvent::outcome)
+                .containsExactly(Outcome.SUCCESS, Outcome.FAILED, Outcome.NONE, Outcome.SUCCESS);
+        assertThat(events.get(0).id()).isEqualTo("hc-borg-nightly-9b1a-0");
+        assertThat(events.get(0).runId()).isEqualTo("9b1a");
+        assertThat(events.get(1).error().code()).isEqualTo("3");
+        assertThat(events.get(2).type()).isEqualTo(EventType.LOG);
+    }
+
+    @Test
+    void anUnknownUuidIsAPlain404NotFoundLikeHealthchecks() throws Exception {
+        HttpResponse<String> response = get("/ping/00000000-0000-0000-0000-000000000000");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).isEqualTo("not found");
+        assertThat(tail.await(1, Topics.REJECTED, Duration.ofSeconds(10))).hasSize(1);
+    }
+
+    @Test
+    void aBodyOverOneHundredKilobytesIsKeptCutAndFlagged() throws Exception {
+        send(HttpRequest.newBuilder(uri("/ping/" + UUID)).POST(HttpRequest.BodyPublishers.ofString("y".repeat(150_000))));
+
+        BackupEvent event = TopicTail.value(tail.await(1, Topics.EVENTS, Duration.ofSeconds(10)).get(0), BackupEvent.class);
+        assertThat(event.attributes().get("log")).hasSize(100_000);
+        assertThat(event.attributes()).containsEntry("logTruncated", "true");
+    }
+
+    @Test
+    void anExitStatusOutOfRangeIs400() throws Exception {
+        assertThat(get("/ping/" + UUID + "/256").statusCode()).isEqualTo(400);
+    }
+}
