@@ -145,6 +145,34 @@ class XsiBackupDecoderTests {
         assertThat(XsiBackupDecoder.option(cmd, "backup-point")).isNull();
     }
 
+    @Test
+    void generatedQueriesEitherDecodeOrAreRefusedWithAReason() {
+        java.util.Random random = new java.util.Random(11);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_% \r\n|";
+        for (int i = 0; i < 20_000; i++) {
+            String query;
+            if (random.nextBoolean()) {
+                StringBuilder text = new StringBuilder();
+                for (int k = random.nextInt(200); k > 0; k--) {
+                    text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                query = text.toString();
+            } else {
+                byte[] bytes = new byte[random.nextInt(300)];
+                random.nextBytes(bytes);
+                query = Base64.getEncoder().encodeToString(bytes);
+                query = query.substring(0, random.nextInt(query.length() + 1));
+            }
+            try {
+                XsiBackupDecoder.decode(query);
+            } catch (XsiBackupDecoder.InvalidPayloadException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            } catch (RuntimeException e) {
+                throw new AssertionError("query " + query + " escaped as " + e, e);
+            }
+        }
+    }
+
     static String b64(String text) {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }

@@ -1,0 +1,45 @@
+package dev.vigil.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.yaml.snakeyaml.Yaml;
+
+/** The served OpenAPI document names exactly the endpoints and methods the gateway has. */
+class OpenApiDocumentTests extends GatewayIntegrationTest {
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDocumentIsServedAndMatchesTheHandlerMappings() throws Exception {
+        HttpResponse<String> response = get("/openapi.yaml");
+        assertThat(response.statusCode()).isEqualTo(200);
+        Map<String, Object> document = new Yaml().load(response.body());
+        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document.get("paths");
+
+        Set<String> documented = new TreeSet<>();
+        paths.forEach((path, operations) -> operations.keySet().forEach(method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + path)));
+        Set<String> served = new TreeSet<>();
+        mappings.getHandlerMethods().forEach((info, handler) -> {
+            if (!handler.getBeanType().getPackageName().startsWith("dev.vigil.gateway")) {
+                return;
+            }
+            for (String pattern : info.getPatternValues()) {
+                info.getMethodsCondition().getMethods().forEach(m -> served.add(m.name() + " " + pattern));
+            }
+        });
+
+        assertThat(documented).isEqualTo(served);
+    }
+}
