@@ -13,7 +13,7 @@ ROOT=$(pwd)
 LOCAL="$ROOT/.local"
 mkdir -p "$LOCAL/logs" "$LOCAL/mail" "$LOCAL/rules-state"
 VERSION=0.1.0-SNAPSHOT
-JAVA_OPTS=${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
+JAVA_OPTS=${JAVA_OPTS:--Xmx384m -XX:+UseSerialGC}
 
 service_cmd() {
   case "$1" in
