@@ -23,6 +23,7 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.config.name=gateway",
         "management.server.port=0",
+        "vigil.gateway.heartbeat-interval=1h",
         "vigil.gateway.registrations[0].id=esxi-07",
         "vigil.gateway.registrations[0].token=xsi-token-for-tests-0001",
         "vigil.gateway.registrations[0].source=xsibackup",

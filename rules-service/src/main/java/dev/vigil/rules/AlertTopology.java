@@ -3,12 +3,27 @@ package dev.vigil.rules;
 import dev.vigil.kafka.VigilSerdes;
 import dev.vigil.model.Alert;
 import dev.vigil.model.BackupEvent;
+import dev.vigil.model.JobKey;
 import dev.vigil.model.Topics;
 import dev.vigil.rules.job.JobProcessor;
 import dev.vigil.rules.job.JobState;
+import dev.vigil.rules.rule.AnomalyRule;
+import dev.vigil.rules.rule.ClientVersionRule;
 import dev.vigil.rules.rule.EventRule;
 import dev.vigil.rules.rule.FailedBackupRule;
+import dev.vigil.rules.rule.LoginRule;
+import dev.vigil.rules.rule.MissedScheduleRule;
+import dev.vigil.rules.rule.QuotaForecastRule;
+import dev.vigil.rules.rule.QuotaRule;
+import dev.vigil.rules.rule.ScheduleCutRule;
+import dev.vigil.rules.rule.ScriptCheckRule;
+import dev.vigil.rules.schedule.Deadlines;
+import dev.vigil.rules.schedule.Schedule;
+import dev.vigil.rules.schedule.ScheduleTracker;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -22,21 +37,46 @@ public final class AlertTopology {
     private AlertTopology() {
     }
 
-    public static List<EventRule> eventRules(RulesProperties properties) {
-        return List.of(new FailedBackupRule(properties.failedBackup().consecutiveFailures()));
+    /** Every event rule, in the order they are asked. */
+    public static List<EventRule> eventRules(RulesProperties p) {
+        return List.of(
+                new FailedBackupRule(p.failedBackup().consecutiveFailures()),
+                new MissedScheduleRule(),
+                new QuotaRule(p.quota().thresholdPercent(), p.quota().hysteresisPercent()),
+                new QuotaForecastRule(p.quota().forecastDays()),
+                new AnomalyRule(p.anomaly().minHistory(), p.anomaly().deviation(), p.anomaly().minChange()),
+                new ScriptCheckRule(),
+                new ScheduleCutRule(),
+                new LoginRule(p.login().failedAttempts()),
+                new ClientVersionRule(p.clientVersions()));
     }
 
     public static KStream<String, Alert> build(StreamsBuilder builder, RulesProperties properties) {
-        // 1. per-job state, in RocksDB, backed by a changelog topic
+        // 1. per-job state, the deadlines ordered by time and the ingest watermark: RocksDB, changelogged
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JobProcessor.STORE),
                 Serdes.String(), VigilSerdes.json(JobState.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Deadlines.STORE),
+                Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JobProcessor.WATERMARK_STORE),
+                Serdes.String(), Serdes.Long()));
         List<EventRule> rules = eventRules(properties);
-        // 2. every event of a job (keyed by job) through the event rules
+        ScheduleTracker tracker = new ScheduleTracker(properties.schedule().tolerance());
+        Function<JobKey, Schedule> configured = configuredSchedules(properties);
+        // 2. every event of a job (keyed by job) through the rules; deadlines through the punctuator
         KStream<String, Alert> alerts = builder
                 .stream(Topics.EVENTS, Consumed.with(Serdes.String(), VigilSerdes.json(BackupEvent.class)))
-                .process(() -> new JobProcessor(rules), JobProcessor.STORE);
+                .process(() -> new JobProcessor(rules, tracker, configured, properties.schedule().startGrace(),
+                        properties.schedule().maxRunTime()), JobProcessor.STORE, Deadlines.STORE, JobProcessor.WATERMARK_STORE);
         // 3. alert transitions, keyed by fingerprint
         alerts.to(Topics.ALERTS, Produced.with(Serdes.String(), VigilSerdes.json(Alert.class)));
         return alerts;
+    }
+
+    private static Function<JobKey, Schedule> configuredSchedules(RulesProperties properties) {
+        Map<String, Schedule> byJob = new HashMap<>();
+        for (RulesProperties.JobSchedule job : properties.schedule().jobs()) {
+            byJob.put(job.job(), Schedule.cron(job.cron(), job.zone(), "config"));
+        }
+        return key -> byJob.get(key.asString());
     }
 }

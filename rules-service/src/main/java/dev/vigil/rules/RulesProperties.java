@@ -1,17 +1,63 @@
 package dev.vigil.rules;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Rule settings; an account's own settings from the directory take precedence where they exist.
+ * Rule settings.
  *
- * @param failedBackup the failed-backup rule
+ * @param failedBackup   the failed-backup rule
+ * @param schedule       missed-schedule detection
+ * @param quota          the quota rules
+ * @param anomaly        the learned baseline
+ * @param login          repeated failed logins (Retrospect PasswordEntry)
+ * @param clientVersions minimum client version per client identifier (stoney's {@code client/identifier})
  */
 @ConfigurationProperties("vigil.rules")
-public record RulesProperties(@DefaultValue FailedBackup failedBackup) {
+public record RulesProperties(@DefaultValue FailedBackup failedBackup, @DefaultValue ScheduleSettings schedule,
+                              @DefaultValue Quota quota, @DefaultValue Anomaly anomaly, @DefaultValue Login login,
+                              @DefaultValue Map<String, String> clientVersions) {
 
     /** @param consecutiveFailures failed runs in a row before the alert fires (stoney's "after how many") */
     public record FailedBackup(@DefaultValue("1") int consecutiveFailures) {
+    }
+
+    /**
+     * @param startGrace  how late a run may start before it counts as missed
+     * @param tolerance   how early a run may start and still count for the expected one
+     * @param maxRunTime  how long a started run may take before it counts as failed
+     * @param jobs        schedules set in configuration, for sources that do not declare one
+     */
+    public record ScheduleSettings(@DefaultValue("1h") Duration startGrace, @DefaultValue("15m") Duration tolerance,
+                                   @DefaultValue("24h") Duration maxRunTime, @DefaultValue List<JobSchedule> jobs) {
+    }
+
+    /** @param job the job key ({@code tenant/account/job}); @param cron five fields; @param zone e.g. Europe/Zurich */
+    public record JobSchedule(String job, String cron, @DefaultValue("UTC") String zone) {
+    }
+
+    /**
+     * @param thresholdPercent used share above which the quota alert fires (an account's own setting wins)
+     * @param hysteresisPercent how far below the threshold it must fall before the alert resolves
+     * @param forecastDays     warn when the trend reaches 100 % within this many days
+     */
+    public record Quota(@DefaultValue("80") double thresholdPercent, @DefaultValue("5") double hysteresisPercent,
+                        @DefaultValue("7") int forecastDays) {
+    }
+
+    /**
+     * @param minHistory successful runs needed before a baseline is trusted
+     * @param deviation  robust z-score (median and MAD) beyond which a run is unusual
+     * @param minChange  relative change from the median a run must also show (0.5 = 50 %)
+     */
+    public record Anomaly(@DefaultValue("5") int minHistory, @DefaultValue("3.5") double deviation,
+                          @DefaultValue("0.5") double minChange) {
+    }
+
+    /** @param failedAttempts failed attempts of one PasswordEntry that count as a security signal */
+    public record Login(@DefaultValue("3") int failedAttempts) {
     }
 }

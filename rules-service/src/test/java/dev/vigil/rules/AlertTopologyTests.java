@@ -40,7 +40,8 @@ class AlertTopologyTests {
 
     private void start(int consecutiveFailures) {
         StreamsBuilder builder = new StreamsBuilder();
-        AlertTopology.build(builder, new RulesProperties(new RulesProperties.FailedBackup(consecutiveFailures)));
+        AlertTopology.build(builder, RulesTestSupport.properties(Map.of(
+                "vigil.rules.failed-backup.consecutive-failures", Integer.toString(consecutiveFailures))));
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "rules-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

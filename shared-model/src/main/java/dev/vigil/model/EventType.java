@@ -39,5 +39,11 @@ public enum EventType {
     /** A log message without a change of state. */
     LOG,
     /** An event Vigil does not know; kept with its raw input. */
-    UNKNOWN
+    UNKNOWN,
+    /**
+     * Vigil's own ingest heartbeat, written by the gateway to every partition of {@code backup.events} every few
+     * seconds. It says "everything before me in this partition has been written": the rules decide missed runs
+     * against it, never against a clock alone. Subscribers skip it.
+     */
+    HEARTBEAT
 }

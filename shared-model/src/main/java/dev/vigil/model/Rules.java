@@ -9,6 +9,10 @@ public final class Rules {
     public static final String ANOMALY = "anomaly";
     public static final String CLIENT_TOO_OLD = "client-too-old";
     public static final String NEVER_USED = "never-used";
+    public static final String QUOTA_FORECAST = "quota-forecast";
+    public static final String SCRIPT_CHECK = "script-check";
+    public static final String SCHEDULE_CUT = "schedule-cut";
+    public static final String LOGIN = "login";
 
     private Rules() {
     }
@@ -19,8 +23,8 @@ public final class Rules {
      */
     public static String checkOf(String rule) {
         return switch (rule) {
-            case QUOTA -> "quota";
-            case MISSED_SCHEDULE -> "schedule";
+            case QUOTA, QUOTA_FORECAST -> "quota";
+            case MISSED_SCHEDULE, SCRIPT_CHECK, SCHEDULE_CUT -> "schedule";
             case CLIENT_TOO_OLD -> "upgrade";
             case NEVER_USED -> "nobackup";
             default -> "unsuccessful";

@@ -5,13 +5,28 @@ import dev.vigil.model.Alert;
 import dev.vigil.model.AlertStatus;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.CloudEventHeaders;
+import dev.vigil.model.EventType;
+import dev.vigil.model.JobKey;
+import dev.vigil.model.Outcome;
+import dev.vigil.model.Rules;
+import dev.vigil.model.Severity;
+import dev.vigil.model.Source;
 import dev.vigil.rules.rule.Condition;
 import dev.vigil.rules.rule.EventRule;
+import dev.vigil.rules.schedule.Deadlines;
+import dev.vigil.rules.schedule.Schedule;
+import dev.vigil.rules.schedule.ScheduleTracker;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,40 +35,73 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-job evaluation of the event rules:
+ * Per-job evaluation of the rules.
+ * <p>For each event:
  * <ol>
+ *   <li>a gateway heartbeat only moves the ingest watermark;</li>
  *   <li>load the job's state; drop an event whose id was already seen (a retried hook);</li>
- *   <li>fold the event into the state (last run, outcome, consecutive failures);</li>
- *   <li>ask every rule for its condition, and turn a change against the open alerts into an alert
+ *   <li>fold the event into the state (last run, outcome, consecutive failures, quota history) and the
+ *       schedule (next expected run);</li>
+ *   <li>ask every event rule for its condition, and turn a change against the open alerts into an alert
  *       transition: FIRING when a condition starts (or changes severity), RESOLVED when it clears;</li>
- *   <li>store the state and forward the transitions, keyed by fingerprint.</li>
+ *   <li>learn from a successful run (anomaly baseline), move the job's deadlines, store the state.</li>
  * </ol>
- * Under exactly-once processing the state, the alerts and the consumed offset commit together, so a restart
- * neither loses nor repeats an alert.
+ * <p>Every second (wall clock) the deadlines due by the <em>ingest watermark</em> — the time of the latest
+ * gateway heartbeat seen in this partition, not the clock — become verdicts: a run that did not start (missed
+ * schedule) or did not end (failed). While Vigil itself is not ingesting, the watermark stands still and no
+ * verdict is given; when data resumes, the backlog is processed before the heartbeats behind it, so runs that
+ * did happen are seen first and no false alarm is raised.
+ * <p>Under exactly-once processing the state, the alerts and the consumed offsets commit together, so a
+ * restart neither loses nor repeats an alert.
  */
 public class JobProcessor implements Processor<String, BackupEvent, String, Alert> {
 
     public static final String STORE = "job-state";
+    public static final String WATERMARK_STORE = "ingest-watermark";
+    private static final String WATERMARK_KEY = "gateway";
     private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx");
 
     private final List<EventRule> rules;
+    private final ScheduleTracker schedules;
+    private final Function<JobKey, Schedule> configuredSchedules;
+    private final Duration startGrace;
+    private final Duration maxRunTime;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, JobState> store;
+    private KeyValueStore<String, Long> watermark;
+    private Deadlines deadlines;
 
-    public JobProcessor(List<EventRule> rules) {
+    public JobProcessor(List<EventRule> rules, ScheduleTracker schedules, Function<JobKey, Schedule> configuredSchedules,
+                        Duration startGrace, Duration maxRunTime) {
         this.rules = rules;
+        this.schedules = schedules;
+        this.configuredSchedules = configuredSchedules;
+        this.startGrace = startGrace;
+        this.maxRunTime = maxRunTime;
     }
 
     @Override
     public void init(ProcessorContext<String, Alert> context) {
         this.context = context;
         this.store = context.getStateStore(STORE);
+        this.watermark = context.getStateStore(WATERMARK_STORE);
+        this.deadlines = new Deadlines(context.getStateStore(Deadlines.STORE), startGrace, maxRunTime);
+        context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> checkDeadlines());
     }
 
     @Override
     public void process(Record<String, BackupEvent> record) {
         BackupEvent event = record.value();
         if (event == null) {
+            return;
+        }
+        if (event.type() == EventType.HEARTBEAT) {
+            Long current = watermark.get(WATERMARK_KEY);
+            long beat = JobState.at(event).toEpochMilli();
+            if (current == null || beat > current) {
+                watermark.put(WATERMARK_KEY, beat);
+            }
             return;
         }
         String key = event.job().asString();
@@ -64,40 +112,116 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
             return;
         }
         String traceId = CloudEventRecords.header(record.headers(), CloudEventHeaders.TRACE_ID);
-        JobState state = before.after(event);
+        JobState state = schedules.apply(event, before.after(event), configuredSchedules.apply(event.job()));
         for (EventRule rule : rules) {
             Optional<Condition> condition = rule.evaluate(event, state);
-            if (condition.isEmpty()) {
-                continue;
-            }
-            Optional<Alert> transition = transition(rule.name(), condition.get(), state, event);
-            if (transition.isPresent()) {
-                Alert alert = transition.get();
-                state = state.withAlert(alert);
-                forward(alert, record.timestamp(), traceId);
+            if (condition.isPresent()) {
+                state = apply(rule.name(), condition.get(), state, event.job(), event.source(), JobState.at(event),
+                        event.id(), record.timestamp(), traceId);
             }
         }
+        boolean finished = event.type() == EventType.BACKUP_FINISHED || event.type() == EventType.SOURCE_FINISHED;
+        var m = event.measures();
+        if (finished && event.outcome() == Outcome.SUCCESS
+                && (m.bytes() != null || m.files() != null || m.durationSeconds() != null)) {
+            state = state.withRun(new JobState.Run(JobState.at(event), event.measures().bytes(),
+                    event.measures().files(), event.measures().durationSeconds()));
+        }
+        deadlines.sync(key, before, state);
         store.put(key, state);
     }
 
+    /** The deadlines due by the ingest watermark become verdicts. */
+    void checkDeadlines() {
+        Long mark = watermark.get(WATERMARK_KEY);
+        if (mark == null) {
+            return; // no heartbeat yet: nothing proves that data is complete
+        }
+        for (Deadlines.Deadline deadline : deadlines.due(Instant.ofEpochMilli(mark))) {
+            deadlines.remove(deadline);
+            JobState state = store.get(deadline.job());
+            if (state == null) {
+                continue;
+            }
+            JobState before = state;
+            JobKey job = JobKey.parse(deadline.job());
+            if (Deadlines.START.equals(deadline.kind()) && deadline.due().equals(deadlines.startDue(state))) {
+                state = missedRun(job, state, deadline.due());
+            } else if (Deadlines.FINISH.equals(deadline.kind()) && deadline.due().equals(deadlines.finishDue(state))) {
+                state = unfinishedRun(job, state, deadline.due());
+            } else {
+                continue; // superseded by a later expectation
+            }
+            deadlines.sync(deadline.job(), before, state);
+            store.put(deadline.job(), state);
+        }
+    }
+
+    private JobState missedRun(JobKey job, JobState state, Instant due) {
+        Instant expected = state.nextRunAt();
+        Schedule schedule = state.schedule();
+        Instant next = schedule == null ? null
+                : schedule.interval() != null ? expected.plus(schedule.interval()) : schedule.next(expected);
+        if (!schedules.missed(state, expected)) {
+            return state.withSchedule(schedule, next, 0);
+        }
+        int missed = state.missedRuns() + 1;
+        state = state.withSchedule(schedule, next, missed);
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("expectedAt", expected.toString());
+        details.put("missedRuns", Integer.toString(missed));
+        if (schedule != null) {
+            details.put("schedule", schedule.describe());
+        }
+        if (state.lastStartAt() != null) {
+            details.put("lastStartAt", state.lastStartAt().toString());
+        }
+        String when = expected.atZone(schedule != null && schedule.zone() != null ? ZoneId.of(schedule.zone())
+                : ZoneId.of("UTC")).format(WHEN);
+        Condition condition = Condition.holds(Severity.WARNING, "Backup " + job.job() + " of account " + job.account()
+                + " did not run as scheduled at " + when + (missed > 1 ? " (" + missed + " runs missed)" : ""), details);
+        return apply(Rules.MISSED_SCHEDULE, condition, state, job, null, due, null, context.currentSystemTimeMs(), null);
+    }
+
+    private JobState unfinishedRun(JobKey job, JobState state, Instant due) {
+        Instant started = state.runningSince();
+        Condition condition = Condition.holds(Severity.CRITICAL, "Backup " + job.job() + " of account " + job.account()
+                + " started " + started + " and has not finished after " + human(maxRunTime),
+                Map.of("startedAt", started.toString(), "maxRunTime", maxRunTime.toString()));
+        state = apply(Rules.FAILED_BACKUP, condition, state, job, null, due, null, context.currentSystemTimeMs(), null);
+        return state.withRunningSince(null);
+    }
+
+    private JobState apply(String rule, Condition condition, JobState state, JobKey job, Source source, Instant at,
+                           String eventId, long timestamp, String traceId) {
+        Optional<Alert> transition = transition(rule, condition, state, job, source, at, eventId);
+        if (transition.isEmpty()) {
+            return state;
+        }
+        Alert alert = transition.get();
+        forward(alert, timestamp, traceId);
+        return state.withAlert(alert);
+    }
+
     /** The alert transition a condition causes, given the alerts already open for the job. */
-    static Optional<Alert> transition(String rule, Condition condition, JobState state, BackupEvent event) {
+    static Optional<Alert> transition(String rule, Condition condition, JobState state, JobKey job, Source source,
+                                      Instant at, String eventId) {
         Alert open = state.openAlerts().get(rule);
-        Instant at = event.occurredAt() != null ? event.occurredAt() : event.receivedAt();
         if (condition.holds()) {
             if (open != null && open.severity() == condition.severity()) {
                 return Optional.empty(); // already told; repeats are the notifier's business
             }
-            return Optional.of(new Alert(Alert.fingerprint(rule, event.job()), rule, condition.severity(),
-                    AlertStatus.FIRING, event.job(), event.source(), condition.summary(), condition.details(),
-                    open != null ? open.startsAt() : at, null, event.id()));
+            return Optional.of(new Alert(Alert.fingerprint(rule, job), rule, condition.severity(), AlertStatus.FIRING,
+                    job, source != null ? source : open != null ? open.source() : null, condition.summary(),
+                    condition.details(), open != null ? open.startsAt() : at, null,
+                    eventId != null ? eventId : rule + "@" + at.toEpochMilli()));
         }
         if (open == null) {
             return Optional.empty();
         }
         Duration down = Duration.between(open.startsAt(), at);
         return Optional.of(open.resolve(at, condition.summary() + " (problem lasted " + human(down) + ")",
-                event.id()));
+                eventId != null ? eventId : rule + "@" + at.toEpochMilli()));
     }
 
     private void forward(Alert alert, long timestamp, String traceId) {

@@ -4,6 +4,7 @@ import dev.vigil.model.Alert;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.EventType;
 import dev.vigil.model.Outcome;
+import dev.vigil.rules.schedule.Schedule;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,18 +17,38 @@ import java.util.Map;
  * @param recentEventIds      ids of the last events, so a retried hook is not counted twice
  * @param consecutiveFailures failed runs since the last successful one
  * @param openAlerts          the alerts of this job that are FIRING, by rule
+ * @param schedule            when the job is expected to run; {@code null} when nobody said
+ * @param nextRunAt           the next expected run; {@code null} when none is expected
+ * @param missedRuns          expected runs missed since the last run
+ * @param runningSince        start of a run that has not ended yet
+ * @param recentRuns          measures of the last successful runs: the anomaly baseline
+ * @param quota               the last quota reports: the forecast's history
  */
 public record JobState(List<String> recentEventIds, Instant lastEventAt, Instant lastStartAt, Instant lastEndAt,
                        Outcome lastOutcome, Instant lastSuccessAt, int consecutiveFailures,
-                       Map<String, Alert> openAlerts) {
+                       Map<String, Alert> openAlerts, Schedule schedule, Instant nextRunAt, int missedRuns,
+                       Instant runningSince, List<Run> recentRuns, List<QuotaPoint> quota) {
 
     static final int REMEMBERED_EVENT_IDS = 64;
+    public static final int REMEMBERED_RUNS = 30;
+    public static final int REMEMBERED_QUOTA = 60;
 
-    public static final JobState EMPTY = new JobState(List.of(), null, null, null, null, null, 0, Map.of());
+    public static final JobState EMPTY = new JobState(List.of(), null, null, null, null, null, 0, Map.of(), null, null,
+            0, null, List.of(), List.of());
+
+    /** One successful run's measures. */
+    public record Run(Instant at, Long bytes, Long files, Long durationSeconds) {
+    }
+
+    /** One quota report. */
+    public record QuotaPoint(Instant at, long usedBytes, long totalBytes) {
+    }
 
     public JobState {
         recentEventIds = recentEventIds == null ? List.of() : List.copyOf(recentEventIds);
         openAlerts = openAlerts == null ? Map.of() : Map.copyOf(openAlerts);
+        recentRuns = recentRuns == null ? List.of() : List.copyOf(recentRuns);
+        quota = quota == null ? List.of() : List.copyOf(quota);
     }
 
     public boolean hasSeen(String eventId) {
@@ -36,33 +57,53 @@ public record JobState(List<String> recentEventIds, Instant lastEventAt, Instant
 
     /** The state after {@code event}: the facts every rule reads. */
     public JobState after(BackupEvent event) {
+        Builder next = toBuilder();
         List<String> ids = new ArrayList<>(recentEventIds);
         ids.add(event.id());
         if (ids.size() > REMEMBERED_EVENT_IDS) {
             ids.subList(0, ids.size() - REMEMBERED_EVENT_IDS).clear();
         }
-        Instant at = event.occurredAt() != null ? event.occurredAt() : event.receivedAt();
-        Instant startAt = event.type() == EventType.BACKUP_STARTED ? at : lastStartAt;
-        Instant endAt = lastEndAt;
-        Outcome outcome = lastOutcome;
-        Instant successAt = lastSuccessAt;
-        int failures = consecutiveFailures;
+        next.recentEventIds = ids;
+        Instant at = at(event);
+        next.lastEventAt = at;
+        if (event.type() == EventType.BACKUP_STARTED) {
+            next.lastStartAt = at;
+            next.runningSince = at;
+        }
         if (isRunVerdict(event)) {
-            endAt = at;
-            outcome = event.outcome();
+            next.lastEndAt = at;
+            next.lastOutcome = event.outcome();
+            if (event.type() == EventType.BACKUP_FINISHED || event.type() == EventType.FATAL_ERROR) {
+                next.runningSince = null;
+            }
             switch (event.outcome()) {
-                case FAILED -> failures++;
+                case FAILED -> next.consecutiveFailures++;
                 case SUCCESS, WARNING -> {
-                    failures = 0;
-                    successAt = at;
+                    next.consecutiveFailures = 0;
+                    next.lastSuccessAt = at;
                 }
                 default -> { }
             }
         }
-        return new JobState(ids, at, startAt, endAt, outcome, successAt, failures, openAlerts);
+        if (event.type() == EventType.QUOTA_REPORTED && event.measures().quotaTotalBytes() != null
+                && event.measures().quotaUsedBytes() != null) {
+            List<QuotaPoint> points = new ArrayList<>(quota);
+            points.add(new QuotaPoint(at, event.measures().quotaUsedBytes(), event.measures().quotaTotalBytes()));
+            next.quota = tail(points, REMEMBERED_QUOTA);
+        }
+        return next.build();
     }
 
-    /** Events that end a run with a verdict on it. */
+    /** The baseline after a successful run with measures. */
+    public JobState withRun(Run run) {
+        Builder next = toBuilder();
+        List<Run> runs = new ArrayList<>(recentRuns);
+        runs.add(run);
+        next.recentRuns = tail(runs, REMEMBERED_RUNS);
+        return next.build();
+    }
+
+    /** Events that end a run (or a part of it) with a verdict on it. */
     public static boolean isRunVerdict(BackupEvent event) {
         return event.outcome() != Outcome.NONE && switch (event.type()) {
             case BACKUP_FINISHED, SOURCE_FINISHED, FATAL_ERROR -> true;
@@ -70,13 +111,86 @@ public record JobState(List<String> recentEventIds, Instant lastEventAt, Instant
         };
     }
 
+    /** Events that show the job ran (started or ended), which is what a schedule expects. */
+    public static boolean isRun(BackupEvent event) {
+        return event.type() == EventType.BACKUP_STARTED || event.type() == EventType.BACKUP_FINISHED
+                || event.type() == EventType.SOURCE_STARTED || event.type() == EventType.SOURCE_FINISHED;
+    }
+
+    public static Instant at(BackupEvent event) {
+        return event.occurredAt() != null ? event.occurredAt() : event.receivedAt();
+    }
+
     public JobState withAlert(Alert alert) {
+        Builder next = toBuilder();
         Map<String, Alert> alerts = new HashMap<>(openAlerts);
         switch (alert.status()) {
             case FIRING -> alerts.put(alert.rule(), alert);
             case RESOLVED -> alerts.remove(alert.rule());
         }
-        return new JobState(recentEventIds, lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt,
-                consecutiveFailures, alerts);
+        next.openAlerts = alerts;
+        return next.build();
+    }
+
+    public JobState withSchedule(Schedule schedule, Instant nextRunAt, int missedRuns) {
+        Builder next = toBuilder();
+        next.schedule = schedule;
+        next.nextRunAt = nextRunAt;
+        next.missedRuns = missedRuns;
+        return next.build();
+    }
+
+    public JobState withRunningSince(Instant runningSince) {
+        Builder next = toBuilder();
+        next.runningSince = runningSince;
+        return next.build();
+    }
+
+    private static <T> List<T> tail(List<T> list, int max) {
+        return list.size() <= max ? list : list.subList(list.size() - max, list.size());
+    }
+
+    private Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Mutable copy used to derive the next state. */
+    private static final class Builder {
+        List<String> recentEventIds;
+        Instant lastEventAt;
+        Instant lastStartAt;
+        Instant lastEndAt;
+        Outcome lastOutcome;
+        Instant lastSuccessAt;
+        int consecutiveFailures;
+        Map<String, Alert> openAlerts;
+        Schedule schedule;
+        Instant nextRunAt;
+        int missedRuns;
+        Instant runningSince;
+        List<Run> recentRuns;
+        List<QuotaPoint> quota;
+
+        Builder(JobState s) {
+            recentEventIds = s.recentEventIds;
+            lastEventAt = s.lastEventAt;
+            lastStartAt = s.lastStartAt;
+            lastEndAt = s.lastEndAt;
+            lastOutcome = s.lastOutcome;
+            lastSuccessAt = s.lastSuccessAt;
+            consecutiveFailures = s.consecutiveFailures;
+            openAlerts = s.openAlerts;
+            schedule = s.schedule;
+            nextRunAt = s.nextRunAt;
+            missedRuns = s.missedRuns;
+            runningSince = s.runningSince;
+            recentRuns = s.recentRuns;
+            quota = s.quota;
+        }
+
+        JobState build() {
+            return new JobState(recentEventIds, lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt,
+                    consecutiveFailures, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota);
+        }
     }
 }

@@ -1,0 +1,102 @@
+package dev.vigil.rules.rule;
+
+import dev.vigil.model.BackupEvent;
+import dev.vigil.model.EventType;
+import dev.vigil.model.Outcome;
+import dev.vigil.model.Rules;
+import dev.vigil.model.Severity;
+import dev.vigil.rules.job.JobState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A run that looks wrong although it "succeeded" — the silent failure other monitors miss: much smaller,
+ * fewer files, much shorter or much larger than the job's recent successful runs (median and MAD, a robust
+ * z-score, after a minimum history). Retrospect's own AnomalyAlert is raised as it is. The next ordinary run
+ * resolves it.
+ */
+public class AnomalyRule implements EventRule {
+
+    private final int minHistory;
+    private final double deviation;
+    private final double minChange;
+
+    public AnomalyRule(int minHistory, double deviation, double minChange) {
+        this.minHistory = minHistory;
+        this.deviation = deviation;
+        this.minChange = minChange;
+    }
+
+    @Override
+    public String name() {
+        return Rules.ANOMALY;
+    }
+
+    @Override
+    public Optional<Condition> evaluate(BackupEvent event, JobState state) {
+        if (event.type() == EventType.ANOMALY) {
+            Map<String, String> a = event.attributes();
+            return Optional.of(Condition.holds(Severity.WARNING, "Retrospect found unusual changes in "
+                    + event.job().job() + ": " + a.getOrDefault("changedFiles", "?") + " of "
+                    + a.getOrDefault("watchedFiles", "?") + " watched files changed (" + a.getOrDefault("changedPercent", "?")
+                    + " %)", a));
+        }
+        boolean finished = event.type() == EventType.BACKUP_FINISHED || event.type() == EventType.SOURCE_FINISHED;
+        if (!finished || event.outcome() != Outcome.SUCCESS || state.recentRuns().size() < minHistory) {
+            return Optional.empty();
+        }
+        List<String> findings = new ArrayList<>();
+        Map<String, String> details = new LinkedHashMap<>();
+        check("bytes", event.measures().bytes(), state, JobState.Run::bytes, findings, details);
+        check("files", event.measures().files(), state, JobState.Run::files, findings, details);
+        check("duration", event.measures().durationSeconds(), state, JobState.Run::durationSeconds, findings, details);
+        String job = "Backup " + event.job().job() + " of account " + event.job().account();
+        if (!findings.isEmpty()) {
+            return Optional.of(Condition.holds(Severity.WARNING, job + " looks unusual: " + String.join(", ", findings),
+                    details));
+        }
+        return Optional.of(Condition.clear(job + " looks as usual again"));
+    }
+
+    private void check(String what, Long value, JobState state, Function<JobState.Run, Long> measure,
+                       List<String> findings, Map<String, String> details) {
+        if (value == null) {
+            return;
+        }
+        double[] history = state.recentRuns().stream().map(measure).filter(v -> v != null).mapToDouble(Long::doubleValue).toArray();
+        if (history.length < minHistory) {
+            return;
+        }
+        double median = median(history);
+        double mad = median(Arrays.stream(history).map(v -> Math.abs(v - median)).toArray());
+        double change = median == 0 ? (value == 0 ? 0 : Double.POSITIVE_INFINITY) : Math.abs(value - median) / median;
+        double z = mad == 0 ? (change > 0 ? Double.POSITIVE_INFINITY : 0) : 0.6745 * Math.abs(value - median) / mad;
+        if (z > deviation && change >= minChange) {
+            findings.add(what + " " + format(what, value) + " against a usual " + format(what, (long) median)
+                    + (value < median ? " (much less)" : " (much more)"));
+            details.put(what, Long.toString(value));
+            details.put(what + "Median", Long.toString((long) median));
+        }
+    }
+
+    private static String format(String what, long value) {
+        return switch (what) {
+            case "bytes" -> QuotaRule.size(value);
+            case "duration" -> value >= 3600 ? String.format("%.1f h", value / 3600.0)
+                    : value >= 60 ? String.format("%d min", value / 60) : value + " s";
+            default -> Long.toString(value);
+        };
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.vigil.rules.rule;
+
+import dev.vigil.model.BackupEvent;
+import dev.vigil.model.EventType;
+import dev.vigil.model.Rules;
+import dev.vigil.model.Severity;
+import dev.vigil.rules.job.JobState;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The used share of an account's quota is over its threshold (stoney's quota check); it resolves only once the
+ * share is a hysteresis below the threshold, so a quota hovering around it does not flap.
+ */
+public class QuotaRule implements EventRule {
+
+    private final double threshold;
+    private final double hysteresis;
+
+    public QuotaRule(double threshold, double hysteresis) {
+        this.threshold = threshold;
+        this.hysteresis = hysteresis;
+    }
+
+    @Override
+    public String name() {
+        return Rules.QUOTA;
+    }
+
+    @Override
+    public Optional<Condition> evaluate(BackupEvent event, JobState state) {
+        Double used = event.type() == EventType.QUOTA_REPORTED ? event.measures().quotaUsedPercent() : null;
+        if (used == null) {
+            return Optional.empty();
+        }
+        String account = event.job().account();
+        String amount = String.format("%.0f%% used: %s of %s", used, size(event.measures().quotaUsedBytes()),
+                size(event.measures().quotaTotalBytes()));
+        if (used >= threshold) {
+            return Optional.of(Condition.holds(used >= 95 ? Severity.CRITICAL : Severity.WARNING,
+                    "Backup storage of account " + account + " is almost full (" + amount + ")",
+                    Map.of("usedPercent", String.format("%.2f", used), "thresholdPercent", String.format("%.0f", threshold))));
+        }
+        if (used < threshold - hysteresis) {
+            return Optional.of(Condition.clear("Backup storage of account " + account + " has room again (" + amount + ")"));
+        }
+        return Optional.empty();
+    }
+
+    static String size(Long bytes) {
+        if (bytes == null) {
+            return "?";
+        }
+        double gib = bytes / (1024.0 * 1024 * 1024);
+        return gib >= 1 ? String.format("%.1f GiB", gib) : String.format("%.0f MiB", bytes / (1024.0 * 1024));
+    }
+}

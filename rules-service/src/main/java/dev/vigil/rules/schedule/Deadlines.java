@@ -1,0 +1,90 @@
+package dev.vigil.rules.schedule;
+
+import dev.vigil.rules.job.JobState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The moments at which a job's expectation turns into a verdict, in a store ordered by time: the key starts with
+ * the zero-padded due time, so "everything due by T" is one range scan, however many jobs there are.
+ * <ul>
+ *   <li>{@code start}: the expected run plus the start grace: by then the run must have started;</li>
+ *   <li>{@code finish}: a started run plus the maximum run time: by then it must have ended.</li>
+ * </ul>
+ */
+public final class Deadlines {
+
+    public static final String STORE = "deadlines";
+    public static final String START = "start";
+    public static final String FINISH = "finish";
+
+    /** One due verdict. */
+    public record Deadline(Instant due, String kind, String job) {
+        String key() {
+            return key(due, kind, job);
+        }
+
+        static String key(Instant due, String kind, String job) {
+            return String.format("%013d|%s|%s", due.toEpochMilli(), kind, job);
+        }
+    }
+
+    private final KeyValueStore<String, String> store;
+    private final Duration startGrace;
+    private final Duration maxRunTime;
+
+    public Deadlines(KeyValueStore<String, String> store, Duration startGrace, Duration maxRunTime) {
+        this.store = store;
+        this.startGrace = startGrace;
+        this.maxRunTime = maxRunTime;
+    }
+
+    /** Moves the job's deadlines from what {@code before} expected to what {@code after} expects. */
+    public void sync(String job, JobState before, JobState after) {
+        move(job, START, startDue(before), startDue(after));
+        move(job, FINISH, finishDue(before), finishDue(after));
+    }
+
+    public Instant startDue(JobState state) {
+        return state == null || state.nextRunAt() == null ? null : state.nextRunAt().plus(startGrace);
+    }
+
+    public Instant finishDue(JobState state) {
+        return state == null || state.runningSince() == null ? null : state.runningSince().plus(maxRunTime);
+    }
+
+    /** Every deadline due at or before {@code watermark}, oldest first. */
+    public List<Deadline> due(Instant watermark) {
+        List<Deadline> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> range = store.range("0", String.format("%013d|~", watermark.toEpochMilli()))) {
+            while (range.hasNext()) {
+                var entry = range.next();
+                String[] parts = entry.key.split("\\|", 3);
+                due.add(new Deadline(Instant.ofEpochMilli(Long.parseLong(parts[0])), parts[1], parts[2]));
+            }
+        }
+        return due;
+    }
+
+    public void remove(Deadline deadline) {
+        store.delete(deadline.key());
+    }
+
+    private void move(String job, String kind, Instant from, Instant to) {
+        if (Objects.equals(from, to)) {
+            return;
+        }
+        if (from != null) {
+            store.delete(Deadline.key(from, kind, job));
+        }
+        if (to != null) {
+            store.put(Deadline.key(to, kind, job), job);
+        }
+    }
+}
