@@ -121,7 +121,7 @@ abstract class EndToEndScenario {
             List<MimeMessage> resolved = mails("Resolved");
             assertThat(resolved).extracting(EndToEndScenario::to).containsExactlyInAnyOrder(OWNER, SUPPORT);
             assertThat(resolved.get(0).getSubject())
-                    .startsWith("[Vigil] Resolved: Backup WIN7,ERP01 of account 3723707 is working again after");
+                    .startsWith("[Vigil] Resolved: Backup WIN7,ERP01 of account 3723707 succeeded again (problem lasted");
             assertThat(deliveries.await(4, Topics.DELIVERIES, Duration.ofSeconds(20))).hasSize(4);
         }
         assertThat(smtp.getReceivedMessages()).hasSize(4);

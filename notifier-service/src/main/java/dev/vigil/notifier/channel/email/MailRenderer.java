@@ -61,7 +61,10 @@ public class MailRenderer {
         return new Mail(subject, engine.process("alert.txt", context), engine.process("alert.html", context));
     }
 
-    /** The summary in the reader's language where a message exists for the rule, else the rule's own line. */
+    /**
+     * The summary in the reader's language where a message exists for the rule (German), else the rule's own
+     * line, which is English and the most precise.
+     */
     private String summary(Alert alert, Locale locale) {
         String key = "summary." + alert.rule() + "." + alert.status().name().toLowerCase(Locale.ROOT);
         try {
