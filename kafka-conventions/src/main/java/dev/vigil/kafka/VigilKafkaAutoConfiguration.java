@@ -50,7 +50,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
 public class VigilKafkaAutoConfiguration {
 
     /** Topics whose latest value per key is the state: compacted, never deleted by age. */
-    static final List<String> COMPACTED = List.of(Topics.ACCOUNTS, Topics.SILENCES);
+    static final List<String> COMPACTED = List.of(Topics.ACCOUNTS, Topics.ACCOUNT_ACTIVITY, Topics.SILENCES);
 
     @Bean
     DefaultKafkaProducerFactoryCustomizer vigilProducerDefaults() {
@@ -106,7 +106,7 @@ public class VigilKafkaAutoConfiguration {
     @Bean
     KafkaAdmin.NewTopics vigilTopics(VigilKafkaProperties properties) {
         List<NewTopic> topics = new ArrayList<>();
-        for (String name : List.of(Topics.EVENTS, Topics.REJECTED, Topics.ACCOUNTS, Topics.ALERTS, Topics.SILENCES,
+        for (String name : List.of(Topics.EVENTS, Topics.REJECTED, Topics.ACCOUNTS, Topics.ACCOUNT_ACTIVITY, Topics.ALERTS, Topics.SILENCES,
                 Topics.NOTIFICATIONS, Topics.DELIVERIES)) {
             TopicBuilder builder = TopicBuilder.name(name).partitions(properties.partitions())
                     .replicas(properties.replicas());

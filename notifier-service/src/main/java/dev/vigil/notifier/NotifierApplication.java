@@ -4,10 +4,12 @@ import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** The notifier: tells the right people. Configuration lives in {@code notifier.yml}. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@EnableScheduling
 public class NotifierApplication {
 
     public static void main(String[] args) {

@@ -22,13 +22,17 @@ public record NotifierProperties(@DefaultValue Directory directory, @DefaultValu
      * The stoney directory layout, relative to {@code spring.ldap.base}, and its attribute names (source spec §3.3).
      *
      * @param fallbackAddress who is told when the directory names nobody for an alert; empty for nobody
+     * @param tenant          the tenant of the directory's accounts
+     * @param syncInterval    how often the accounts' settings are published to {@code backup.accounts}
      */
     public record Directory(@DefaultValue("ou=accounts,ou=backup,ou=services") String accountsBase,
                             @DefaultValue("ou=people") String peopleBase,
                             @DefaultValue("ou=reseller,ou=configuration,ou=backup,ou=services") String resellerBase,
                             @DefaultValue Attributes attributes,
                             @DefaultValue("5m") Duration cacheTtl,
-                            String fallbackAddress) {
+                            String fallbackAddress,
+                            @DefaultValue("stoney") String tenant,
+                            @DefaultValue("10m") Duration syncInterval) {
     }
 
     public record Attributes(@DefaultValue("uid") String uid,
@@ -39,7 +43,11 @@ public record NotifierProperties(@DefaultValue Directory directory, @DefaultValu
                              @DefaultValue("sstBelongsToResellerUID") String reseller,
                              @DefaultValue("sstMailTo") String resellerMailTo,
                              @DefaultValue("sstNotificationWarning") String resellerWarnings,
-                             @DefaultValue("preferredLanguage") String language) {
+                             @DefaultValue("preferredLanguage") String language,
+                             @DefaultValue("sstBackupQuotaThreshold") String quotaThreshold,
+                             @DefaultValue("sstBackupFailureThreshold") String failureThreshold,
+                             @DefaultValue("sstProvisioningDate") String created,
+                             @DefaultValue("sstProvisioningMode") String provisioningMode) {
     }
 
     /**

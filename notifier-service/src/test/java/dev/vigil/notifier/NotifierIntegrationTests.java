@@ -38,7 +38,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** Alert in, mail out: a real broker, a real LDAP server over TCP and a real SMTP server. */
 @SpringBootTest(properties = {"spring.config.name=notifier", "server.port=0", "management.server.port=0",
-        "vigil.notifier.delivery.initial-delay=200", "vigil.notifier.delivery.attempts=3"})
+        "vigil.notifier.delivery.initial-delay=200", "vigil.notifier.delivery.attempts=3",
+        "vigil.notifier.directory.sync-initial-delay=1h"})
 @EmbeddedKafka(partitions = 1, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 class NotifierIntegrationTests {
 
@@ -107,6 +108,25 @@ class NotifierIntegrationTests {
                 "erika.muster@example.org", "e.muster@example.com", "support@stepping-stone.ch");
         MimeMessage mail = mailsTo(alert).stream().filter(m -> to(m).equals("erika.muster@example.org")).findFirst().orElseThrow();
         assertThat(mail.getSubject()).startsWith("[Vigil] Sicherung Laptop des Kontos 3723708 ist fehlgeschlagen");
+    }
+
+    @Autowired
+    dev.vigil.notifier.directory.AccountSync accountSync;
+
+    @Test
+    void theDirectorysAccountSettingsArePublishedOnceAndAgainOnlyWhenTheyChange() throws Exception {
+        try (TopicTail accounts = TopicTail.open(broker.getBrokersAsString(), Topics.ACCOUNTS)) {
+            accountSync.sync();
+            List<dev.vigil.model.AccountSettings> settings = TopicTail.values(accounts.await(3, Topics.ACCOUNTS,
+                    Duration.ofSeconds(10)), dev.vigil.model.AccountSettings.class);
+            assertThat(settings).extracting(dev.vigil.model.AccountSettings::account)
+                    .contains("3723707", "3723708", "3723709");
+            assertThat(settings).filteredOn(s -> s.account().equals("3723707")).singleElement()
+                    .satisfies(s -> assertThat(s.quotaThresholdPercent()).isEqualTo(80.0))
+                    .satisfies(s -> assertThat(s.createdAt()).isEqualTo(Instant.parse("2026-01-01T12:00:00Z")))
+                    .satisfies(s -> assertThat(s.active()).isTrue());
+            assertThat(accountSync.sync()).as("nothing changed").isZero();
+        }
     }
 
     private void publish(Alert alert) throws Exception {

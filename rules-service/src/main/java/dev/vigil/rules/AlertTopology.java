@@ -1,10 +1,15 @@
 package dev.vigil.rules;
 
 import dev.vigil.kafka.VigilSerdes;
+import dev.vigil.model.AccountSettings;
 import dev.vigil.model.Alert;
 import dev.vigil.model.BackupEvent;
+import dev.vigil.model.EventType;
 import dev.vigil.model.JobKey;
 import dev.vigil.model.Topics;
+import dev.vigil.rules.account.AccountsUpdater;
+import dev.vigil.rules.account.ActivityForwarder;
+import dev.vigil.rules.account.NeverUsedProcessor;
 import dev.vigil.rules.job.JobProcessor;
 import dev.vigil.rules.job.JobState;
 import dev.vigil.rules.rule.AnomalyRule;
@@ -51,7 +56,12 @@ public final class AlertTopology {
                 new ClientVersionRule(p.clientVersions()));
     }
 
-    public static KStream<String, Alert> build(StreamsBuilder builder, RulesProperties properties) {
+    public static KStream<String, Alert> build(StreamsBuilder builder, RulesProperties properties, int partitions) {
+        // 0. every account's settings from the directory, in every instance
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AccountsUpdater.STORE),
+                        Serdes.String(), VigilSerdes.json(AccountSettings.class)).withLoggingDisabled(),
+                Topics.ACCOUNTS, Consumed.with(Serdes.String(), VigilSerdes.json(AccountSettings.class)),
+                AccountsUpdater::new);
         // 1. per-job state, the deadlines ordered by time and the ingest watermark: RocksDB, changelogged
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JobProcessor.STORE),
                 Serdes.String(), VigilSerdes.json(JobState.class)));
@@ -63,11 +73,25 @@ public final class AlertTopology {
         ScheduleTracker tracker = new ScheduleTracker(properties.schedule().tolerance());
         Function<JobKey, Schedule> configured = configuredSchedules(properties);
         // 2. every event of a job (keyed by job) through the rules; deadlines through the punctuator
-        KStream<String, Alert> alerts = builder
-                .stream(Topics.EVENTS, Consumed.with(Serdes.String(), VigilSerdes.json(BackupEvent.class)))
+        KStream<String, BackupEvent> events = builder.stream(Topics.EVENTS,
+                Consumed.with(Serdes.String(), VigilSerdes.json(BackupEvent.class)));
+        KStream<String, Alert> jobAlerts = events
                 .process(() -> new JobProcessor(rules, tracker, configured, properties.schedule().startGrace(),
                         properties.schedule().maxRunTime()), JobProcessor.STORE, Deadlines.STORE, JobProcessor.WATERMARK_STORE);
-        // 3. alert transitions, keyed by fingerprint
+        // 3. accounts that never sent anything: the first activity of each account, keyed by account
+        events.filter((key, event) -> event != null && event.type() != EventType.HEARTBEAT)
+                .process(ActivityForwarder::new)
+                .to(Topics.ACCOUNT_ACTIVITY, Produced.with(Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NeverUsedProcessor.FIRST_SEEN_STORE),
+                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NeverUsedProcessor.OPEN_STORE),
+                Serdes.String(), VigilSerdes.json(Alert.class)));
+        KStream<String, Alert> accountAlerts = builder
+                .stream(Topics.ACCOUNT_ACTIVITY, Consumed.with(Serdes.String(), Serdes.Long()))
+                .process(() -> new NeverUsedProcessor(properties.neverUsed().after(), partitions),
+                        NeverUsedProcessor.FIRST_SEEN_STORE, NeverUsedProcessor.OPEN_STORE);
+        // 4. alert transitions, keyed by fingerprint
+        KStream<String, Alert> alerts = jobAlerts.merge(accountAlerts);
         alerts.to(Topics.ALERTS, Produced.with(Serdes.String(), VigilSerdes.json(Alert.class)));
         return alerts;
     }

@@ -15,11 +15,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param anomaly        the learned baseline
  * @param login          repeated failed logins (Retrospect PasswordEntry)
  * @param clientVersions minimum client version per client identifier (stoney's {@code client/identifier})
+ * @param neverUsed      accounts that never sent an event
  */
 @ConfigurationProperties("vigil.rules")
 public record RulesProperties(@DefaultValue FailedBackup failedBackup, @DefaultValue ScheduleSettings schedule,
                               @DefaultValue Quota quota, @DefaultValue Anomaly anomaly, @DefaultValue Login login,
-                              @DefaultValue Map<String, String> clientVersions) {
+                              @DefaultValue Map<String, String> clientVersions, @DefaultValue NeverUsed neverUsed) {
+
+    /** @param after how long an account may exist without a single event before "never used" is raised */
+    public record NeverUsed(@DefaultValue("30d") Duration after) {
+    }
 
     /** @param consecutiveFailures failed runs in a row before the alert fires (stoney's "after how many") */
     public record FailedBackup(@DefaultValue("1") int consecutiveFailures) {

@@ -1,5 +1,6 @@
 package dev.vigil.rules;
 
+import dev.vigil.kafka.VigilKafkaProperties;
 import dev.vigil.model.Alert;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -19,7 +20,7 @@ class StreamsConfiguration {
     }
 
     @Bean
-    KStream<String, Alert> alertStream(StreamsBuilder builder, RulesProperties properties) {
-        return AlertTopology.build(builder, properties);
+    KStream<String, Alert> alertStream(StreamsBuilder builder, RulesProperties properties, VigilKafkaProperties kafka) {
+        return AlertTopology.build(builder, properties, kafka.partitions());
     }
 }

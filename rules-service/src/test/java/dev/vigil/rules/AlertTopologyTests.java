@@ -41,7 +41,7 @@ class AlertTopologyTests {
     private void start(int consecutiveFailures) {
         StreamsBuilder builder = new StreamsBuilder();
         AlertTopology.build(builder, RulesTestSupport.properties(Map.of(
-                "vigil.rules.failed-backup.consecutive-failures", Integer.toString(consecutiveFailures))));
+                "vigil.rules.failed-backup.consecutive-failures", Integer.toString(consecutiveFailures))), 1);
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "rules-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

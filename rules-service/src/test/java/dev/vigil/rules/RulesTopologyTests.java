@@ -3,6 +3,7 @@ package dev.vigil.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.kafka.VigilSerdes;
+import dev.vigil.model.AccountSettings;
 import dev.vigil.model.Alert;
 import dev.vigil.model.AlertStatus;
 import dev.vigil.model.BackupEvent;
@@ -43,7 +44,7 @@ class RulesTopologyTests {
 
     private void start(Map<String, String> settings) {
         StreamsBuilder builder = new StreamsBuilder();
-        AlertTopology.build(builder, RulesTestSupport.properties(settings));
+        AlertTopology.build(builder, RulesTestSupport.properties(settings), 1);
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "rules-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -209,6 +210,49 @@ class RulesTopologyTests {
         Alert old = alerts.readValue();
         assertThat(old.rule()).isEqualTo(Rules.CLIENT_TOO_OLD);
         assertThat(old.severity()).isEqualTo(Severity.INFO);
+    }
+
+    @Test
+    void anAccountsOwnSettingsFromTheDirectoryWinOverTheDefaults() {
+        start(Map.of());
+        accounts().pipeInput("3723707", new AccountSettings("3723707", "stoney", 90.0, 2, Instant.parse("2013-01-01T00:00:00Z"),
+                true, Instant.parse("2014-01-27T00:00:00Z")));
+        send(run(STONEY, EventType.BACKUP_FINISHED, Outcome.FAILED, Instant.parse("2014-01-27T20:00:00Z")));
+        send(quota(new JobKey("stoney", "3723707", "quota"), 8_700, Instant.parse("2014-01-27T21:00:00Z")));
+        assertThat(alerts.isEmpty()).as("one failure of two allowed; 85 %% under the account's 90 %%").isTrue();
+
+        send(run(STONEY, EventType.BACKUP_FINISHED, Outcome.FAILED, Instant.parse("2014-01-28T20:00:00Z")));
+        Alert failed = alerts.readValue();
+        assertThat(failed.rule()).isEqualTo(Rules.FAILED_BACKUP);
+        assertThat(failed.details()).containsEntry("failureThreshold", "2");
+    }
+
+    @Test
+    void anAccountThatNeverSentAnythingIsReportedAndItsFirstEventResolvesIt() {
+        start(Map.of("vigil.rules.never-used.after", "30d"));
+        accounts().pipeInput("4711", new AccountSettings("4711", "stoney", null, null,
+                driverNow().minus(Duration.ofDays(40)), true, driverNow()));
+        accounts().pipeInput("4712", new AccountSettings("4712", "stoney", null, null,
+                driverNow().minus(Duration.ofDays(3)), true, driverNow()));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+
+        Alert never = alerts.readValue();
+        assertThat(never.rule()).isEqualTo(Rules.NEVER_USED);
+        assertThat(never.job().account()).isEqualTo("4711");
+        assertThat(never.summary()).isEqualTo("Account 4711 has not sent a single backup in the 40 days since it was created");
+        assertThat(alerts.isEmpty()).as("4712 is only 3 days old").isTrue();
+
+        send(run(new JobKey("stoney", "4711", "laptop"), EventType.BACKUP_STARTED, Outcome.NONE, driverNow()));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(alerts.readValuesToList()).extracting(Alert::status).containsExactly(AlertStatus.RESOLVED);
+    }
+
+    private Instant driverNow() {
+        return Instant.parse("2014-01-27T00:00:00Z");
+    }
+
+    private TestInputTopic<String, AccountSettings> accounts() {
+        return driver.createInputTopic(Topics.ACCOUNTS, new StringSerializer(), VigilSerdes.json(AccountSettings.class).serializer());
     }
 
     private void heartbeat(Instant at) {

@@ -9,6 +9,8 @@ public final class Topics {
     public static final String REJECTED = "backup.rejected";
     /** Account settings keyed by account uid; compacted. Written by the directory sync. */
     public static final String ACCOUNTS = "backup.accounts";
+    /** The first event time of an account (epoch millis), keyed by account uid. Internal to the rules service. */
+    public static final String ACCOUNT_ACTIVITY = "backup.account-activity";
     /** {@link Alert} keyed by fingerprint. Written by the rules service. */
     public static final String ALERTS = "backup.alerts";
     /** Silences keyed by id; compacted. Written by the notifier API. */

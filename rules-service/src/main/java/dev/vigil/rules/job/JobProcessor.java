@@ -1,6 +1,7 @@
 package dev.vigil.rules.job;
 
 import dev.vigil.kafka.CloudEventRecords;
+import dev.vigil.model.AccountSettings;
 import dev.vigil.model.Alert;
 import dev.vigil.model.AlertStatus;
 import dev.vigil.model.BackupEvent;
@@ -11,6 +12,7 @@ import dev.vigil.model.Outcome;
 import dev.vigil.model.Rules;
 import dev.vigil.model.Severity;
 import dev.vigil.model.Source;
+import dev.vigil.rules.account.AccountsUpdater;
 import dev.vigil.rules.rule.Condition;
 import dev.vigil.rules.rule.EventRule;
 import dev.vigil.rules.schedule.Deadlines;
@@ -70,6 +72,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, JobState> store;
     private KeyValueStore<String, Long> watermark;
+    private KeyValueStore<String, AccountSettings> accounts;
     private Deadlines deadlines;
 
     public JobProcessor(List<EventRule> rules, ScheduleTracker schedules, Function<JobKey, Schedule> configuredSchedules,
@@ -86,6 +89,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
         this.context = context;
         this.store = context.getStateStore(STORE);
         this.watermark = context.getStateStore(WATERMARK_STORE);
+        this.accounts = context.getStateStore(AccountsUpdater.STORE);
         this.deadlines = new Deadlines(context.getStateStore(Deadlines.STORE), startGrace, maxRunTime);
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> checkDeadlines());
     }
@@ -113,8 +117,9 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
         }
         String traceId = CloudEventRecords.header(record.headers(), CloudEventHeaders.TRACE_ID);
         JobState state = schedules.apply(event, before.after(event), configuredSchedules.apply(event.job()));
+        AccountSettings settings = accounts.get(event.job().account());
         for (EventRule rule : rules) {
-            Optional<Condition> condition = rule.evaluate(event, state);
+            Optional<Condition> condition = rule.evaluate(event, state, settings);
             if (condition.isPresent()) {
                 state = apply(rule.name(), condition.get(), state, event.job(), event.source(), JobState.at(event),
                         event.id(), record.timestamp(), traceId);

@@ -1,5 +1,6 @@
 package dev.vigil.rules.rule;
 
+import dev.vigil.model.AccountSettings;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.EventType;
 import dev.vigil.model.Outcome;
@@ -38,7 +39,7 @@ public class AnomalyRule implements EventRule {
     }
 
     @Override
-    public Optional<Condition> evaluate(BackupEvent event, JobState state) {
+    public Optional<Condition> evaluate(BackupEvent event, JobState state, AccountSettings settings) {
         if (event.type() == EventType.ANOMALY) {
             Map<String, String> a = event.attributes();
             return Optional.of(Condition.holds(Severity.WARNING, "Retrospect found unusual changes in "

@@ -1,5 +1,6 @@
 package dev.vigil.rules.rule;
 
+import dev.vigil.model.AccountSettings;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.Rules;
 import dev.vigil.model.Severity;
@@ -22,7 +23,7 @@ public class ClientVersionRule implements EventRule {
     }
 
     @Override
-    public Optional<Condition> evaluate(BackupEvent event, JobState state) {
+    public Optional<Condition> evaluate(BackupEvent event, JobState state, AccountSettings settings) {
         String identifier = event.attributes().get("client.identifier");
         String version = event.attributes().get("client.version");
         String minimum = identifier == null ? null : minimums.get(identifier);

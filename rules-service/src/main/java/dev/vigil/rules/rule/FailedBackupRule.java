@@ -1,5 +1,6 @@
 package dev.vigil.rules.rule;
 
+import dev.vigil.model.AccountSettings;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.Outcome;
 import dev.vigil.model.Rules;
@@ -27,17 +28,19 @@ public class FailedBackupRule implements EventRule {
     }
 
     @Override
-    public Optional<Condition> evaluate(BackupEvent event, JobState state) {
+    public Optional<Condition> evaluate(BackupEvent event, JobState state, AccountSettings settings) {
         if (!JobState.isRunVerdict(event)) {
             return Optional.empty();
         }
         String job = describe(event);
+        int threshold = settings != null && settings.consecutiveFailures() != null
+                ? Math.max(1, settings.consecutiveFailures()) : consecutiveFailures;
         return switch (event.outcome()) {
-            case FAILED -> state.consecutiveFailures() >= consecutiveFailures
-                    ? Optional.of(Condition.holds(Severity.CRITICAL, job + " failed" + reason(event), details(event, state)))
+            case FAILED -> state.consecutiveFailures() >= threshold
+                    ? Optional.of(Condition.holds(Severity.CRITICAL, job + " failed" + reason(event), details(event, state, threshold)))
                     : Optional.empty();
             case WARNING -> Optional.of(Condition.holds(Severity.WARNING,
-                    job + " finished with " + errors(event), details(event, state)));
+                    job + " finished with " + errors(event), details(event, state, threshold)));
             case SUCCESS -> Optional.of(Condition.clear(job + " succeeded again"));
             case NONE -> Optional.empty();
         };
@@ -60,7 +63,7 @@ public class FailedBackupRule implements EventRule {
         return count == null ? "errors" : count + (count == 1 ? " error" : " errors");
     }
 
-    private Map<String, String> details(BackupEvent event, JobState state) {
+    private Map<String, String> details(BackupEvent event, JobState state, int threshold) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("outcome", event.outcome().name());
         details.put("consecutiveFailures", Integer.toString(state.consecutiveFailures()));
@@ -80,7 +83,7 @@ public class FailedBackupRule implements EventRule {
             details.put("lastSuccessAt", state.lastSuccessAt().toString());
         }
         if (event.outcome() == Outcome.FAILED) {
-            details.put("failureThreshold", Integer.toString(consecutiveFailures));
+            details.put("failureThreshold", Integer.toString(threshold));
         }
         return details;
     }

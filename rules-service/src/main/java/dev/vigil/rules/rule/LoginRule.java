@@ -1,5 +1,6 @@
 package dev.vigil.rules.rule;
 
+import dev.vigil.model.AccountSettings;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.EventType;
 import dev.vigil.model.Outcome;
@@ -23,7 +24,7 @@ public class LoginRule implements EventRule {
     }
 
     @Override
-    public Optional<Condition> evaluate(BackupEvent event, JobState state) {
+    public Optional<Condition> evaluate(BackupEvent event, JobState state, AccountSettings settings) {
         if (event.type() != EventType.LOGIN) {
             return Optional.empty();
         }

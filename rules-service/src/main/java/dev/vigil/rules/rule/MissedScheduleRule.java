@@ -1,5 +1,6 @@
 package dev.vigil.rules.rule;
 
+import dev.vigil.model.AccountSettings;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.EventType;
 import dev.vigil.model.Rules;
@@ -18,7 +19,7 @@ public class MissedScheduleRule implements EventRule {
     }
 
     @Override
-    public Optional<Condition> evaluate(BackupEvent event, JobState state) {
+    public Optional<Condition> evaluate(BackupEvent event, JobState state, AccountSettings settings) {
         String job = "Backup " + event.job().job() + " of account " + event.job().account();
         if (JobState.isRun(event)) {
             return Optional.of(Condition.clear(job + " ran again"));

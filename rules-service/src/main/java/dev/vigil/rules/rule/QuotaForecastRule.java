@@ -1,5 +1,6 @@
 package dev.vigil.rules.rule;
 
+import dev.vigil.model.AccountSettings;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.EventType;
 import dev.vigil.model.Rules;
@@ -28,7 +29,7 @@ public class QuotaForecastRule implements EventRule {
     }
 
     @Override
-    public Optional<Condition> evaluate(BackupEvent event, JobState state) {
+    public Optional<Condition> evaluate(BackupEvent event, JobState state, AccountSettings settings) {
         List<JobState.QuotaPoint> points = state.quota();
         if (event.type() != EventType.QUOTA_REPORTED || points.size() < MIN_POINTS) {
             return Optional.empty();

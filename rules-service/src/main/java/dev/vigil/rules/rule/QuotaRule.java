@@ -1,5 +1,6 @@
 package dev.vigil.rules.rule;
 
+import dev.vigil.model.AccountSettings;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.EventType;
 import dev.vigil.model.Rules;
@@ -28,11 +29,13 @@ public class QuotaRule implements EventRule {
     }
 
     @Override
-    public Optional<Condition> evaluate(BackupEvent event, JobState state) {
+    public Optional<Condition> evaluate(BackupEvent event, JobState state, AccountSettings settings) {
         Double used = event.type() == EventType.QUOTA_REPORTED ? event.measures().quotaUsedPercent() : null;
         if (used == null) {
             return Optional.empty();
         }
+        double threshold = settings != null && settings.quotaThresholdPercent() != null
+                ? settings.quotaThresholdPercent() : this.threshold;
         String account = event.job().account();
         String amount = String.format("%.0f%% used: %s of %s", used, size(event.measures().quotaUsedBytes()),
                 size(event.measures().quotaTotalBytes()));

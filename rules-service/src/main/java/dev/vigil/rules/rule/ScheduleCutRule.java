@@ -1,5 +1,6 @@
 package dev.vigil.rules.rule;
 
+import dev.vigil.model.AccountSettings;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.Outcome;
 import dev.vigil.model.Rules;
@@ -16,7 +17,7 @@ public class ScheduleCutRule implements EventRule {
     }
 
     @Override
-    public Optional<Condition> evaluate(BackupEvent event, JobState state) {
+    public Optional<Condition> evaluate(BackupEvent event, JobState state, AccountSettings settings) {
         return switch (event.type()) {
             case SCHEDULED_STOP -> Optional.of(Condition.holds(Severity.WARNING, "Script " + event.job().job()
                     + " was stopped by the end of its schedule window before it finished", event.attributes()));

@@ -1,5 +1,6 @@
 package dev.vigil.rules.rule;
 
+import dev.vigil.model.AccountSettings;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.Outcome;
 import dev.vigil.model.Rules;
@@ -15,7 +16,7 @@ public class ScriptCheckRule implements EventRule {
     }
 
     @Override
-    public Optional<Condition> evaluate(BackupEvent event, dev.vigil.rules.job.JobState state) {
+    public Optional<Condition> evaluate(BackupEvent event, dev.vigil.rules.job.JobState state, AccountSettings settings) {
         return switch (event.type()) {
             case SCRIPT_CHECK_FAILED -> Optional.of(Condition.holds(Severity.WARNING, "Retrospect says script "
                     + event.job().job() + " cannot run at its next time"
