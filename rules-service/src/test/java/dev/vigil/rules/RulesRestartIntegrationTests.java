@@ -69,6 +69,17 @@ class RulesRestartIntegrationTests {
             List<Alert> settled = TopicTail.values(alerts.settle(Duration.ofSeconds(2)), Alert.class);
             assertThat(settled).extracting(Alert::status).containsExactly(AlertStatus.FIRING, AlertStatus.RESOLVED);
             assertThat(all.get(1).startsAt()).isEqualTo(all.get(0).startsAt());
+
+            // The status API reads the same state.
+            String port = rules.getEnvironment().getProperty("local.server.port");
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String jobs = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                    + "/api/v1/jobs")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(jobs).contains("\"job\":\"acme/3723707/nightly\"").contains("\"lastOutcome\":\"SUCCESS\"")
+                    .contains("\"openAlerts\":[]");
+            String detail = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                    + "/api/v1/jobs/acme/3723707/nightly")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(detail).contains("\"eventId\":\"e1\"").contains("\"eventId\":\"e2\"").contains("\"eventId\":\"e3\"");
         } finally {
             rules.close();
         }

@@ -23,18 +23,25 @@ import java.util.Map;
  * @param runningSince        start of a run that has not ended yet
  * @param recentRuns          measures of the last successful runs: the anomaly baseline
  * @param quota               the last quota reports: the forecast's history
+ * @param history             the job's last events, newest last, for the status API
  */
 public record JobState(List<String> recentEventIds, Instant lastEventAt, Instant lastStartAt, Instant lastEndAt,
                        Outcome lastOutcome, Instant lastSuccessAt, int consecutiveFailures,
                        Map<String, Alert> openAlerts, Schedule schedule, Instant nextRunAt, int missedRuns,
-                       Instant runningSince, List<Run> recentRuns, List<QuotaPoint> quota) {
+                       Instant runningSince, List<Run> recentRuns, List<QuotaPoint> quota, List<Entry> history) {
 
     static final int REMEMBERED_EVENT_IDS = 64;
     public static final int REMEMBERED_RUNS = 30;
     public static final int REMEMBERED_QUOTA = 60;
 
+    public static final int REMEMBERED_HISTORY = 20;
+
     public static final JobState EMPTY = new JobState(List.of(), null, null, null, null, null, 0, Map.of(), null, null,
-            0, null, List.of(), List.of());
+            0, null, List.of(), List.of(), List.of());
+
+    /** One event in the job's history. */
+    public record Entry(Instant at, EventType type, Outcome outcome, String eventId, String error) {
+    }
 
     /** One successful run's measures. */
     public record Run(Instant at, Long bytes, Long files, Long durationSeconds) {
@@ -49,6 +56,7 @@ public record JobState(List<String> recentEventIds, Instant lastEventAt, Instant
         openAlerts = openAlerts == null ? Map.of() : Map.copyOf(openAlerts);
         recentRuns = recentRuns == null ? List.of() : List.copyOf(recentRuns);
         quota = quota == null ? List.of() : List.copyOf(quota);
+        history = history == null ? List.of() : List.copyOf(history);
     }
 
     public boolean hasSeen(String eventId) {
@@ -66,6 +74,10 @@ public record JobState(List<String> recentEventIds, Instant lastEventAt, Instant
         next.recentEventIds = ids;
         Instant at = at(event);
         next.lastEventAt = at;
+        List<Entry> entries = new ArrayList<>(history);
+        entries.add(new Entry(at, event.type(), event.outcome(), event.id(),
+                event.error() == null ? null : event.error().message()));
+        next.history = tail(entries, REMEMBERED_HISTORY);
         if (event.type() == EventType.BACKUP_STARTED) {
             next.lastStartAt = at;
             next.runningSince = at;
@@ -170,6 +182,7 @@ public record JobState(List<String> recentEventIds, Instant lastEventAt, Instant
         Instant runningSince;
         List<Run> recentRuns;
         List<QuotaPoint> quota;
+        List<Entry> history;
 
         Builder(JobState s) {
             recentEventIds = s.recentEventIds;
@@ -186,11 +199,13 @@ public record JobState(List<String> recentEventIds, Instant lastEventAt, Instant
             runningSince = s.runningSince;
             recentRuns = s.recentRuns;
             quota = s.quota;
+            history = s.history;
         }
 
         JobState build() {
             return new JobState(recentEventIds, lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt,
-                    consecutiveFailures, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota);
+                    consecutiveFailures, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota,
+                    history);
         }
     }
 }

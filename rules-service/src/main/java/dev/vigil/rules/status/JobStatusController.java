@@ -1,0 +1,125 @@
+package dev.vigil.rules.status;
+
+import dev.vigil.model.Alert;
+import dev.vigil.model.JobKey;
+import dev.vigil.rules.job.JobProcessor;
+import dev.vigil.rules.job.JobState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.RestClient;
+
+/**
+ * What the rules know, read from their state stores (Kafka Streams interactive queries): every job with its last
+ * run, outcome, next expected run and open alerts, and one job's recent history. A job kept by another instance
+ * is fetched from that instance ({@code application.server}), so any instance answers for all.
+ */
+@RestController
+class JobStatusController {
+
+    private final StreamsBuilderFactoryBean streams;
+    private final RestClient http = RestClient.create();
+
+    JobStatusController(StreamsBuilderFactoryBean streams) {
+        this.streams = streams;
+    }
+
+    /** One line per job. */
+    record JobSummary(String job, Instant lastEventAt, Instant lastEndAt, String lastOutcome, Instant lastSuccessAt,
+                      int consecutiveFailures, Instant nextRunAt, String schedule, List<String> openAlerts) {
+
+        static JobSummary of(String key, JobState s) {
+            return new JobSummary(key, s.lastEventAt(), s.lastEndAt(), s.lastOutcome() == null ? null : s.lastOutcome().name(),
+                    s.lastSuccessAt(), s.consecutiveFailures(), s.nextRunAt(),
+                    s.schedule() == null ? null : s.schedule().describe(),
+                    s.openAlerts().values().stream().map(a -> a.rule() + ": " + a.summary()).sorted().toList());
+        }
+    }
+
+    /** One job in full. */
+    record JobDetail(JobSummary summary, List<JobState.Entry> history, List<Alert> openAlerts) {
+    }
+
+    @GetMapping("/api/v1/jobs")
+    List<JobSummary> jobs(@RequestParam(defaultValue = "false") boolean local) {
+        List<JobSummary> jobs = new ArrayList<>(localJobs());
+        if (!local) {
+            for (var metadata : kafkaStreams().streamsMetadataForStore(JobProcessor.STORE)) {
+                if (!isSelf(metadata.hostInfo())) {
+                    JobSummary[] remote = http.get().uri(url(metadata.hostInfo(), "/api/v1/jobs?local=true"))
+                            .retrieve().body(JobSummary[].class);
+                    if (remote != null) {
+                        jobs.addAll(List.of(remote));
+                    }
+                }
+            }
+        }
+        jobs.sort(Comparator.comparing(JobSummary::job));
+        return jobs;
+    }
+
+    @GetMapping("/api/v1/jobs/{tenant}/{account}/{job}")
+    ResponseEntity<JobDetail> job(@PathVariable String tenant, @PathVariable String account, @PathVariable String job) {
+        String key = new JobKey(tenant, account, job).asString();
+        KeyQueryMetadata owner = kafkaStreams().queryMetadataForKey(JobProcessor.STORE, key, Serdes.String().serializer());
+        if (owner != null && owner.activeHost() != null && !isSelf(owner.activeHost())
+                && owner.activeHost().port() > 0) {
+            return ResponseEntity.ok(http.get().uri(url(owner.activeHost(), "/api/v1/jobs/{t}/{a}/{j}"), tenant, account, job)
+                    .retrieve().body(JobDetail.class));
+        }
+        JobState state = store().get(key);
+        if (state == null) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).build();
+        }
+        return ResponseEntity.ok(new JobDetail(JobSummary.of(key, state), state.history(),
+                List.copyOf(state.openAlerts().values())));
+    }
+
+    private List<JobSummary> localJobs() {
+        List<JobSummary> jobs = new ArrayList<>();
+        try (KeyValueIterator<String, JobState> all = store().all()) {
+            all.forEachRemaining(entry -> jobs.add(JobSummary.of(entry.key, entry.value)));
+        }
+        return jobs;
+    }
+
+    private ReadOnlyKeyValueStore<String, JobState> store() {
+        return kafkaStreams().store(StoreQueryParameters.fromNameAndType(JobProcessor.STORE,
+                QueryableStoreTypes.<String, JobState>keyValueStore()));
+    }
+
+    private KafkaStreams kafkaStreams() {
+        KafkaStreams kafkaStreams = streams.getKafkaStreams();
+        if (kafkaStreams == null || kafkaStreams.state() != KafkaStreams.State.RUNNING) {
+            throw new org.springframework.web.server.ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+                    "the rules are not running yet (Kafka Streams state " + (kafkaStreams == null ? "none" : kafkaStreams.state()) + ")");
+        }
+        return kafkaStreams;
+    }
+
+    private boolean isSelf(HostInfo host) {
+        Object self = streams.getStreamsConfiguration().get("application.server");
+        return self == null || self.equals(host.host() + ":" + host.port()) || host.equals(HostInfo.unavailable());
+    }
+
+    private static String url(HostInfo host, String path) {
+        return "http://" + host.host() + ":" + host.port() + path;
+    }
+
+}
