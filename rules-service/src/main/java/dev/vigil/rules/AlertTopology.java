@@ -17,6 +17,7 @@ import dev.vigil.rules.rule.ClientVersionRule;
 import dev.vigil.rules.rule.EventRule;
 import dev.vigil.rules.rule.FailedBackupRule;
 import dev.vigil.rules.rule.LoginRule;
+import dev.vigil.rules.rule.MediaRule;
 import dev.vigil.rules.rule.MissedScheduleRule;
 import dev.vigil.rules.rule.QuotaForecastRule;
 import dev.vigil.rules.rule.QuotaRule;
@@ -53,6 +54,7 @@ public final class AlertTopology {
                 new ScriptCheckRule(),
                 new ScheduleCutRule(),
                 new LoginRule(p.login().failedAttempts()),
+                new MediaRule(p.media().waitMinutes()),
                 new ClientVersionRule(p.clientVersions()));
     }
 

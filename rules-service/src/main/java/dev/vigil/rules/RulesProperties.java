@@ -20,7 +20,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("vigil.rules")
 public record RulesProperties(@DefaultValue FailedBackup failedBackup, @DefaultValue ScheduleSettings schedule,
                               @DefaultValue Quota quota, @DefaultValue Anomaly anomaly, @DefaultValue Login login,
-                              @DefaultValue Map<String, String> clientVersions, @DefaultValue NeverUsed neverUsed) {
+                              @DefaultValue Map<String, String> clientVersions, @DefaultValue NeverUsed neverUsed,
+                              @DefaultValue Media media) {
+
+    /** @param waitMinutes how long Retrospect may wait for media before it is an alert */
+    public record Media(@DefaultValue("60") int waitMinutes) {
+    }
 
     /** @param after how long an account may exist without a single event before "never used" is raised */
     public record NeverUsed(@DefaultValue("30d") Duration after) {

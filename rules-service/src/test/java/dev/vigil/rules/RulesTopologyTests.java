@@ -203,6 +203,21 @@ class RulesTopologyTests {
     }
 
     @Test
+    void waitingTooLongForMediaIsRaisedAndANewRequestCycleClearsIt() {
+        start(Map.of());
+        JobKey set = new JobKey("acme", "3723707", "Backup Set A");
+        send(event(set, EventType.MEDIA_REQUEST, Outcome.NONE, Instant.parse("2014-01-27T20:00:00Z"),
+                Map.of("waitedMinutes", "30", "member", "1-Backup Set A"), null));
+        assertThat(alerts.isEmpty()).isTrue();
+        send(event(set, EventType.MEDIA_REQUEST, Outcome.NONE, Instant.parse("2014-01-27T20:35:00Z"),
+                Map.of("waitedMinutes", "65", "member", "1-Backup Set A"), null));
+        assertThat(alerts.readValue().summary()).isEqualTo("Retrospect has been waiting 65 minutes for media of Backup Set A (1-Backup Set A)");
+        send(event(set, EventType.MEDIA_REQUEST, Outcome.NONE, Instant.parse("2014-01-28T20:00:00Z"),
+                Map.of("waitedMinutes", "0", "member", "2-Backup Set A"), null));
+        assertThat(alerts.readValue().status()).isEqualTo(AlertStatus.RESOLVED);
+    }
+
+    @Test
     void aClientOlderThanTheMinimumIsReported() {
         start(Map.of("vigil.rules.client-versions[Sepiola Online Backup Client]", "2.4.0"));
         send(event(STONEY, EventType.BACKUP_STARTED, Outcome.NONE, Instant.parse("2014-01-27T20:00:00Z"),
