@@ -1,6 +1,7 @@
 package dev.vigil.notifier;
 
 import dev.vigil.notifier.routing.Receiver;
+import dev.vigil.notifier.routing.Route;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -13,10 +14,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param directory where and how recipients are found in LDAP
  * @param mail      the sender and default language of mails
  * @param receivers who is told; by default the recipients the directory names for the account
+ * @param route     the route tree: which receivers hear about which alerts; by default the first receiver
  */
 @ConfigurationProperties("vigil.notifier")
 public record NotifierProperties(@DefaultValue Directory directory, @DefaultValue Mail mail,
-                                 @DefaultValue List<Receiver> receivers) {
+                                 @DefaultValue List<Receiver> receivers, Route route) {
 
     /**
      * The stoney directory layout, relative to {@code spring.ldap.base}, and its attribute names (source spec §3.3).

@@ -35,11 +35,13 @@ class DeliveryWorker {
     private final Channels channels;
     private final DeliveryLedger ledger;
     private final DeliveryLog deliveryLog;
+    private final TargetThrottle throttle;
 
-    DeliveryWorker(Channels channels, DeliveryLedger ledger, DeliveryLog deliveryLog) {
+    DeliveryWorker(Channels channels, DeliveryLedger ledger, DeliveryLog deliveryLog, TargetThrottle throttle) {
         this.channels = channels;
         this.ledger = ledger;
         this.deliveryLog = deliveryLog;
+        this.throttle = throttle;
     }
 
     @RetryableTopic(attempts = "${vigil.notifier.delivery.attempts:6}",
@@ -62,18 +64,30 @@ class DeliveryWorker {
         }
         Channel channel = channels.named(request.channel()).orElseThrow(() -> new PermanentDeliveryFailure(
                 "no channel named " + request.channel(), null));
+        java.time.Instant blocked = throttle.blocked(request.channel(), request.target());
+        if (blocked != null) {
+            deliveryLog.record(request, List.of(request.target()), DeliveryStatus.RETRYING, "retry-after", attempt, traceId);
+            throw new RetryableDeliveryFailure("the target asked to wait until " + blocked, null);
+        }
         try {
+            throttle.pace(request.channel(), request.target());
             channel.send(request);
             deliveryLog.record(request, List.of(request.target()), DeliveryStatus.SENT, null, attempt, traceId);
         } catch (DeliveryException e) {
             log.warn("delivery {} via {} failed (attempt {}, {}): {}", request.deliveryId(), request.channel(), attempt,
                     e.retryable() ? "will retry" : "permanent", e.getMessage());
             if (e.retryable()) {
+                if (e.retryAfter() != null) {
+                    throttle.block(request.channel(), request.target(), e.retryAfter());
+                }
                 deliveryLog.record(request, List.of(request.target()), DeliveryStatus.RETRYING, e.reason(), attempt,
                         traceId);
                 throw new RetryableDeliveryFailure(e.getMessage(), e);
             }
             throw new PermanentDeliveryFailure(e.reason() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableDeliveryFailure("interrupted", e);
         }
     }
 

@@ -72,6 +72,17 @@ public class NotificationPipeline {
                 deliveryLog.record(nobody, List.of(), DeliveryStatus.SUPPRESSED, "no-recipient", 0, traceId);
             }
         }
+        for (String channel : List.of("slack", "ifttt", "webhook")) {
+            boolean configured = switch (channel) {
+                case "slack" -> receiver.slack() != null;
+                case "ifttt" -> receiver.ifttt() != null;
+                default -> receiver.webhook() != null;
+            };
+            if (configured) {
+                requests.add(new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), channel, receiver.name()),
+                        alert, receiver.name(), channel, receiver.name(), null, List.of("receiver " + receiver.name())));
+            }
+        }
         for (String address : receiver.emails()) {
             requests.add(new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "email", address), alert,
                     receiver.name(), "email", address, null, List.of("receiver " + receiver.name())));

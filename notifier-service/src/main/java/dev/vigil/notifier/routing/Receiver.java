@@ -4,11 +4,44 @@ import java.util.List;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Where a route sends: one named receiver with one or more ways to tell people.
+ * A named receiver: one or more ways to tell people about the alerts routed to it.
  *
  * @param directoryEmail mail the recipients the directory names for the alert's account (the stoney rules)
  * @param emails         mail these fixed addresses
+ * @param slack          a Slack incoming webhook
+ * @param ifttt          an IFTTT Maker webhook event
+ * @param webhook        a generic webhook, signed
  */
-public record Receiver(String name, @DefaultValue("false") boolean directoryEmail,
-                       @DefaultValue List<String> emails) {
+public record Receiver(String name, @DefaultValue("false") boolean directoryEmail, @DefaultValue List<String> emails,
+                       Slack slack, Ifttt ifttt, Webhook webhook) {
+
+    public Receiver {
+        emails = emails == null ? List.of() : List.copyOf(emails);
+    }
+
+    public static Receiver directoryEmail(String name) {
+        return new Receiver(name, true, List.of(), null, null, null);
+    }
+
+    /** @param url the incoming webhook URL (a secret: give it through the environment) */
+    public record Slack(String url) {
+    }
+
+    /**
+     * @param event the Maker event name
+     * @param key   the Maker key (a secret)
+     * @param json  use {@code /json/} (the whole alert as {@code JsonPayload}) instead of value1..3
+     */
+    public record Ifttt(String event, String key, @DefaultValue("false") boolean json,
+                        @DefaultValue("https://maker.ifttt.com") String baseUrl) {
+    }
+
+    /** @param secret the HMAC-SHA256 key of the {@code X-Vigil-Signature} header (a secret) */
+    public record Webhook(String url, String secret) {
+    }
+
+    @Override
+    public String toString() {
+        return "Receiver[" + name + "]"; // never the secrets in its URLs and keys
+    }
 }

@@ -1,0 +1,55 @@
+package dev.vigil.notifier.channel.ifttt;
+
+import dev.vigil.model.Alert;
+import dev.vigil.model.Json;
+import dev.vigil.notifier.channel.Channel;
+import dev.vigil.notifier.channel.DeliveryException;
+import dev.vigil.notifier.channel.http.HttpTargets;
+import dev.vigil.notifier.delivery.DeliveryRequest;
+import dev.vigil.notifier.routing.Receiver;
+import dev.vigil.notifier.routing.Router;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/**
+ * IFTTT Maker webhooks: {@code /trigger/{event}/with/key/{key}} with {@code value1} (the summary), {@code value2}
+ * (status and severity) and {@code value3} (the job), or {@code /trigger/{event}/json/with/key/{key}} with the
+ * whole alert as the JSON payload.
+ */
+@Component
+class IftttChannel implements Channel {
+
+    private final Router router;
+    private final HttpTargets http;
+
+    IftttChannel(Router router, HttpTargets http) {
+        this.router = router;
+        this.http = http;
+    }
+
+    @Override
+    public String name() {
+        return "ifttt";
+    }
+
+    @Override
+    public void send(DeliveryRequest request) throws DeliveryException {
+        Receiver.Ifttt ifttt = router.receiver(request.receiver()).map(Receiver::ifttt)
+                .orElseThrow(() -> DeliveryException.permanent("no-target", "receiver " + request.receiver()
+                        + " has no IFTTT settings", null));
+        Alert alert = request.alert();
+        String base = ifttt.baseUrl().replaceAll("/+$", "") + "/trigger/" + encode(ifttt.event())
+                + (ifttt.json() ? "/json" : "") + "/with/key/" + encode(ifttt.key());
+        Object body = ifttt.json() ? alert : Map.of(
+                "value1", alert.summary(),
+                "value2", alert.status().name() + " " + String.valueOf(alert.severity()).toLowerCase(),
+                "value3", alert.job().asString());
+        http.postJson(base, Json.write(body), Map.of());
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,79 @@
+package dev.vigil.notifier.channel.slack;
+
+import dev.vigil.model.Alert;
+import dev.vigil.model.AlertStatus;
+import dev.vigil.model.Json;
+import dev.vigil.notifier.channel.Channel;
+import dev.vigil.notifier.channel.DeliveryException;
+import dev.vigil.notifier.channel.http.HttpTargets;
+import dev.vigil.notifier.delivery.DeliveryRequest;
+import dev.vigil.notifier.routing.Receiver;
+import dev.vigil.notifier.routing.Router;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/**
+ * A Slack incoming webhook, as a Block Kit message: a header with the summary, the job's facts as fields, and
+ * a context line. Slack allows about one message per second per webhook; the delivery worker keeps to it and
+ * honours {@code Retry-After} on a 429. A 404/410 ("no_service") is permanent: that webhook is gone.
+ */
+@Component
+class SlackChannel implements Channel {
+
+    private final Router router;
+    private final HttpTargets http;
+
+    SlackChannel(Router router, HttpTargets http) {
+        this.router = router;
+        this.http = http;
+    }
+
+    @Override
+    public String name() {
+        return "slack";
+    }
+
+    @Override
+    public void send(DeliveryRequest request) throws DeliveryException {
+        Receiver.Slack slack = router.receiver(request.receiver()).map(Receiver::slack)
+                .orElseThrow(() -> DeliveryException.permanent("no-target", "receiver " + request.receiver()
+                        + " has no Slack webhook", null));
+        http.postJson(slack.url(), Json.write(message(request.alert())), Map.of());
+    }
+
+    static Map<String, Object> message(Alert alert) {
+        boolean firing = alert.status() == AlertStatus.FIRING;
+        String icon = !firing ? ":white_check_mark:" : switch (String.valueOf(alert.severity())) {
+            case "CRITICAL" -> ":red_circle:";
+            case "WARNING" -> ":warning:";
+            default -> ":information_source:";
+        };
+        String title = (firing ? "" : "Resolved: ") + alert.summary();
+        List<Map<String, Object>> fields = new ArrayList<>();
+        fields.add(field("Job", alert.job().job()));
+        fields.add(field("Account", alert.job().account()));
+        fields.add(field("Rule", alert.rule()));
+        fields.add(field("Severity", String.valueOf(alert.severity()).toLowerCase()));
+        List<Map<String, Object>> blocks = new ArrayList<>();
+        blocks.add(Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", icon + " *" + escape(title) + "*")));
+        blocks.add(Map.of("type", "section", "fields", fields));
+        blocks.add(Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn", "text",
+                "Vigil · since " + alert.startsAt() + (alert.endsAt() == null ? "" : " · resolved " + alert.endsAt())))));
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("text", icon + " " + title); // the notification text and the fallback of clients without blocks
+        message.put("blocks", blocks);
+        return message;
+    }
+
+    private static Map<String, Object> field(String name, String value) {
+        return Map.of("type", "mrkdwn", "text", "*" + name + "*\n" + escape(value));
+    }
+
+    /** Slack's three control characters in mrkdwn. */
+    private static String escape(String text) {
+        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

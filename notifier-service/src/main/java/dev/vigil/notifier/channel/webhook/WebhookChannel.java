@@ -1,0 +1,80 @@
+package dev.vigil.notifier.channel.webhook;
+
+import dev.vigil.model.Alert;
+import dev.vigil.model.Json;
+import dev.vigil.notifier.channel.Channel;
+import dev.vigil.notifier.channel.DeliveryException;
+import dev.vigil.notifier.channel.http.HttpTargets;
+import dev.vigil.notifier.delivery.DeliveryRequest;
+import dev.vigil.notifier.routing.Receiver;
+import dev.vigil.notifier.routing.Router;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.stereotype.Component;
+
+/**
+ * A generic webhook: the alert as JSON, its CloudEvents attributes as {@code ce-*} headers (HTTP binding,
+ * binary mode) and an HMAC-SHA256 signature so the receiver knows it came from Vigil and was not replayed:
+ * {@code X-Vigil-Signature: sha256=<hex of HMAC(secret, timestamp + "." + body)>} with the timestamp in
+ * {@code X-Vigil-Timestamp}.
+ */
+@Component
+class WebhookChannel implements Channel {
+
+    static final String SIGNATURE = "X-Vigil-Signature";
+    static final String TIMESTAMP = "X-Vigil-Timestamp";
+
+    private final Router router;
+    private final HttpTargets http;
+
+    WebhookChannel(Router router, HttpTargets http) {
+        this.router = router;
+        this.http = http;
+    }
+
+    @Override
+    public String name() {
+        return "webhook";
+    }
+
+    @Override
+    public void send(DeliveryRequest request) throws DeliveryException {
+        Receiver.Webhook webhook = router.receiver(request.receiver()).map(Receiver::webhook)
+                .orElseThrow(() -> DeliveryException.permanent("no-target", "receiver " + request.receiver()
+                        + " has no webhook", null));
+        Alert alert = request.alert();
+        byte[] body = Json.write(alert);
+        String timestamp = Long.toString(Instant.now().getEpochSecond());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("ce-specversion", "1.0");
+        headers.put("ce-id", request.deliveryId());
+        headers.put("ce-source", "urn:vigil:notifier");
+        headers.put("ce-type", "dev.vigil.alert." + alert.status().name().toLowerCase(Locale.ROOT));
+        headers.put("ce-subject", alert.fingerprint());
+        headers.put("ce-time", Instant.now().toString());
+        headers.put(TIMESTAMP, timestamp);
+        if (webhook.secret() != null && !webhook.secret().isEmpty()) {
+            headers.put(SIGNATURE, "sha256=" + sign(webhook.secret(), timestamp, body));
+        }
+        http.postJson(webhook.url(), body, headers);
+    }
+
+    static String sign(String secret, String timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JVM", e);
+        }
+    }
+}
