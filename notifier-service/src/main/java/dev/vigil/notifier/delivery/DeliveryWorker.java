@@ -44,10 +44,10 @@ class DeliveryWorker {
         this.throttle = throttle;
     }
 
-    @RetryableTopic(attempts = "${vigil.notifier.delivery.attempts:6}",
+    @RetryableTopic(attempts = "${vigil.notifier.delivery.attempts:12}",
             backOff = @BackOff(delayString = "${vigil.notifier.delivery.initial-delay:2000}",
                     multiplierString = "${vigil.notifier.delivery.multiplier:3}",
-                    maxDelayString = "${vigil.notifier.delivery.max-delay:300000}"),
+                    maxDelayString = "${vigil.notifier.delivery.max-delay:600000}"),
             retryTopicSuffix = ".retry", dltTopicSuffix = Topics.DEAD_LETTER_SUFFIX,
             sameIntervalTopicReuseStrategy = SameIntervalTopicReuseStrategy.SINGLE_TOPIC,
             numPartitions = "${vigil.kafka.partitions:3}", replicationFactor = "${vigil.kafka.replicas:1}",
