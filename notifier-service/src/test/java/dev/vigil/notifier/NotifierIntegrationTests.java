@@ -37,7 +37,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** Alert in, mail out: a real broker, a real LDAP server over TCP and a real SMTP server. */
-@SpringBootTest(properties = {"spring.config.name=notifier", "server.port=0", "management.server.port=0",
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=notifier", "server.port=0", "management.server.port=0",
         "vigil.notifier.delivery.initial-delay=200", "vigil.notifier.delivery.attempts=3",
         "vigil.notifier.directory.sync-initial-delay=1h"})
 @EmbeddedKafka(partitions = 1, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
@@ -83,6 +83,11 @@ class NotifierIntegrationTests {
         MimeMessage mail = mailsTo(alert).get(0);
         assertThat(mail.getSubject()).isEqualTo("[Vigil] Backup WIN7,ERP01 of account 3723707 failed: snapshot failed");
         assertThat(mail.getHeader("X-Vigil-Delivery-Id")).isNotEmpty();
+
+        // The audit API answers what happened to this alert's notifications.
+        await().atMost(Duration.ofSeconds(10)).until(() -> audit(alert).contains("support@stepping-stone.ch"));
+        assertThat(audit(alert)).contains("\"status\":\"SENT\"").contains("demo-owner@example.org")
+                .doesNotContain("FAILED");
     }
 
     @Test
@@ -127,6 +132,15 @@ class NotifierIntegrationTests {
                     .satisfies(s -> assertThat(s.active()).isTrue());
             assertThat(accountSync.sync()).as("nothing changed").isZero();
         }
+    }
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
+    private String audit(Alert alert) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + port + "/api/v1/alerts/" + alert.fingerprint() + "/deliveries")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private void publish(Alert alert) throws Exception {

@@ -29,13 +29,24 @@ import org.springframework.stereotype.Component;
  * Which deliveries were already sent, read from {@code backup.deliveries} itself: at start-up the whole topic up
  * to its end (before any listener starts), then every new record, from every partition and every notifier
  * instance. A request redelivered after a crash or a rebalance is therefore recognised and not sent twice.
+ * It also keeps, per alert, every decision recorded about its notifications, for the audit API.
  */
 @Component
 public class DeliveryLedger implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryLedger.class);
 
+    private static final int AUDITED_ALERTS = 50_000;
+    private static final int RECORDS_PER_ALERT = 200;
+
     private final Set<String> sent = ConcurrentHashMap.newKeySet();
+    /** The decisions about each alert's notifications, newest alerts kept: the audit API's answer. */
+    private final Map<String, List<DeliveryRecord>> byAlert = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<DeliveryRecord>> eldest) {
+            return size() > AUDITED_ALERTS;
+        }
+    };
     private final Map<String, Object> consumerConfig;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -55,6 +66,13 @@ public class DeliveryLedger implements SmartLifecycle {
 
     void markSent(String deliveryId) {
         sent.add(deliveryId);
+    }
+
+    /** Every decision recorded about the notifications of one alert (all its transitions), oldest first. */
+    public List<DeliveryRecord> decisions(String fingerprint) {
+        synchronized (byAlert) {
+            return List.copyOf(byAlert.getOrDefault(fingerprint, List.of()));
+        }
     }
 
     /** Starts reading; returns once the topic has been read up to the end it had when we started. */
@@ -108,6 +126,15 @@ public class DeliveryLedger implements SmartLifecycle {
             DeliveryRecord delivery = Json.read(record.value(), DeliveryRecord.class);
             if (delivery.status() == DeliveryStatus.SENT) {
                 sent.add(delivery.deliveryId());
+            }
+            if (delivery.fingerprint() != null) {
+                synchronized (byAlert) {
+                    List<DeliveryRecord> records = byAlert.computeIfAbsent(delivery.fingerprint(), f -> new ArrayList<>());
+                    records.add(delivery);
+                    if (records.size() > RECORDS_PER_ALERT) {
+                        records.remove(0);
+                    }
+                }
             }
         } catch (RuntimeException e) {
             log.warn("unreadable record at {}-{}@{}", record.topic(), record.partition(), record.offset());
