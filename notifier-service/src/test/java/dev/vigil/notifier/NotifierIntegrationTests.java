@@ -137,6 +137,46 @@ class NotifierIntegrationTests {
     @org.springframework.boot.test.web.server.LocalServerPort
     int port;
 
+    @Test
+    void aSilenceHoldsFiringNotificationsBackAndItsEndReleasesThem() throws Exception {
+        Alert alert = alert("3723707", "silenced", "e-s1");
+        java.net.http.HttpResponse<String> created = api("POST", "/api/v1/silences", "{\"matchers\":{\"job\":\"silenced\"},"
+                + "\"endsAt\":\"" + Instant.now().plusSeconds(5) + "\",\"author\":\"ops\",\"comment\":\"storage maintenance\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        try (TopicTail deliveries = TopicTail.open(broker.getBrokersAsString(), Topics.DELIVERIES)) {
+            publish(alert);
+            List<DeliveryRecord> held = TopicTail.values(deliveries.await(1, Topics.DELIVERIES, Duration.ofSeconds(10)),
+                    DeliveryRecord.class);
+            assertThat(held.get(0).status()).isEqualTo(DeliveryStatus.SUPPRESSED);
+            assertThat(held.get(0).reason()).startsWith("silenced by ").endsWith("(ops)");
+            assertThat(mailsTo(alert)).isEmpty();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> mailsTo(alert).size() == 2);
+        }
+    }
+
+    @Test
+    void aResolvedNoticeIsNeverSwallowedByASilence() throws Exception {
+        Alert firing = alert("3723707", "silenced-resolve", "e-s2");
+        api("POST", "/api/v1/silences", "{\"matchers\":{\"job\":\"silenced-resolve\"},\"endsAt\":\""
+                + Instant.now().plusSeconds(600) + "\",\"author\":\"ops\"}");
+        publish(firing);
+        Alert resolved = firing.resolve(Instant.parse("2026-11-21T22:00:00Z"), "Backup silenced-resolve of account 3723707 succeeded again", "e-s3");
+        publish(resolved);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> mailsTo(resolved).size() == 2);
+        assertThat(mailsTo(resolved)).allSatisfy(m -> assertThat(m.getSubject()).startsWith("[Vigil] Resolved:"));
+        assertThat(api("POST", "/api/v1/silences", "{\"matchers\":{},\"endsAt\":\"2030-01-01T00:00:00Z\",\"author\":\"x\"}")
+                .statusCode()).isEqualTo(400);
+    }
+
+    private java.net.http.HttpResponse<String> api(String method, String path, String json) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + port + path)).header("Content-Type", "application/json")
+                .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     private String audit(Alert alert) throws Exception {
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                 "http://127.0.0.1:" + port + "/api/v1/alerts/" + alert.fingerprint() + "/deliveries")).build(),

@@ -1,5 +1,6 @@
 package dev.vigil.notifier.delivery;
 
+import dev.vigil.kafka.TopicFollower;
 import dev.vigil.model.DeliveryRecord;
 import dev.vigil.model.DeliveryStatus;
 import dev.vigil.model.Json;
@@ -10,15 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -47,17 +40,10 @@ public class DeliveryLedger implements SmartLifecycle {
             return size() > AUDITED_ALERTS;
         }
     };
-    private final Map<String, Object> consumerConfig;
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile Thread reader;
+    private final TopicFollower follower;
 
     public DeliveryLedger(KafkaProperties kafka) {
-        Map<String, Object> config = kafka.buildConsumerProperties();
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumerConfig = config;
+        this.follower = new TopicFollower(kafka.buildConsumerProperties(), Topics.DELIVERIES, this::remember);
     }
 
     public boolean wasSent(String deliveryId) {
@@ -78,44 +64,8 @@ public class DeliveryLedger implements SmartLifecycle {
     /** Starts reading; returns once the topic has been read up to the end it had when we started. */
     @Override
     public void start() {
-        consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
-        reader = new Thread(this::read, "delivery-ledger");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            if (!caughtUp.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the delivery ledger could not read " + Topics.DELIVERIES + " in 60 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void read() {
-        try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(Topics.DELIVERIES, Duration.ofSeconds(30))
-                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (!Thread.currentThread().isInterrupted()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    remember(record);
-                }
-                if (caughtUp.getCount() > 0 && end.entrySet().stream()
-                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    log.info("delivery ledger caught up: {} deliveries already sent", sent.size());
-                    caughtUp.countDown();
-                }
-            }
-        } catch (WakeupException e) {
-            // stopping
-        } catch (RuntimeException e) {
-            log.error("the delivery ledger stopped reading {}", Topics.DELIVERIES, e);
-        } finally {
-            consumer.close();
-        }
+        follower.start(Duration.ofSeconds(60));
+        log.info("delivery ledger caught up: {} deliveries already sent", sent.size());
     }
 
     private void remember(ConsumerRecord<String, byte[]> record) {
@@ -143,14 +93,12 @@ public class DeliveryLedger implements SmartLifecycle {
 
     @Override
     public void stop() {
-        if (consumer != null) {
-            consumer.wakeup();
-        }
+        follower.close();
     }
 
     @Override
     public boolean isRunning() {
-        return reader != null && reader.isAlive();
+        return follower.isRunning();
     }
 
     /** Before the listener containers (phase {@code Integer.MAX_VALUE - 100}), so they never run without it. */

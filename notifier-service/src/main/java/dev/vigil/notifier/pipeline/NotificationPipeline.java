@@ -2,6 +2,8 @@ package dev.vigil.notifier.pipeline;
 
 import dev.vigil.kafka.CloudEventRecords;
 import dev.vigil.model.Alert;
+import dev.vigil.model.AlertStatus;
+import dev.vigil.model.Silence;
 import dev.vigil.model.DeliveryStatus;
 import dev.vigil.model.Topics;
 import dev.vigil.notifier.delivery.DeliveryLog;
@@ -10,6 +12,8 @@ import dev.vigil.notifier.recipients.RecipientResolver;
 import dev.vigil.notifier.recipients.Recipients;
 import dev.vigil.notifier.routing.Receiver;
 import dev.vigil.notifier.routing.Router;
+import dev.vigil.notifier.silence.Silences;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +25,8 @@ import org.springframework.stereotype.Component;
  * What happens to an alert, as a list of stages:
  * <ol>
  *   <li>route: which receivers hear about it;</li>
+ *   <li>silence: a FIRING alert an active silence or maintenance window selects is recorded as suppressed and
+ *       not sent (a RESOLVED notice always goes out);</li>
  *   <li>resolve recipients: the directory's for the account, or a receiver's fixed targets;</li>
  *   <li>one delivery request per channel and target on {@code backup.notifications}, so a slow channel never
  *       delays another; the delivery workers take it from there.</li>
@@ -35,9 +41,11 @@ public class NotificationPipeline {
     private final RecipientResolver recipients;
     private final KafkaTemplate<String, Object> kafka;
     private final DeliveryLog deliveryLog;
+    private final Silences silences;
 
     public NotificationPipeline(Router router, RecipientResolver recipients, KafkaTemplate<String, Object> kafka,
-                                DeliveryLog deliveryLog) {
+                                DeliveryLog deliveryLog, Silences silences) {
+        this.silences = silences;
         this.router = router;
         this.recipients = recipients;
         this.kafka = kafka;
@@ -45,8 +53,19 @@ public class NotificationPipeline {
     }
 
     public void handle(Alert alert, String traceId) throws Exception {
+        List<Receiver> receivers = router.route(alert);
+        Optional<Silence> silence = alert.status() == AlertStatus.FIRING ? silences.silencing(alert) : Optional.empty();
+        if (silence.isPresent()) {
+            for (Receiver receiver : receivers) {
+                DeliveryRequest held = new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "silence",
+                        silence.get().id()), alert, receiver.name(), "*", "", null, List.of());
+                deliveryLog.record(held, List.of(), DeliveryStatus.SUPPRESSED, "silenced by " + silence.get().id()
+                        + " (" + silence.get().author() + ")", 0, traceId);
+            }
+            return;
+        }
         List<DeliveryRequest> requests = new ArrayList<>();
-        for (Receiver receiver : router.route(alert)) {
+        for (Receiver receiver : receivers) {
             requests.addAll(requestsFor(alert, receiver, traceId));
         }
         List<CompletableFuture<?>> sends = new ArrayList<>();

@@ -21,6 +21,11 @@ public record Route(@DefaultValue Map<String, String> matchers, String receiver,
     }
 
     public boolean matches(Alert alert) {
+        return matches(matchers, alert);
+    }
+
+    /** Whether every matcher selects the alert's labels: exact (case-insensitive) or, with a leading {@code ~}, a regex. */
+    public static boolean matches(Map<String, String> matchers, Alert alert) {
         Map<String, String> labels = labels(alert);
         for (Map.Entry<String, String> matcher : matchers.entrySet()) {
             String value = labels.getOrDefault(matcher.getKey().toLowerCase(Locale.ROOT), "");

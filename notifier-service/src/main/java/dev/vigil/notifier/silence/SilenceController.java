@@ -1,0 +1,78 @@
+package dev.vigil.notifier.silence;
+
+import dev.vigil.model.Silence;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Silences and maintenance windows: {@code POST /api/v1/silences} ({@code matchers}, {@code startsAt} — now when
+ * absent, a future time makes a maintenance window —, {@code endsAt}, {@code author}, {@code comment}),
+ * {@code GET} to list, {@code DELETE /api/v1/silences/{id}} to expire one now.
+ */
+@RestController
+class SilenceController {
+
+    private final Silences silences;
+
+    SilenceController(Silences silences) {
+        this.silences = silences;
+    }
+
+    /** What a client sends to create a silence. */
+    record NewSilence(Map<String, String> matchers, Instant startsAt, Instant endsAt, String author, String comment) {
+    }
+
+    @PostMapping("/api/v1/silences")
+    ResponseEntity<?> create(@RequestBody NewSilence request) throws Exception {
+        Instant now = Instant.now();
+        Instant starts = request.startsAt() == null ? now : request.startsAt();
+        if (request.matchers() == null || request.matchers().isEmpty()) {
+            return problem("A silence needs at least one matcher, e.g. {\"account\": \"3723707\"}.");
+        }
+        if (request.endsAt() == null || !request.endsAt().isAfter(starts) || !request.endsAt().isAfter(now)) {
+            return problem("endsAt must be in the future and after startsAt.");
+        }
+        if (request.author() == null || request.author().isBlank()) {
+            return problem("A silence needs an author.");
+        }
+        Silence silence = silences.save(new Silence(UUID.randomUUID().toString(), request.matchers(), starts,
+                request.endsAt(), request.author(), request.comment(), now));
+        return ResponseEntity.created(URI.create("/api/v1/silences/" + silence.id())).body(silence);
+    }
+
+    @GetMapping("/api/v1/silences")
+    List<Silence> list() {
+        return silences.all();
+    }
+
+    @DeleteMapping("/api/v1/silences/{id}")
+    ResponseEntity<Silence> expire(@PathVariable String id) throws Exception {
+        var existing = silences.get(id);
+        if (existing.isEmpty()) {
+            return ResponseEntity.notFound().build();
+        }
+        Silence s = existing.get();
+        Instant now = Instant.now();
+        Silence expired = new Silence(s.id(), s.matchers(), s.startsAt().isAfter(now) ? now : s.startsAt(),
+                now, s.author(), s.comment(), s.createdAt());
+        return ResponseEntity.ok(silences.save(expired));
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        problem.setTitle("Invalid silence");
+        return ResponseEntity.badRequest().body(problem);
+    }
+}

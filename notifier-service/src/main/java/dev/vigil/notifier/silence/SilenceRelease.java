@@ -1,0 +1,57 @@
+package dev.vigil.notifier.silence;
+
+import dev.vigil.model.Alert;
+import dev.vigil.model.Silence;
+import dev.vigil.notifier.pipeline.NotificationPipeline;
+import dev.vigil.notifier.routing.Route;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * When a silence or maintenance window ends, what it held back and is still firing is notified (Keep's
+ * "recover previous status"; Alertmanager forgets it). Deliveries keep their deterministic ids, so what was
+ * already sent before the silence is not sent again.
+ */
+@Component
+class SilenceRelease {
+
+    private static final Logger log = LoggerFactory.getLogger(SilenceRelease.class);
+
+    private final Silences silences;
+    private final OpenAlerts openAlerts;
+    private final NotificationPipeline pipeline;
+    private final Set<String> released = ConcurrentHashMap.newKeySet();
+
+    SilenceRelease(Silences silences, OpenAlerts openAlerts, NotificationPipeline pipeline) {
+        this.silences = silences;
+        this.openAlerts = openAlerts;
+        this.pipeline = pipeline;
+    }
+
+    @Scheduled(fixedDelayString = "${vigil.notifier.silence-check-interval:2s}")
+    void releaseEnded() {
+        Instant now = Instant.now();
+        for (Silence silence : silences.all()) {
+            if (silence.endsAt().isAfter(now) || !released.add(silence.id())) {
+                continue;
+            }
+            for (Alert alert : openAlerts.firing()) {
+                if (Route.matches(silence.matchers(), alert) && silences.silencing(alert).isEmpty()
+                        && !alert.startsAt().isAfter(silence.endsAt())) {
+                    try {
+                        log.info("silence {} ended: notifying {} {}", silence.id(), alert.rule(), alert.job().asString());
+                        pipeline.handle(alert, null);
+                    } catch (Exception e) {
+                        released.remove(silence.id()); // try again at the next check
+                        log.warn("releasing silence {} failed: {}", silence.id(), e.toString());
+                    }
+                }
+            }
+        }
+    }
+}
