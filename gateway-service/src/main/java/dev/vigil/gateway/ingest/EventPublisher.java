@@ -30,9 +30,11 @@ public class EventPublisher {
     private final KafkaTemplate<String, Object> kafka;
     private final Duration timeout;
     private final Timer publishLatency;
+    private final MeterRegistry meters;
 
     public EventPublisher(KafkaTemplate<String, Object> kafka, GatewayProperties properties, MeterRegistry meters) {
         this.kafka = kafka;
+        this.meters = meters;
         this.timeout = properties.publishTimeout();
         this.publishLatency = Timer.builder("vigil.gateway.publish")
                 .description("Time from handing an event to Kafka until it was acknowledged")
@@ -41,7 +43,7 @@ public class EventPublisher {
     }
 
     /**
-     * Writes the event to {@code backup.events} and waits for the acknowledgement.
+     * Writes the event to {@code backup.events}, waits for the acknowledgement and counts the hook as received.
      *
      * @throws IngestUnavailableException when Kafka did not acknowledge within the publish timeout
      */
@@ -52,6 +54,8 @@ public class EventPublisher {
                             event.cloudEventType(), "gateway", event.receivedAt(), MDC.get(TRACE_ID_MDC)))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             publishLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            meters.counter("vigil.hooks.received", "source", event.source().name().toLowerCase(java.util.Locale.ROOT),
+                    "type", event.type().name()).increment();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IngestUnavailableException("interrupted while waiting for Kafka", e);

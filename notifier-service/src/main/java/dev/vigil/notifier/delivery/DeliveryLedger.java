@@ -1,6 +1,6 @@
 package dev.vigil.notifier.delivery;
 
-import dev.vigil.kafka.TopicFollower;
+import dev.vigil.kafka.FollowedTopic;
 import dev.vigil.model.DeliveryRecord;
 import dev.vigil.model.DeliveryStatus;
 import dev.vigil.model.Json;
@@ -15,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,7 +24,7 @@ import org.springframework.stereotype.Component;
  * It also keeps, per alert, every decision recorded about its notifications, for the audit API.
  */
 @Component
-public class DeliveryLedger implements SmartLifecycle {
+public class DeliveryLedger extends FollowedTopic {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryLedger.class);
 
@@ -40,10 +39,14 @@ public class DeliveryLedger implements SmartLifecycle {
             return size() > AUDITED_ALERTS;
         }
     };
-    private final TopicFollower follower;
 
     public DeliveryLedger(KafkaProperties kafka) {
-        this.follower = new TopicFollower(kafka.buildConsumerProperties(), Topics.DELIVERIES, this::remember);
+        super(kafka.buildConsumerProperties(), Topics.DELIVERIES);
+    }
+
+    @Override
+    protected void caughtUp() {
+        log.info("delivery ledger caught up: {} deliveries already sent", sent.size());
     }
 
     public boolean wasSent(String deliveryId) {
@@ -61,49 +64,23 @@ public class DeliveryLedger implements SmartLifecycle {
         }
     }
 
-    /** Starts reading; returns once the topic has been read up to the end it had when we started. */
     @Override
-    public void start() {
-        follower.start(Duration.ofSeconds(60));
-        log.info("delivery ledger caught up: {} deliveries already sent", sent.size());
-    }
-
-    private void remember(ConsumerRecord<String, byte[]> record) {
+    protected void apply(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
             return;
         }
-        try {
-            DeliveryRecord delivery = Json.read(record.value(), DeliveryRecord.class);
-            if (delivery.status() == DeliveryStatus.SENT) {
-                sent.add(delivery.deliveryId());
-            }
-            if (delivery.fingerprint() != null) {
-                synchronized (byAlert) {
-                    List<DeliveryRecord> records = byAlert.computeIfAbsent(delivery.fingerprint(), f -> new ArrayList<>());
-                    records.add(delivery);
-                    if (records.size() > RECORDS_PER_ALERT) {
-                        records.remove(0);
-                    }
+        DeliveryRecord delivery = Json.read(record.value(), DeliveryRecord.class);
+        if (delivery.status() == DeliveryStatus.SENT) {
+            sent.add(delivery.deliveryId());
+        }
+        if (delivery.fingerprint() != null) {
+            synchronized (byAlert) {
+                List<DeliveryRecord> records = byAlert.computeIfAbsent(delivery.fingerprint(), f -> new ArrayList<>());
+                records.add(delivery);
+                if (records.size() > RECORDS_PER_ALERT) {
+                    records.remove(0);
                 }
             }
-        } catch (RuntimeException e) {
-            log.warn("unreadable record at {}-{}@{}", record.topic(), record.partition(), record.offset());
         }
-    }
-
-    @Override
-    public void stop() {
-        follower.close();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return follower.isRunning();
-    }
-
-    /** Before the listener containers (phase {@code Integer.MAX_VALUE - 100}), so they never run without it. */
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 1000;
     }
 }

@@ -1,14 +1,14 @@
 package dev.vigil.notifier.silence;
 
 import dev.vigil.kafka.CloudEventRecords;
-import dev.vigil.kafka.TopicFollower;
+import dev.vigil.kafka.FollowedTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import dev.vigil.model.Alert;
 import dev.vigil.model.Json;
 import dev.vigil.model.Silence;
 import dev.vigil.model.Topics;
 import dev.vigil.notifier.routing.Route;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -26,23 +25,25 @@ import org.springframework.stereotype.Component;
  * and every restart sees the same ones) and followed into memory.
  */
 @Component
-public class Silences implements SmartLifecycle {
+public class Silences extends FollowedTopic {
 
     private final Map<String, Silence> byId = new ConcurrentHashMap<>();
-    private final TopicFollower follower;
     private final KafkaTemplate<String, Object> kafka;
     private final Clock clock = Clock.systemUTC();
 
     public Silences(KafkaProperties properties, KafkaTemplate<String, Object> kafka) {
+        super(properties.buildConsumerProperties(), Topics.SILENCES);
         this.kafka = kafka;
-        this.follower = new TopicFollower(properties.buildConsumerProperties(), Topics.SILENCES, record -> {
-            if (record.value() == null) {
-                byId.remove(record.key());
-            } else {
-                Silence silence = Json.read(record.value(), Silence.class);
-                byId.put(silence.id(), silence);
-            }
-        });
+    }
+
+    @Override
+    protected void apply(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            byId.remove(record.key());
+        } else {
+            Silence silence = Json.read(record.value(), Silence.class);
+            byId.put(silence.id(), silence);
+        }
     }
 
     /** The active silence that holds this alert back, if any. */
@@ -68,24 +69,7 @@ public class Silences implements SmartLifecycle {
         return silence;
     }
 
-    @Override
-    public void start() {
-        follower.start(Duration.ofSeconds(60));
-    }
 
-    @Override
-    public void stop() {
-        follower.close();
-    }
 
-    @Override
-    public boolean isRunning() {
-        return follower.isRunning();
-    }
 
-    /** Before the listener containers, so no alert is handled without the silences. */
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 1000;
-    }
 }

@@ -13,7 +13,6 @@ import dev.vigil.model.Json;
 import dev.vigil.model.Measures;
 import dev.vigil.model.Outcome;
 import dev.vigil.model.Source;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -43,12 +42,10 @@ class GenericEventController {
 
     private final Registrations registrations;
     private final EventPublisher publisher;
-    private final MeterRegistry meters;
 
-    GenericEventController(Registrations registrations, EventPublisher publisher, MeterRegistry meters) {
+    GenericEventController(Registrations registrations, EventPublisher publisher) {
         this.registrations = registrations;
         this.publisher = publisher;
-        this.meters = meters;
     }
 
     /** The {@code data} of the CloudEvent. Every field but {@code job} is optional. */
@@ -106,7 +103,6 @@ class GenericEventController {
                 data.outcome(), occurredAt, receivedAt, new JobKey(registration.tenant(), account, data.job()),
                 data.runId(), data.measures(), data.error(), attributes, raw);
         publisher.publish(event);
-        meters.counter("vigil.hooks.received", "source", SOURCE, "type", type.name()).increment();
         return Map.of("id", event.id(), "type", type.name(), "job", event.job().asString());
     }
 

@@ -10,7 +10,6 @@ import dev.vigil.model.EventType;
 import dev.vigil.model.JobKey;
 import dev.vigil.model.Outcome;
 import dev.vigil.model.Source;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,12 +44,10 @@ class PingController {
 
     private final Registrations registrations;
     private final EventPublisher publisher;
-    private final MeterRegistry meters;
 
-    PingController(Registrations registrations, EventPublisher publisher, MeterRegistry meters) {
+    PingController(Registrations registrations, EventPublisher publisher) {
         this.registrations = registrations;
         this.publisher = publisher;
-        this.meters = meters;
     }
 
     @RequestMapping(path = "/ping/{uuid}", method = {RequestMethod.GET, RequestMethod.POST, RequestMethod.HEAD},
@@ -111,7 +108,6 @@ class PingController {
                 new JobKey(registration.tenant(), registration.account(), job), runId, null, error, attributes,
                 request.getRequestURI().replace(uuid, "***") + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
         publisher.publish(event);
-        meters.counter("vigil.hooks.received", "source", SOURCE, "type", type.name()).increment();
         return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body("OK");
     }
 

@@ -8,7 +8,6 @@ import dev.vigil.gateway.registration.Registrations;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.Json;
 import dev.vigil.model.Source;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -40,12 +39,10 @@ class RetrospectController {
 
     private final Registrations registrations;
     private final EventPublisher publisher;
-    private final MeterRegistry meters;
 
-    RetrospectController(Registrations registrations, EventPublisher publisher, MeterRegistry meters) {
+    RetrospectController(Registrations registrations, EventPublisher publisher) {
         this.registrations = registrations;
         this.publisher = publisher;
-        this.meters = meters;
     }
 
     /** What the handler sends, in either encoding. */
@@ -75,7 +72,6 @@ class RetrospectController {
                 registration.tenant(), registration.account(), registration.job() == null ? "engine" : registration.job(),
                 registration.zone(), receivedAt, raw);
         publisher.publish(event);
-        meters.counter("vigil.hooks.received", "source", SOURCE, "type", event.type().name()).increment();
         return Map.of("id", event.id(), "type", event.type().name(), "job", event.job().asString(),
                 "malformed", Boolean.parseBoolean(event.attributes().getOrDefault("malformed", "false")));
     }

@@ -7,7 +7,6 @@ import dev.vigil.gateway.registration.Registration;
 import dev.vigil.gateway.registration.Registrations;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.Source;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,12 +34,10 @@ class StoneyController {
 
     private final Registrations registrations;
     private final EventPublisher publisher;
-    private final MeterRegistry meters;
 
-    StoneyController(Registrations registrations, EventPublisher publisher, MeterRegistry meters) {
+    StoneyController(Registrations registrations, EventPublisher publisher) {
         this.registrations = registrations;
         this.publisher = publisher;
-        this.meters = meters;
     }
 
     @PostMapping(path = "/hooks/stoney/{account}/{prefix}/{file}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -89,7 +86,6 @@ class StoneyController {
 
     private Map<String, Object> publish(BackupEvent event) {
         publisher.publish(event);
-        meters.counter("vigil.hooks.received", "source", SOURCE, "type", event.type().name()).increment();
         return Map.of("id", event.id(), "type", event.type().name(), "job", event.job().asString());
     }
 }

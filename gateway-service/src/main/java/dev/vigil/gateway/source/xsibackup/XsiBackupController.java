@@ -8,7 +8,6 @@ import dev.vigil.gateway.registration.Registrations;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.Outcome;
 import dev.vigil.model.Source;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import org.springframework.http.HttpStatus;
@@ -32,14 +31,11 @@ class XsiBackupController {
     private final Registrations registrations;
     private final EventPublisher publisher;
     private final GatewayProperties properties;
-    private final MeterRegistry meters;
 
-    XsiBackupController(Registrations registrations, EventPublisher publisher, GatewayProperties properties,
-                        MeterRegistry meters) {
+    XsiBackupController(Registrations registrations, EventPublisher publisher, GatewayProperties properties) {
         this.registrations = registrations;
         this.publisher = publisher;
         this.properties = properties;
-        this.meters = meters;
     }
 
     @GetMapping(path = "/hooks/xsibackup/{token}/{callback}", produces = MediaType.TEXT_PLAIN_VALUE)
@@ -67,7 +63,6 @@ class XsiBackupController {
         }
         BackupEvent event = XsiBackupEvents.toEvent(registration, outcome, payload, query, receivedAt);
         publisher.publish(event);
-        meters.counter("vigil.hooks.received", "source", SOURCE, "type", event.type().name()).increment();
         return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(registration.reply());
     }
 }

@@ -36,9 +36,7 @@ class IftttChannel implements Channel {
 
     @Override
     public void send(DeliveryRequest request) throws DeliveryException {
-        Receiver.Ifttt ifttt = router.receiver(request.receiver()).map(Receiver::ifttt)
-                .orElseThrow(() -> DeliveryException.permanent("no-target", "receiver " + request.receiver()
-                        + " has no IFTTT settings", null));
+        Receiver.Ifttt ifttt = Channel.settings(router, request, Receiver::ifttt, "IFTTT settings");
         Alert alert = request.alert();
         String base = ifttt.baseUrl().replaceAll("/+$", "") + "/trigger/" + encode(ifttt.event())
                 + (ifttt.json() ? "/json" : "") + "/with/key/" + encode(ifttt.key());

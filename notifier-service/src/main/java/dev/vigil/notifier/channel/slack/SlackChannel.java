@@ -38,9 +38,7 @@ class SlackChannel implements Channel {
 
     @Override
     public void send(DeliveryRequest request) throws DeliveryException {
-        Receiver.Slack slack = router.receiver(request.receiver()).map(Receiver::slack)
-                .orElseThrow(() -> DeliveryException.permanent("no-target", "receiver " + request.receiver()
-                        + " has no Slack webhook", null));
+        Receiver.Slack slack = Channel.settings(router, request, Receiver::slack, "Slack webhook");
         http.postJson(slack.url(), Json.write(message(request.alert())), Map.of());
     }
 

@@ -47,9 +47,7 @@ class WebhookChannel implements Channel {
 
     @Override
     public void send(DeliveryRequest request) throws DeliveryException {
-        Receiver.Webhook webhook = router.receiver(request.receiver()).map(Receiver::webhook)
-                .orElseThrow(() -> DeliveryException.permanent("no-target", "receiver " + request.receiver()
-                        + " has no webhook", null));
+        Receiver.Webhook webhook = Channel.settings(router, request, Receiver::webhook, "webhook");
         Alert alert = request.alert();
         byte[] body = Json.write(alert);
         String timestamp = Long.toString(Instant.now().getEpochSecond());
