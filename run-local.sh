@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts Vigil locally on embedded defaults, no Docker: a Kafka broker (localhost:9092), the demo LDAP directory
-# (localhost:3389), an SMTP catcher that writes every mail to .local/mail/, and the gateway (:8080), rules
-# (:8081) and notifier (:8082). Logs go to .local/logs/. Ctrl-C stops everything it started.
+# (localhost:3389), an SMTP catcher that writes every mail to .local/mail/, an HTTP catcher that keeps every
+# Slack/IFTTT/webhook request in .local/webhooks/, and the gateway (:8080), rules (:8081) and notifier
+# (:8082). Logs go to .local/logs/. Ctrl-C stops everything it started.
 #
 #   ./run-local.sh                  build, then start everything
 #   ./run-local.sh service NAME     start one service (gateway|rules|notifier) in the foreground, e.g. after
@@ -19,7 +20,7 @@ service_cmd() {
   case "$1" in
     gateway)  echo "java $JAVA_OPTS -jar $ROOT/gateway-service/target/gateway-service-$VERSION-exec.jar --spring.profiles.active=local" ;;
     rules)    echo "java $JAVA_OPTS -jar $ROOT/rules-service/target/rules-service-$VERSION-exec.jar --spring.kafka.streams.state-dir=$LOCAL/rules-state" ;;
-    notifier) echo "java $JAVA_OPTS -jar $ROOT/notifier-service/target/notifier-service-$VERSION-exec.jar" ;;
+    notifier) echo "java $JAVA_OPTS -jar $ROOT/notifier-service/target/notifier-service-$VERSION-exec.jar --spring.profiles.active=local" ;;
     *) echo "unknown service '$1' (gateway, rules or notifier)" >&2; return 1 ;;
   esac
 }
@@ -53,7 +54,7 @@ wait_for() { # what, check command, seconds
 }
 
 : > "$LOCAL/logs/local-stack.log"
-java -Xmx512m -Dvigil.local.mail-dir="$LOCAL/mail" -Dvigil.local.kafka-dir="$LOCAL/kafka/data" \
+java -Xmx512m -Dvigil.local.mail-dir="$LOCAL/mail" -Dvigil.local.kafka-dir="$LOCAL/kafka/data" -Dvigil.local.webhook-dir="$LOCAL/webhooks" \
   -jar "$ROOT/local-stack/target/local-stack-$VERSION-exec.jar" >> "$LOCAL/logs/local-stack.log" 2>&1 &
 PIDS+=($!)
 wait_for "the local stack (Kafka, LDAP, SMTP)" "grep -q 'local-stack ready' '$LOCAL/logs/local-stack.log'" 90
@@ -82,7 +83,9 @@ Vigil is running on embedded defaults.
   notifier  http://localhost:8082   (metrics http://localhost:9082/actuator/prometheus)  pid $PID_notifier
   kafka     localhost:9092    ldap  ldap://localhost:3389 (dc=stoney-cloud,dc=org)    smtp  localhost:3025
   mail      $LOCAL/mail/*.eml
+  webhooks  $LOCAL/webhooks/*.json   (the demo Slack, IFTTT and webhook receivers, http://localhost:8099)
   logs      $LOCAL/logs/
+  status    curl localhost:8081/api/v1/jobs        silences  curl localhost:8082/api/v1/silences
 
 Fire a demo XSIBackup error (account 3723707; mails go to its owner and the reseller's support):
 curl 'http://localhost:8080/hooks/xsibackup/demo-xsibackup-token-0001/error?$PAYLOAD'

@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The infrastructure of a local Vigil, without Docker: Kafka on 9092, the demo LDAP directory on 3389 and an
- * SMTP catcher on 3025 writing every mail to {@code .local/mail/}. Ports and the folder can be changed with
+ * The infrastructure of a local Vigil, without Docker: Kafka on 9092, the demo LDAP directory on 3389, an SMTP
+ * catcher on 3025 writing every mail to {@code .local/mail/} and an HTTP catcher on 8099 (the demo Slack, IFTTT
+ * and webhook receivers) writing every request to {@code .local/webhooks/}. Ports and the folder can be changed with
  * {@code -Dvigil.local.kafka-port=…}, {@code ldap-port}, {@code smtp-port}, {@code mail-dir}, {@code kafka-dir}. Ctrl-C stops it.
  */
 public final class LocalStack {
@@ -23,9 +24,12 @@ public final class LocalStack {
         LocalKafka kafka = LocalKafka.start(kafkaPort, Path.of(System.getProperty("vigil.local.kafka-dir", ".local/kafka/data")));
         DemoDirectory directory = DemoDirectory.start(ldapPort, DemoDirectory.DEMO_DATA);
         MailCatcher mail = MailCatcher.start(smtpPort, mailDir);
+        WebhookCatcher webhooks = WebhookCatcher.start(Integer.getInteger("vigil.local.webhook-port", 8099),
+                Path.of(System.getProperty("vigil.local.webhook-dir", ".local/webhooks")));
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            webhooks.close();
             mail.close();
             directory.close();
             kafka.close();
@@ -33,7 +37,8 @@ public final class LocalStack {
         }, "local-stack-stop"));
 
         System.out.println("local-stack ready: kafka=" + kafka.bootstrapServers() + " ldap=" + directory.url()
-                + " smtp=127.0.0.1:" + mail.port() + " mail-dir=" + mailDir.toAbsolutePath());
+                + " smtp=127.0.0.1:" + mail.port() + " mail-dir=" + mailDir.toAbsolutePath()
+                + " webhooks=http://127.0.0.1:" + webhooks.port());
         stopped.await();
     }
 
