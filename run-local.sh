@@ -14,13 +14,19 @@ ROOT=$(pwd)
 LOCAL="$ROOT/.local"
 mkdir -p "$LOCAL/logs" "$LOCAL/mail" "$LOCAL/rules-state"
 VERSION=0.1.0-SNAPSHOT
-JAVA_OPTS=${JAVA_OPTS:--Xmx384m -XX:+UseSerialGC}
+# The services run on the newest JDK of the machine (Temurin 25 where it is installed: virtual threads for the
+# gateway), else on the default java. Set JAVA to choose.
+if [ -z "${JAVA:-}" ]; then
+  JAVA=$(ls -d /usr/lib/jvm/temurin-2[1-9]*/bin/java 2>/dev/null | sort -V | tail -n 1)
+  JAVA=${JAVA:-java}
+fi
+JAVA_OPTS=${JAVA_OPTS:--Xmx384m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED}
 
 service_cmd() {
   case "$1" in
-    gateway)  echo "java $JAVA_OPTS -jar $ROOT/gateway-service/target/gateway-service-$VERSION-exec.jar --spring.profiles.active=local" ;;
-    rules)    echo "java $JAVA_OPTS -jar $ROOT/rules-service/target/rules-service-$VERSION-exec.jar --spring.kafka.streams.state-dir=$LOCAL/rules-state" ;;
-    notifier) echo "java $JAVA_OPTS -jar $ROOT/notifier-service/target/notifier-service-$VERSION-exec.jar --spring.profiles.active=local" ;;
+    gateway)  echo "$JAVA $JAVA_OPTS -jar $ROOT/gateway-service/target/gateway-service-$VERSION-exec.jar --spring.profiles.active=local" ;;
+    rules)    echo "$JAVA $JAVA_OPTS -jar $ROOT/rules-service/target/rules-service-$VERSION-exec.jar --spring.kafka.streams.state-dir=$LOCAL/rules-state" ;;
+    notifier) echo "$JAVA $JAVA_OPTS -jar $ROOT/notifier-service/target/notifier-service-$VERSION-exec.jar --spring.profiles.active=local" ;;
     *) echo "unknown service '$1' (gateway, rules or notifier)" >&2; return 1 ;;
   esac
 }
