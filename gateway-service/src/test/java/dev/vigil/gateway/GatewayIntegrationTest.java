@@ -48,6 +48,7 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
         "vigil.gateway.registrations[3].tenant=acme",
         "vigil.gateway.registrations[3].account=3723707",
         "vigil.gateway.registrations[3].job=borg-nightly",
+        "vigil.gateway.registrations[3].schedule=1d",
         "vigil.gateway.registrations[4].id=generic-app",
         "vigil.gateway.registrations[4].token=generic-token-for-tests1",
         "vigil.gateway.registrations[4].source=generic",

@@ -105,6 +105,34 @@ class RulesTopologyTests {
     }
 
     @Test
+    void aPeriodOnTheRegistrationExpectsARunEveryPeriod() {
+        start(Map.of("vigil.rules.schedule.start-grace", "1h"));
+        JobKey job = new JobKey("acme", "3723707", "borg-nightly");
+        Instant first = Instant.parse("2014-01-27T02:00:00Z");
+        send(event(job, EventType.BACKUP_FINISHED, Outcome.SUCCESS, first,
+                Map.of("schedule.kind", "period", "schedule.period", "1d"), null));
+        heartbeat(first.plus(Duration.ofHours(24)).plus(Duration.ofMinutes(59)));
+        assertThat(alerts.isEmpty()).isTrue();
+
+        heartbeat(first.plus(Duration.ofHours(25)).plusSeconds(1));
+
+        Alert missed = alerts.readValue();
+        assertThat(missed.rule()).isEqualTo(Rules.MISSED_SCHEDULE);
+        assertThat(missed.details()).containsEntry("schedule", "at least every 1 days");
+    }
+
+    @Test
+    void aCronOnTheRegistrationIsUsedWhenTheSourceDeclaresNone() {
+        start(Map.of());
+        JobKey job = new JobKey("acme", "3723707", "WIN7,ERP01");
+        send(event(job, EventType.BACKUP_FINISHED, Outcome.SUCCESS, Instant.parse("2014-01-27T22:30:00Z"),
+                Map.of("schedule.kind", "registration", "schedule.cron", "30 22 * * *", "schedule.zone", "UTC"), null));
+        heartbeat(Instant.parse("2014-01-29T00:00:00Z"));
+        assertThat(alerts.readValue().summary())
+                .isEqualTo("Backup WIN7,ERP01 of account 3723707 did not run as scheduled at 2014-01-28 22:30 +00:00");
+    }
+
+    @Test
     void aRunThatStartedButNeverEndedFailsAfterTheMaximumRunTime() {
         start(Map.of("vigil.rules.schedule.max-run-time", "24h"));
         Instant started = Instant.parse("2014-01-27T20:00:00Z");

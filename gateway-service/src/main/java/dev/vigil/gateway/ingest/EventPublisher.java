@@ -8,6 +8,7 @@ import dev.vigil.model.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,6 +49,20 @@ public class EventPublisher {
      * @throws IngestUnavailableException when Kafka did not acknowledge within the publish timeout
      */
     public void publish(BackupEvent event) {
+        publish(event, Map.of());
+    }
+
+    /**
+     * As {@link #publish(BackupEvent)}, with attributes the registration adds (its schedule); the source's own
+     * attributes win.
+     */
+    public void publish(BackupEvent event, Map<String, String> registrationAttributes) {
+        if (!registrationAttributes.isEmpty()) {
+            Map<String, String> attributes = new java.util.LinkedHashMap<>(registrationAttributes);
+            attributes.putAll(event.attributes());
+            event = new BackupEvent(event.id(), event.source(), event.type(), event.outcome(), event.occurredAt(),
+                    event.receivedAt(), event.job(), event.runId(), event.measures(), event.error(), attributes, event.raw());
+        }
         long start = System.nanoTime();
         try {
             kafka.send(CloudEventRecords.record(Topics.EVENTS, event.job().asString(), event, event.id(),

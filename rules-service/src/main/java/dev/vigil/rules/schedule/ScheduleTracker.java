@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
  *   <li>a stoney {@code scheduler.xml}: a cron in the client's zone, "after startup" (at least weekly), or none;</li>
  *   <li>Retrospect's NextExec / ScriptCheckFailed: the next run's date, once;</li>
  *   <li>a schedule from configuration, for jobs whose source declares none;</li>
+ *   <li>a schedule on the caller's registration (a cron or a period), carried by its run events;</li>
  *   <li>a run that starts no earlier than the expected time minus a tolerance fulfils it, and the next one is
  *       computed from the schedule.</li>
  * </ol>
@@ -33,6 +34,9 @@ public final class ScheduleTracker {
         if (schedule == null && next == null && configured != null) {
             schedule = configured;
             next = schedule.next(at);
+        }
+        if (schedule == null && JobState.isRun(event)) {
+            schedule = fromRegistration(event);
         }
         switch (event.type()) {
             case SCHEDULE_DECLARED -> {
@@ -82,6 +86,33 @@ public final class ScheduleTracker {
             }
         }
         return state.withSchedule(schedule, next, missed);
+    }
+
+    /** The schedule a registration attached to the event ({@code schedule.kind} registration or period). */
+    private static Schedule fromRegistration(BackupEvent event) {
+        var attributes = event.attributes();
+        try {
+            return switch (attributes.getOrDefault("schedule.kind", "")) {
+                case "registration" -> Schedule.cron(attributes.get("schedule.cron"),
+                        attributes.getOrDefault("schedule.zone", "UTC"), "registration");
+                case "period" -> Schedule.interval(period(attributes.get("schedule.period")), "registration");
+                default -> null;
+            };
+        } catch (RuntimeException e) {
+            return null; // an unreadable schedule expects nothing rather than raise false alarms
+        }
+    }
+
+    /** {@code 90m}, {@code 12h}, {@code 1d}. */
+    static Duration period(String text) {
+        long amount = Long.parseLong(text.substring(0, text.length() - 1));
+        return switch (text.charAt(text.length() - 1)) {
+            case 's' -> Duration.ofSeconds(amount);
+            case 'm' -> Duration.ofMinutes(amount);
+            case 'h' -> Duration.ofHours(amount);
+            case 'd' -> Duration.ofDays(amount);
+            default -> throw new IllegalArgumentException("not a period: " + text);
+        };
     }
 
     /** True when no run started or ended since {@code expected} minus the tolerance. */

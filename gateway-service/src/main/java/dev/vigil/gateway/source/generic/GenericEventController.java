@@ -102,7 +102,7 @@ class GenericEventController {
         BackupEvent event = new BackupEvent("generic-" + registration.id() + "-" + ce.id(), Source.GENERIC, type,
                 data.outcome(), occurredAt, receivedAt, new JobKey(registration.tenant(), account, data.job()),
                 data.runId(), data.measures(), data.error(), attributes, raw);
-        publisher.publish(event);
+        publisher.publish(event, registration.scheduleAttributes());
         return Map.of("id", event.id(), "type", type.name(), "job", event.job().asString());
     }
 

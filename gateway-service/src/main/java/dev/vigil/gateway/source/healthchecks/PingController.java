@@ -107,7 +107,7 @@ class PingController {
         BackupEvent event = new BackupEvent(id, Source.HEALTHCHECKS, type, outcome, receivedAt, receivedAt,
                 new JobKey(registration.tenant(), registration.account(), job), runId, null, error, attributes,
                 request.getRequestURI().replace(uuid, "***") + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
-        publisher.publish(event);
+        publisher.publish(event, registration.scheduleAttributes());
         return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body("OK");
     }
 

@@ -71,7 +71,7 @@ class RetrospectController {
         BackupEvent event = RetrospectEvents.toEvent(id, call.argv(), call.host(), call.platform(),
                 registration.tenant(), registration.account(), registration.job() == null ? "engine" : registration.job(),
                 registration.zone(), receivedAt, raw);
-        publisher.publish(event);
+        publisher.publish(event, registration.scheduleAttributes());
         return Map.of("id", event.id(), "type", event.type().name(), "job", event.job().asString(),
                 "malformed", Boolean.parseBoolean(event.attributes().getOrDefault("malformed", "false")));
     }

@@ -62,7 +62,7 @@ class XsiBackupController {
             throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, e.getMessage(), query);
         }
         BackupEvent event = XsiBackupEvents.toEvent(registration, outcome, payload, query, receivedAt);
-        publisher.publish(event);
+        publisher.publish(event, registration.scheduleAttributes());
         return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(registration.reply());
     }
 }

@@ -37,6 +37,8 @@ class PingIntegrationTests extends GatewayIntegrationTest {
         assertThat(events.get(1).attributes()).containsEntry("log", "Creating archive\nRepository locked\n");
         assertThat(events.get(1).job().asString()).isEqualTo("acme/3723707/borg-nightly");
         assertThat(events.get(1).raw()).doesNotContain(UUID);
+        // the registration's schedule travels with the events, for the rules to expect the next run
+        assertThat(events.get(1).attributes()).containsEntry("schedule.kind", "period").containsEntry("schedule.period", "1d");
     }
 
     @Test
