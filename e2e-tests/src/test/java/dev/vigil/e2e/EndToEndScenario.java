@@ -76,9 +76,13 @@ abstract class EndToEndScenario {
         gatewayPort = Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
         services.add(RulesApplication.application().run(kafka, "--server.port=0", "--management.server.port=0",
                 "--spring.jmx.enabled=false", "--spring.kafka.streams.state-dir=" + stateDir));
-        services.add(NotifierApplication.application().run(kafka, "--server.port=0", "--management.server.port=0",
-                "--spring.jmx.enabled=false", "--spring.mail.port=" + smtp.getSmtp().getPort(),
-                "--spring.ldap.urls=" + directory.url()));
+        services.add(startNotifier());
+    }
+
+    private ConfigurableApplicationContext startNotifier() {
+        return NotifierApplication.application().run("--spring.kafka.bootstrap-servers=" + bootstrapServers,
+                "--server.port=0", "--management.server.port=0", "--spring.jmx.enabled=false",
+                "--spring.mail.port=" + smtp.getSmtp().getPort(), "--spring.ldap.urls=" + directory.url());
     }
 
     @AfterAll
@@ -102,8 +106,8 @@ abstract class EndToEndScenario {
             assertThat(error.statusCode()).isEqualTo(200);
             assertThat(error.body()).isEqualTo("OK");
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> mails("failed").size() == 2);
-            List<MimeMessage> failed = mails("failed");
+            await().atMost(Duration.ofSeconds(60)).until(() -> mails("WIN7,ERP01 of account 3723707 failed").size() == 2);
+            List<MimeMessage> failed = mails("WIN7,ERP01 of account 3723707 failed");
             assertThat(failed).extracting(EndToEndScenario::to).containsExactlyInAnyOrder(OWNER, SUPPORT);
             assertThat(failed.get(0).getSubject())
                     .isEqualTo("[Vigil] Backup WIN7,ERP01 of account 3723707 failed: ERP01: snapshot creation failed");
@@ -117,14 +121,32 @@ abstract class EndToEndScenario {
             assertThat(success.statusCode()).isEqualTo(200);
             assertThat(success.body()).isEqualTo("OK");
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> mails("Resolved").size() == 2);
-            List<MimeMessage> resolved = mails("Resolved");
+            await().atMost(Duration.ofSeconds(60)).until(() -> mails("Resolved: Backup WIN7,ERP01").size() == 2);
+            List<MimeMessage> resolved = mails("Resolved: Backup WIN7,ERP01");
             assertThat(resolved).extracting(EndToEndScenario::to).containsExactlyInAnyOrder(OWNER, SUPPORT);
             assertThat(resolved.get(0).getSubject())
                     .startsWith("[Vigil] Resolved: Backup WIN7,ERP01 of account 3723707 succeeded again (problem lasted");
             assertThat(deliveries.await(4, Topics.DELIVERIES, Duration.ofSeconds(20))).hasSize(4);
         }
-        assertThat(smtp.getReceivedMessages()).hasSize(4);
+        assertThat(mails("WIN7,ERP01")).hasSize(4);
+    }
+
+    @Test
+    void withTheNotifierStoppedAHookIsStillAcceptedAndMailedOnceWhenItIsBack() throws Exception {
+        ConfigurableApplicationContext notifier = services.remove(services.size() - 1);
+        notifier.close();
+
+        HttpResponse<String> error = get("/hooks/xsibackup/" + TOKEN + "/error?" + xsiQuery("5150", "12",
+                "--backup-vms=FILESRV", "FILESRV: datastore full"));
+        assertThat(error.statusCode()).isEqualTo(200);
+        assertThat(error.body()).isEqualTo("OK");
+        Thread.sleep(2_000);
+        assertThat(mails("FILESRV")).isEmpty();
+
+        services.add(startNotifier());
+        await().atMost(Duration.ofSeconds(60)).until(() -> mails("FILESRV").size() == 2);
+        Thread.sleep(2_000);
+        assertThat(mails("FILESRV")).hasSize(2); // once each, not twice
     }
 
     @Test
