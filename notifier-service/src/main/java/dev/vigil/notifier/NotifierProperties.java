@@ -15,10 +15,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param mail      the sender and default language of mails
  * @param receivers who is told; by default the recipients the directory names for the account
  * @param route     the route tree: which receivers hear about which alerts; by default the first receiver
+ * @param repeatInterval how often an alert that is still firing is notified again; 0 for never
  */
 @ConfigurationProperties("vigil.notifier")
 public record NotifierProperties(@DefaultValue Directory directory, @DefaultValue Mail mail,
-                                 @DefaultValue List<Receiver> receivers, Route route) {
+                                 @DefaultValue List<Receiver> receivers, Route route,
+                                 @DefaultValue("4h") Duration repeatInterval) {
 
     /**
      * The stoney directory layout, relative to {@code spring.ldap.base}, and its attribute names (source spec §3.3).

@@ -210,6 +210,6 @@ class NotifierIntegrationTests {
         JobKey key = new JobKey("demo", account, job);
         return new Alert(Alert.fingerprint(Rules.FAILED_BACKUP, key), Rules.FAILED_BACKUP, Severity.CRITICAL,
                 AlertStatus.FIRING, key, Source.XSIBACKUP, "Backup " + job + " of account " + account + " failed: snapshot failed",
-                Map.of("errorMessage", "snapshot failed"), Instant.parse("2026-11-21T20:00:00Z"), null, eventId);
+                Map.of("errorMessage", "snapshot failed"), Instant.now(), null, eventId);
     }
 }

@@ -15,21 +15,32 @@ import java.util.List;
  * @param target     where it goes: a mail address, a webhook's name
  * @param language   IETF tag of the language to write in
  * @param trail      how the target was found (directory attributes), for the audit record
+ * @param reminder   0 for the first notification of a transition, n for the n-th reminder of a still firing alert
  */
 public record DeliveryRequest(String deliveryId, Alert alert, String receiver, String channel, String target,
-                              String language, List<String> trail) {
+                              String language, List<String> trail, int reminder) {
 
     public DeliveryRequest {
         trail = trail == null ? List.of() : List.copyOf(trail);
+    }
+
+    public DeliveryRequest(String deliveryId, Alert alert, String receiver, String channel, String target,
+                           String language, List<String> trail) {
+        this(deliveryId, alert, receiver, channel, target, language, trail, 0);
+    }
+
+    public static String idFor(Alert alert, String receiver, String channel, String target) {
+        return idFor(alert, receiver, channel, target, 0);
     }
 
     /**
      * Deterministic for one alert transition, receiver, channel and target: a redelivered alert or request
      * yields the same id, which the delivery ledger recognises.
      */
-    public static String idFor(Alert alert, String receiver, String channel, String target) {
+    public static String idFor(Alert alert, String receiver, String channel, String target, int reminder) {
         String transition = alert.status() + "|" + alert.severity() + "|"
-                + (alert.eventId() != null ? alert.eventId() : String.valueOf(alert.endsAt() != null ? alert.endsAt() : alert.startsAt()));
+                + (alert.eventId() != null ? alert.eventId() : String.valueOf(alert.endsAt() != null ? alert.endsAt() : alert.startsAt()))
+                + (reminder > 0 ? "|reminder " + reminder : "");
         String key = String.join("\n", alert.fingerprint(), transition, receiver, channel, target);
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

@@ -53,12 +53,17 @@ public class NotificationPipeline {
     }
 
     public void handle(Alert alert, String traceId) throws Exception {
+        handle(alert, traceId, 0);
+    }
+
+    /** @param reminder 0 for a transition, n for the n-th reminder of an alert that is still firing */
+    public void handle(Alert alert, String traceId, int reminder) throws Exception {
         List<Receiver> receivers = router.route(alert);
         Optional<Silence> silence = alert.status() == AlertStatus.FIRING ? silences.silencing(alert) : Optional.empty();
         if (silence.isPresent()) {
             for (Receiver receiver : receivers) {
                 DeliveryRequest held = new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "silence",
-                        silence.get().id()), alert, receiver.name(), "*", "", null, List.of());
+                        silence.get().id(), reminder), alert, receiver.name(), "*", "", null, List.of(), reminder);
                 deliveryLog.record(held, List.of(), DeliveryStatus.SUPPRESSED, "silenced by " + silence.get().id()
                         + " (" + silence.get().author() + ")", 0, traceId);
             }
@@ -66,7 +71,7 @@ public class NotificationPipeline {
         }
         List<DeliveryRequest> requests = new ArrayList<>();
         for (Receiver receiver : receivers) {
-            requests.addAll(requestsFor(alert, receiver, traceId));
+            requests.addAll(requestsFor(alert, receiver, traceId, reminder));
         }
         List<CompletableFuture<?>> sends = new ArrayList<>();
         for (DeliveryRequest request : requests) {
@@ -77,13 +82,13 @@ public class NotificationPipeline {
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     }
 
-    private List<DeliveryRequest> requestsFor(Alert alert, Receiver receiver, String traceId) {
+    private List<DeliveryRequest> requestsFor(Alert alert, Receiver receiver, String traceId, int reminder) {
         List<DeliveryRequest> requests = new ArrayList<>();
         if (receiver.directoryEmail()) {
             Recipients found = recipients.resolve(alert.job().account(), alert.check());
             for (String address : found.addresses()) {
-                requests.add(new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "email", address),
-                        alert, receiver.name(), "email", address, found.language().toLanguageTag(), found.trail()));
+                requests.add(new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "email", address, reminder),
+                        alert, receiver.name(), "email", address, found.language().toLanguageTag(), found.trail(), reminder));
             }
             if (found.addresses().isEmpty()) {
                 DeliveryRequest nobody = new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "email", ""),
@@ -98,13 +103,13 @@ public class NotificationPipeline {
                 default -> receiver.webhook() != null;
             };
             if (configured) {
-                requests.add(new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), channel, receiver.name()),
-                        alert, receiver.name(), channel, receiver.name(), null, List.of("receiver " + receiver.name())));
+                requests.add(new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), channel, receiver.name(), reminder),
+                        alert, receiver.name(), channel, receiver.name(), null, List.of("receiver " + receiver.name()), reminder));
             }
         }
         for (String address : receiver.emails()) {
-            requests.add(new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "email", address), alert,
-                    receiver.name(), "email", address, null, List.of("receiver " + receiver.name())));
+            requests.add(new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "email", address, reminder), alert,
+                    receiver.name(), "email", address, null, List.of("receiver " + receiver.name()), reminder));
         }
         return requests;
     }

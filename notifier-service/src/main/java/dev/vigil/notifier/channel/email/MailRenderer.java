@@ -46,7 +46,8 @@ public class MailRenderer {
         Alert alert = request.alert();
         Locale locale = Locale.forLanguageTag(request.language() == null ? "en" : request.language());
         String summary = summary(alert, locale);
-        String subject = messages.getMessage(alert.status() == AlertStatus.FIRING ? "subject.firing" : "subject.resolved",
+        String subject = messages.getMessage(alert.status() != AlertStatus.FIRING ? "subject.resolved"
+                        : request.reminder() > 0 ? "subject.reminder" : "subject.firing",
                 new Object[] {summary, severity(alert, locale)}, locale);
 
         Context context = new Context(locale, Map.of(
