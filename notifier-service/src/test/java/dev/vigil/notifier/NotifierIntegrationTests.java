@@ -84,6 +84,9 @@ class NotifierIntegrationTests {
         assertThat(mail.getSubject()).isEqualTo("[Vigil] Backup WIN7,ERP01 of account 3723707 failed: snapshot failed");
         assertThat(mail.getHeader("X-Vigil-Delivery-Id")).isNotEmpty();
 
+        assertThat(io.micrometer.core.instrument.Metrics.globalRegistry.find("vigil.notifier.ldap.lookup")
+                .tag("outcome", "ok").timer()).isNotNull().satisfies(t -> assertThat(t.count()).isPositive());
+
         // The audit API answers what happened to this alert's notifications.
         await().atMost(Duration.ofSeconds(10)).until(() -> audit(alert).contains("support@stepping-stone.ch"));
         assertThat(audit(alert)).contains("\"status\":\"SENT\"").contains("demo-owner@example.org")

@@ -69,6 +69,8 @@ class RulesRestartIntegrationTests {
             List<Alert> settled = TopicTail.values(alerts.settle(Duration.ofSeconds(2)), Alert.class);
             assertThat(settled).extracting(Alert::status).containsExactly(AlertStatus.FIRING, AlertStatus.RESOLVED);
             assertThat(all.get(1).startsAt()).isEqualTo(all.get(0).startsAt());
+            assertThat(io.micrometer.core.instrument.Metrics.globalRegistry.find("vigil.rules.alerts")
+                    .tag("status", "resolved").counter()).isNotNull().satisfies(c -> assertThat(c.count()).isPositive());
 
             // The status API reads the same state.
             String port = rules.getEnvironment().getProperty("local.server.port");

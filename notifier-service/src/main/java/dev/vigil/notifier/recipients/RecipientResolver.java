@@ -1,6 +1,8 @@
 package dev.vigil.notifier.recipients;
 
 import dev.vigil.notifier.NotifierProperties;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.time.Clock;
@@ -73,7 +75,15 @@ public class RecipientResolver {
         if (cached != null && cached.expires().isAfter(now)) {
             return cached.recipients();
         }
-        Recipients recipients = lookUp(account, check);
+        Timer.Sample sample = Timer.start();
+        Recipients recipients;
+        try {
+            recipients = lookUp(account, check);
+            sample.stop(Metrics.timer("vigil.notifier.ldap.lookup", "outcome", "ok"));
+        } catch (DirectoryUnavailableException e) {
+            sample.stop(Metrics.timer("vigil.notifier.ldap.lookup", "outcome", "unavailable"));
+            throw e;
+        }
         cache.put(key, new Cached(recipients, now.plus(directory.cacheTtl())));
         return recipients;
     }

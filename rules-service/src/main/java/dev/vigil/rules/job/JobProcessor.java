@@ -18,6 +18,7 @@ import dev.vigil.rules.rule.EventRule;
 import dev.vigil.rules.schedule.Deadlines;
 import dev.vigil.rules.schedule.Schedule;
 import dev.vigil.rules.schedule.ScheduleTracker;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -236,6 +237,8 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
                 "dev.vigil.alert." + alert.status().name().toLowerCase(), "rules",
                 alert.endsAt() != null ? alert.endsAt() : alert.startsAt(), traceId);
         context.forward(new Record<>(alert.fingerprint(), alert, timestamp, headers));
+        Metrics.counter("vigil.rules.alerts", "rule", alert.rule(), "status", alert.status().name().toLowerCase())
+                .increment();
         log.info("alert {} {} for {}: {}", alert.rule(), alert.status(), alert.job().asString(), alert.summary());
     }
 
