@@ -39,7 +39,8 @@ class Reminders {
             return;
         }
         Instant now = Instant.now();
-        for (Alert alert : openAlerts.firing()) {
+        java.util.List<Alert> firing = openAlerts.firing();
+        for (Alert alert : firing) {
             if (alert.startsAt() == null) {
                 continue;
             }
@@ -55,7 +56,8 @@ class Reminders {
                 log.warn("reminder {} of {} not sent yet: {}", due, alert.fingerprint(), e.toString());
             }
         }
-        done.keySet().removeIf(key -> openAlerts.firing().stream()
-                .noneMatch(a -> key.equals(a.fingerprint() + "|" + a.startsAt())));
+        java.util.Set<String> open = new java.util.HashSet<>();
+        firing.forEach(a -> open.add(a.fingerprint() + "|" + a.startsAt()));
+        done.keySet().retainAll(open);
     }
 }

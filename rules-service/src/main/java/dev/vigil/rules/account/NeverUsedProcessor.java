@@ -1,17 +1,16 @@
 package dev.vigil.rules.account;
 
-import dev.vigil.kafka.CloudEventRecords;
 import dev.vigil.model.AccountSettings;
 import dev.vigil.model.Alert;
 import dev.vigil.model.AlertStatus;
 import dev.vigil.model.JobKey;
 import dev.vigil.model.Rules;
 import dev.vigil.model.Severity;
+import dev.vigil.rules.job.AlertRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -65,8 +64,8 @@ public class NeverUsedProcessor implements Processor<String, Long, String, Alert
         Alert alert = open.get(record.key());
         if (alert != null) {
             open.delete(record.key());
-            forward(alert.resolve(Instant.ofEpochMilli(record.value()), "Account " + record.key()
-                    + " has sent its first backup event", alert.eventId()));
+            context.forward(AlertRecords.record(alert.resolve(Instant.ofEpochMilli(record.value()), "Account "
+                    + record.key() + " has sent its first backup event", alert.eventId()), record.timestamp(), null));
         }
     }
 
@@ -89,7 +88,7 @@ public class NeverUsedProcessor implements Processor<String, Long, String, Alert
                         + days + " days since it was created", Map.of("createdAt", account.createdAt().toString()),
                         clock, null, Rules.NEVER_USED + "@" + account.createdAt().toEpochMilli());
                 open.put(entry.key, alert);
-                forward(alert);
+                context.forward(AlertRecords.record(alert, context.currentSystemTimeMs(), null));
             }
         }
     }
@@ -97,13 +96,5 @@ public class NeverUsedProcessor implements Processor<String, Long, String, Alert
     /** The partition the default partitioner gives this account's activity records. */
     private int owner(String account) {
         return Utils.toPositive(Utils.murmur2(account.getBytes(StandardCharsets.UTF_8))) % partitions;
-    }
-
-    private void forward(Alert alert) {
-        RecordHeaders headers = new RecordHeaders();
-        CloudEventRecords.addHeaders(headers, alert.fingerprint(), alert.fingerprint() + "-"
-                + alert.status().name().toLowerCase() + "-" + alert.eventId(), "dev.vigil.alert."
-                + alert.status().name().toLowerCase(), "rules", alert.endsAt() != null ? alert.endsAt() : alert.startsAt(), null);
-        context.forward(new Record<>(alert.fingerprint(), alert, context.currentSystemTimeMs(), headers));
     }
 }

@@ -18,7 +18,6 @@ import dev.vigil.rules.rule.EventRule;
 import dev.vigil.rules.schedule.Deadlines;
 import dev.vigil.rules.schedule.Schedule;
 import dev.vigil.rules.schedule.ScheduleTracker;
-import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -205,7 +203,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
             return state;
         }
         Alert alert = transition.get();
-        forward(alert, timestamp, traceId);
+        context.forward(AlertRecords.record(alert, timestamp, traceId));
         return state.withAlert(alert);
     }
 
@@ -228,18 +226,6 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
         Duration down = Duration.between(open.startsAt(), at);
         return Optional.of(open.resolve(at, condition.summary() + " (problem lasted " + human(down) + ")",
                 eventId != null ? eventId : rule + "@" + at.toEpochMilli()));
-    }
-
-    private void forward(Alert alert, long timestamp, String traceId) {
-        RecordHeaders headers = new RecordHeaders();
-        CloudEventRecords.addHeaders(headers, alert.fingerprint(),
-                alert.fingerprint() + "-" + alert.status().name().toLowerCase() + "-" + alert.eventId(),
-                "dev.vigil.alert." + alert.status().name().toLowerCase(), "rules",
-                alert.endsAt() != null ? alert.endsAt() : alert.startsAt(), traceId);
-        context.forward(new Record<>(alert.fingerprint(), alert, timestamp, headers));
-        Metrics.counter("vigil.rules.alerts", "rule", alert.rule(), "status", alert.status().name().toLowerCase())
-                .increment();
-        log.info("alert {} {} for {}: {}", alert.rule(), alert.status(), alert.job().asString(), alert.summary());
     }
 
     /** {@code 2h 5m}, {@code 3d 4h}, {@code 45s}: how long, for a person. */
