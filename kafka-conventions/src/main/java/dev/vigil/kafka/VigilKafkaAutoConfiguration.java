@@ -107,7 +107,7 @@ public class VigilKafkaAutoConfiguration {
     KafkaAdmin.NewTopics vigilTopics(VigilKafkaProperties properties) {
         List<NewTopic> topics = new ArrayList<>();
         for (String name : List.of(Topics.EVENTS, Topics.REJECTED, Topics.ACCOUNTS, Topics.ACCOUNT_ACTIVITY, Topics.ALERTS, Topics.SILENCES,
-                Topics.NOTIFICATIONS, Topics.DELIVERIES)) {
+                Topics.NOTIFICATIONS, Topics.NOTIFICATION_GROUPS, Topics.DELIVERIES)) {
             TopicBuilder builder = TopicBuilder.name(name).partitions(properties.partitions())
                     .replicas(properties.replicas());
             if (COMPACTED.contains(name)) {

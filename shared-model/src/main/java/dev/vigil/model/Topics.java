@@ -17,6 +17,8 @@ public final class Topics {
     public static final String SILENCES = "backup.silences";
     /** Delivery requests keyed by delivery id. Written and read by the notifier. */
     public static final String NOTIFICATIONS = "backup.notifications";
+    /** Alerts waiting in a notification group, and the group's sent batches, keyed by group. Internal to the notifier. */
+    public static final String NOTIFICATION_GROUPS = "backup.notification-groups";
     /** {@link DeliveryRecord} keyed by delivery id. Written by the notifier. */
     public static final String DELIVERIES = "backup.deliveries";
 

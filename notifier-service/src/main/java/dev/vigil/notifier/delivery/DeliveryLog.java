@@ -6,7 +6,9 @@ import dev.vigil.model.DeliveryStatus;
 import dev.vigil.model.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import dev.vigil.model.Alert;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,30 +35,38 @@ public class DeliveryLog {
         this.clock = Clock.systemUTC();
     }
 
+    /**
+     * Records one decision; a message about a group is recorded once per alert in it, so each alert's audit
+     * shows it.
+     */
     public DeliveryRecord record(DeliveryRequest request, List<String> recipients, DeliveryStatus status,
                                  String reason, int attempt, String traceId) {
-        var alert = request.alert();
-        DeliveryRecord record = new DeliveryRecord(request.deliveryId(), alert.fingerprint(), alert.status(),
-                alert.rule(), alert.job(), request.channel(), request.target(), recipients, status, reason, attempt,
-                clock.instant());
-        write(record, traceId);
-        if (status == DeliveryStatus.SENT) {
-            ledger.markSent(record.deliveryId());
-            if (alert.startsAt() != null) {
+        Instant at = clock.instant();
+        DeliveryRecord first = null;
+        for (Alert alert : request.alerts()) {
+            DeliveryRecord record = new DeliveryRecord(request.deliveryId(), alert.fingerprint(), alert.status(),
+                    alert.rule(), alert.job(), request.channel(), request.target(), recipients, status, reason,
+                    attempt, at);
+            write(record, first == null ? "" : "-" + alert.fingerprint(), traceId);
+            first = first == null ? record : first;
+            if (status == DeliveryStatus.SENT && alert.startsAt() != null) {
                 meters.timer("vigil.notifier.alert.to.delivered", "channel", request.channel())
-                        .record(Duration.between(alert.endsAt() != null ? alert.endsAt() : alert.startsAt(),
-                                record.at()).abs());
+                        .record(Duration.between(alert.endsAt() != null ? alert.endsAt() : alert.startsAt(), at).abs());
             }
+        }
+        if (status == DeliveryStatus.SENT) {
+            ledger.markSent(request.deliveryId());
         }
         meters.counter("vigil.notifier.deliveries", "channel", request.channel(), "status", status.name().toLowerCase(),
                 "reason", reason == null ? "none" : reason).increment();
-        return record;
+        return first;
     }
 
-    private void write(DeliveryRecord record, String traceId) {
+    private void write(DeliveryRecord record, String idSuffix, String traceId) {
         try {
             kafka.send(CloudEventRecords.record(Topics.DELIVERIES, record.deliveryId(), record,
-                            record.deliveryId() + "-" + record.status().name().toLowerCase() + "-" + record.attempt(),
+                            record.deliveryId() + "-" + record.status().name().toLowerCase() + "-" + record.attempt()
+                                    + idSuffix,
                             "dev.vigil.delivery." + record.status().name().toLowerCase(), "notifier", record.at(),
                             traceId))
                     .get(10, TimeUnit.SECONDS);

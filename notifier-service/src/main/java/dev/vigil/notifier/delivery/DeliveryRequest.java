@@ -16,17 +16,31 @@ import java.util.List;
  * @param language   IETF tag of the language to write in
  * @param trail      how the target was found (directory attributes), for the audit record
  * @param reminder   0 for the first notification of a transition, n for the n-th reminder of a still firing alert
+ * @param alerts     every alert this one message is about: the alert alone, or the alerts of a group (the first is
+ *                   {@link #alert()})
+ * @param group      the group's key when the message is about a group, else {@code null}
  */
 public record DeliveryRequest(String deliveryId, Alert alert, String receiver, String channel, String target,
-                              String language, List<String> trail, int reminder) {
+                              String language, List<String> trail, int reminder, List<Alert> alerts, String group) {
 
     public DeliveryRequest {
         trail = trail == null ? List.of() : List.copyOf(trail);
+        alerts = alerts == null || alerts.isEmpty() ? List.of(alert) : List.copyOf(alerts);
+    }
+
+    public DeliveryRequest(String deliveryId, Alert alert, String receiver, String channel, String target,
+                           String language, List<String> trail, int reminder) {
+        this(deliveryId, alert, receiver, channel, target, language, trail, reminder, null, null);
     }
 
     public DeliveryRequest(String deliveryId, Alert alert, String receiver, String channel, String target,
                            String language, List<String> trail) {
         this(deliveryId, alert, receiver, channel, target, language, trail, 0);
+    }
+
+    /** Whether this message is about a group of alerts rather than one. */
+    public boolean grouped() {
+        return group != null;
     }
 
     public static String idFor(Alert alert, String receiver, String channel, String target) {
@@ -41,7 +55,20 @@ public record DeliveryRequest(String deliveryId, Alert alert, String receiver, S
         String transition = alert.status() + "|" + alert.severity() + "|"
                 + (alert.eventId() != null ? alert.eventId() : String.valueOf(alert.endsAt() != null ? alert.endsAt() : alert.startsAt()))
                 + (reminder > 0 ? "|reminder " + reminder : "");
-        String key = String.join("\n", alert.fingerprint(), transition, receiver, channel, target);
+        return hash(String.join("\n", alert.fingerprint(), transition, receiver, channel, target));
+    }
+
+    /**
+     * Deterministic for one message of a group: the group, the end of its collection window and its members
+     * (alert transitions), so the same batch rebuilt after a restart yields the same id.
+     */
+    public static String groupIdFor(String group, java.time.Instant windowEnd, List<String> memberIds, String channel,
+                                    String target) {
+        return hash(String.join("\n", "group", group, String.valueOf(windowEnd), String.join(",", memberIds),
+                channel, target));
+    }
+
+    private static String hash(String key) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 16);

@@ -13,9 +13,13 @@ import dev.vigil.notifier.recipients.Recipients;
 import dev.vigil.notifier.routing.Receiver;
 import dev.vigil.notifier.routing.Router;
 import dev.vigil.notifier.silence.Silences;
-import java.util.Optional;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BinaryOperator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -27,6 +31,9 @@ import org.springframework.stereotype.Component;
  *   <li>route: which receivers hear about it;</li>
  *   <li>silence: a FIRING alert an active silence or maintenance window selects is recorded as suppressed and
  *       not sent (a RESOLVED notice always goes out);</li>
+ *   <li>group: on a route with a {@code group-wait}, the alert joins its group on
+ *       {@code backup.notification-groups} and {@link AlertGroups} asks for one message about the group's alerts
+ *       when its window ends; else it goes on at once;</li>
  *   <li>resolve recipients: the directory's for the account, or a receiver's fixed targets;</li>
  *   <li>one delivery request per channel and target on {@code backup.notifications}, so a slow channel never
  *       delays another; the delivery workers take it from there.</li>
@@ -58,44 +65,87 @@ public class NotificationPipeline {
 
     /** @param reminder 0 for a transition, n for the n-th reminder of an alert that is still firing */
     public void handle(Alert alert, String traceId, int reminder) throws Exception {
-        List<Receiver> receivers = router.route(alert);
         Optional<Silence> silence = alert.status() == AlertStatus.FIRING ? silences.silencing(alert) : Optional.empty();
-        if (silence.isPresent()) {
-            for (Receiver receiver : receivers) {
+        List<DeliveryRequest> requests = new ArrayList<>();
+        List<CompletableFuture<?>> writes = new ArrayList<>();
+        for (Router.Routed routed : router.route(alert)) {
+            Receiver receiver = routed.receiver();
+            if (silence.isPresent()) {
                 DeliveryRequest held = new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "silence",
                         silence.get().id(), reminder), alert, receiver.name(), "*", "", null, List.of(), reminder);
                 deliveryLog.record(held, List.of(), DeliveryStatus.SUPPRESSED, "silenced by " + silence.get().id()
                         + " (" + silence.get().author() + ")", 0, traceId);
+            } else if (alert.status() != AlertStatus.FIRING && !receiver.sendResolved()) {
+                DeliveryRequest skipped = new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "*", ""),
+                        alert, receiver.name(), "*", "", null, List.of());
+                deliveryLog.record(skipped, List.of(), DeliveryStatus.SUPPRESSED, "send-resolved-off", 0, traceId);
+            } else if (reminder == 0 && routed.grouping().enabled()) {
+                GroupEntry member = GroupEntry.member(routed.grouping().key(receiver.name(), alert), receiver.name(),
+                        DeliveryRequest.idFor(alert, receiver.name(), "group", ""), alert, traceId, routed.grouping());
+                writes.add(kafka.send(CloudEventRecords.record(Topics.NOTIFICATION_GROUPS, member.group(), member,
+                        member.memberId(), "dev.vigil.notification.grouped", "notifier", Instant.now(), traceId)));
+            } else {
+                requests.addAll(requestsFor(List.of(alert), receiver, reminder, null,
+                        (channel, target) -> DeliveryRequest.idFor(alert, receiver.name(), channel, target, reminder),
+                        traceId));
             }
-            return;
         }
-        List<DeliveryRequest> requests = new ArrayList<>();
-        for (Receiver receiver : receivers) {
-            requests.addAll(requestsFor(alert, receiver, traceId, reminder));
-        }
-        List<CompletableFuture<?>> sends = new ArrayList<>();
-        for (DeliveryRequest request : requests) {
-            sends.add(kafka.send(CloudEventRecords.record(Topics.NOTIFICATIONS, request.deliveryId(), request,
-                    request.deliveryId(), "dev.vigil.notification.requested", "notifier",
-                    java.time.Instant.now(), traceId)));
-        }
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        send(requests, writes, traceId);
     }
 
-    private List<DeliveryRequest> requestsFor(Alert alert, Receiver receiver, String traceId, int reminder) {
-        List<DeliveryRequest> requests = new ArrayList<>();
-        if (receiver.directoryEmail()) {
-            Recipients found = recipients.resolve(alert.job().account(), alert.check());
-            for (String address : found.addresses()) {
-                requests.add(new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "email", address, reminder),
-                        alert, receiver.name(), "email", address, found.language().toLanguageTag(), found.trail(), reminder));
-            }
-            if (found.addresses().isEmpty()) {
-                DeliveryRequest nobody = new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "email", ""),
-                        alert, receiver.name(), "email", "", found.language().toLanguageTag(), found.trail());
-                deliveryLog.record(nobody, List.of(), DeliveryStatus.SUPPRESSED, "no-recipient", 0, traceId);
-            }
+    /**
+     * One message per channel and target about the alerts of a group whose collection window has ended.
+     *
+     * @param memberIds the alert transitions in the batch, which make its delivery ids
+     */
+    public void deliverGroup(String receiverName, String group, Instant windowEnd, List<Alert> alerts,
+                             List<String> memberIds, String traceId) throws Exception {
+        Optional<Receiver> receiver = router.receiver(receiverName);
+        if (receiver.isEmpty() || alerts.isEmpty()) {
+            return; // the receiver was removed from the configuration since the alerts were grouped
         }
+        send(requestsFor(alerts, receiver.get(), 0, group,
+                (channel, target) -> DeliveryRequest.groupIdFor(group, windowEnd, memberIds, channel, target), traceId),
+                new ArrayList<>(), traceId);
+    }
+
+    private void send(List<DeliveryRequest> requests, List<CompletableFuture<?>> writes, String traceId)
+            throws Exception {
+        for (DeliveryRequest request : requests) {
+            writes.add(kafka.send(CloudEventRecords.record(Topics.NOTIFICATIONS, request.deliveryId(), request,
+                    request.deliveryId(), "dev.vigil.notification.requested", "notifier", Instant.now(), traceId)));
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The delivery requests of one receiver for one message about {@code alerts}: one per directory recipient
+     * (each with the alerts of the accounts that name them), per fixed address, and per configured webhook.
+     */
+    private List<DeliveryRequest> requestsFor(List<Alert> alerts, Receiver receiver, int reminder, String group,
+                                              BinaryOperator<String> ids, String traceId) {
+        List<DeliveryRequest> requests = new ArrayList<>();
+        Alert first = alerts.get(0);
+        if (receiver.directoryEmail()) {
+            Map<String, List<Alert>> byAddress = new LinkedHashMap<>();
+            Map<String, Recipients> foundFor = new LinkedHashMap<>();
+            for (Alert alert : alerts) {
+                Recipients found = recipients.resolve(alert.job().account(), alert.check());
+                for (String address : found.addresses()) {
+                    byAddress.computeIfAbsent(address, a -> new ArrayList<>()).add(alert);
+                    foundFor.putIfAbsent(address, found);
+                }
+                if (found.addresses().isEmpty()) {
+                    DeliveryRequest nobody = new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "email", ""),
+                            alert, receiver.name(), "email", "", found.language().toLanguageTag(), found.trail());
+                    deliveryLog.record(nobody, List.of(), DeliveryStatus.SUPPRESSED, "no-recipient", 0, traceId);
+                }
+            }
+            byAddress.forEach((address, theirs) -> requests.add(new DeliveryRequest(ids.apply("email", address),
+                    theirs.get(0), receiver.name(), "email", address, foundFor.get(address).language().toLanguageTag(),
+                    foundFor.get(address).trail(), reminder, theirs, group)));
+        }
+        List<String> trail = List.of("receiver " + receiver.name());
         for (String channel : List.of("slack", "ifttt", "webhook")) {
             boolean configured = switch (channel) {
                 case "slack" -> receiver.slack() != null;
@@ -103,13 +153,13 @@ public class NotificationPipeline {
                 default -> receiver.webhook() != null;
             };
             if (configured) {
-                requests.add(new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), channel, receiver.name(), reminder),
-                        alert, receiver.name(), channel, receiver.name(), null, List.of("receiver " + receiver.name()), reminder));
+                requests.add(new DeliveryRequest(ids.apply(channel, receiver.name()), first, receiver.name(), channel,
+                        receiver.name(), null, trail, reminder, alerts, group));
             }
         }
         for (String address : receiver.emails()) {
-            requests.add(new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "email", address, reminder), alert,
-                    receiver.name(), "email", address, null, List.of("receiver " + receiver.name()), reminder));
+            requests.add(new DeliveryRequest(ids.apply("email", address), first, receiver.name(), "email", address,
+                    null, trail, reminder, alerts, group));
         }
         return requests;
     }

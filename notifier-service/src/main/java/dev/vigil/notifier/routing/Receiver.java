@@ -11,16 +11,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param slack          a Slack incoming webhook
  * @param ifttt          an IFTTT Maker webhook event
  * @param webhook        a generic webhook, signed
+ * @param sendResolved   whether a resolved notice is sent too (Alertmanager's {@code send_resolved})
  */
 public record Receiver(String name, @DefaultValue("false") boolean directoryEmail, @DefaultValue List<String> emails,
-                       Slack slack, Ifttt ifttt, Webhook webhook) {
+                       Slack slack, Ifttt ifttt, Webhook webhook, @DefaultValue("true") boolean sendResolved) {
 
     public Receiver {
         emails = emails == null ? List.of() : List.copyOf(emails);
     }
 
     public static Receiver directoryEmail(String name) {
-        return new Receiver(name, true, List.of(), null, null, null);
+        return new Receiver(name, true, List.of(), null, null, null, true);
     }
 
     /** @param url the incoming webhook URL (a secret: give it through the environment) */

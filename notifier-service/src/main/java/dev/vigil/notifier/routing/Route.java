@@ -1,6 +1,7 @@
 package dev.vigil.notifier.routing;
 
 import dev.vigil.model.Alert;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,14 +11,51 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * One route of the tree, shaped like Alertmanager's: matchers on the alert's labels (tenant, account, job, rule,
  * severity, source, status), exact or — with a leading {@code ~} — a regular expression; the receiver; whether to
- * go on to the next sibling after a match; and child routes.
+ * go on to the next sibling after a match; how its alerts are grouped; and child routes. A grouping setting left
+ * out is inherited from the parent route.
+ *
+ * @param groupBy       the labels whose values make a group (e.g. {@code [tenant, account]}); empty: one group
+ * @param groupWait     how long a new group waits for more alerts before its first message; 0: no grouping
+ * @param groupInterval how long a group waits before a message about alerts added since its last one
  */
 public record Route(@DefaultValue Map<String, String> matchers, String receiver,
-                    @DefaultValue("false") boolean continueMatching, @DefaultValue List<Route> routes) {
+                    @DefaultValue("false") boolean continueMatching, @DefaultValue List<Route> routes,
+                    List<String> groupBy, Duration groupWait, Duration groupInterval) {
 
     public Route {
         matchers = matchers == null ? Map.of() : Map.copyOf(matchers);
         routes = routes == null ? List.of() : List.copyOf(routes);
+        groupBy = groupBy == null ? null : List.copyOf(groupBy);
+    }
+
+    /** This route's grouping: its own settings, the parent's where it has none. */
+    public Grouping grouping(Grouping parent) {
+        return new Grouping(groupBy != null ? groupBy : parent.by(), groupWait != null ? groupWait : parent.groupWait(),
+                groupInterval != null ? groupInterval : parent.groupInterval());
+    }
+
+    /**
+     * How the alerts of a route are gathered into one message per group (Alertmanager's {@code group_by},
+     * {@code group_wait}, {@code group_interval}).
+     */
+    public record Grouping(List<String> by, Duration groupWait, Duration groupInterval) {
+
+        /** No grouping: every alert is its own message, sent at once. */
+        public static final Grouping NONE = new Grouping(List.of(), Duration.ZERO, Duration.ofMinutes(5));
+
+        public boolean enabled() {
+            return groupWait.toMillis() > 0;
+        }
+
+        /** The group an alert belongs to for one receiver, e.g. {@code owners{account="4000001",tenant="stoney"}}. */
+        public String key(String receiver, Alert alert) {
+            Map<String, String> labels = labels(alert);
+            StringBuilder key = new StringBuilder(receiver).append('{');
+            by.stream().map(l -> l.toLowerCase(Locale.ROOT)).distinct().sorted().forEach(label -> key
+                    .append(key.charAt(key.length() - 1) == '{' ? "" : ",")
+                    .append(label).append("=\"").append(labels.getOrDefault(label, "")).append('"'));
+            return key.append('}').toString();
+        }
     }
 
     public boolean matches(Alert alert) {

@@ -2,7 +2,6 @@ package dev.vigil.notifier.routing;
 
 import dev.vigil.model.Alert;
 import dev.vigil.notifier.NotifierProperties;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +23,22 @@ public class Router {
         List<Receiver> configured = properties.receivers().isEmpty()
                 ? List.of(Receiver.directoryEmail("directory-email")) : properties.receivers();
         configured.forEach(r -> receivers.put(r.name(), r));
-        this.root = properties.route() != null && properties.route().receiver() != null ? properties.route()
-                : new Route(Map.of(), configured.get(0).name(), false, properties.route() == null ? List.of() : properties.route().routes());
+        Route given = properties.route();
+        this.root = given != null && given.receiver() != null ? given : given == null
+                ? new Route(Map.of(), configured.get(0).name(), false, List.of(), null, null, null)
+                : new Route(given.matchers(), configured.get(0).name(), false, given.routes(), given.groupBy(),
+                        given.groupWait(), given.groupInterval());
         check(root);
     }
 
-    public List<Receiver> route(Alert alert) {
-        List<String> names = new ArrayList<>();
-        walk(root, alert, names);
-        return names.stream().distinct().map(receivers::get).toList();
+    /** A receiver that hears about an alert, and how the route that chose it groups alerts. */
+    public record Routed(Receiver receiver, Route.Grouping grouping) {
+    }
+
+    public List<Routed> route(Alert alert) {
+        Map<String, Routed> chosen = new LinkedHashMap<>();
+        walk(root, Route.Grouping.NONE, alert, chosen);
+        return List.copyOf(chosen.values());
     }
 
     /** The configured receiver of this name, for the channels that need its target settings. */
@@ -41,13 +47,14 @@ public class Router {
     }
 
     /** @return whether this route (or one below) took the alert */
-    private boolean walk(Route route, Alert alert, List<String> names) {
+    private boolean walk(Route route, Route.Grouping inherited, Alert alert, Map<String, Routed> chosen) {
         if (!route.matches(alert)) {
             return false;
         }
+        Route.Grouping grouping = route.grouping(inherited);
         boolean child = false;
         for (Route sub : route.routes()) {
-            if (walk(sub, alert, names)) {
+            if (walk(sub, grouping, alert, chosen)) {
                 child = true;
                 if (!sub.continueMatching()) {
                     break;
@@ -55,7 +62,7 @@ public class Router {
             }
         }
         if (!child) {
-            names.add(route.receiver());
+            chosen.putIfAbsent(route.receiver(), new Routed(receivers.get(route.receiver()), grouping));
         }
         return true;
     }

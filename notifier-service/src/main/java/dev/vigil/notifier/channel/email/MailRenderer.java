@@ -6,6 +6,8 @@ import dev.vigil.notifier.delivery.DeliveryRequest;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.context.NoSuchMessageException;
@@ -17,7 +19,8 @@ import org.thymeleaf.templatemode.TemplateMode;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 
 /**
- * Renders an alert mail from Thymeleaf templates ({@code templates/mail/alert.html} and {@code alert.txt}) and
+ * Renders an alert mail from Thymeleaf templates ({@code templates/mail/alert.html} and {@code alert.txt}; a
+ * group's mail from {@code group.html} and {@code group.txt}) and
  * the messages in {@code mail/messages*.properties}, in the language of the request (English or German).
  */
 @Component
@@ -45,6 +48,9 @@ public class MailRenderer {
     public Mail render(DeliveryRequest request) {
         Alert alert = request.alert();
         Locale locale = Locale.forLanguageTag(request.language() == null ? "en" : request.language());
+        if (request.grouped()) {
+            return renderGroup(request.alerts(), locale);
+        }
         String summary = summary(alert, locale);
         String subject = messages.getMessage(alert.status() != AlertStatus.FIRING ? "subject.resolved"
                         : request.reminder() > 0 ? "subject.reminder" : "subject.firing",
@@ -60,6 +66,27 @@ public class MailRenderer {
                 "lasted", alert.duration() == null ? "" : human(alert.duration()),
                 "details", alert.details()));
         return new Mail(subject, engine.process("alert.txt", context), engine.process("alert.html", context));
+    }
+
+    /** One mail about the alerts of a group: a line per alert, firing ones first. */
+    private Mail renderGroup(List<Alert> alerts, Locale locale) {
+        List<Map<String, Object>> items = alerts.stream()
+                .sorted(Comparator.comparing((Alert a) -> a.status() != AlertStatus.FIRING))
+                .map(a -> Map.<String, Object>of(
+                        "alert", a,
+                        "summary", summary(a, locale),
+                        "firing", a.status() == AlertStatus.FIRING,
+                        "since", a.startsAt() == null ? "" : TIME.format(a.startsAt()),
+                        "until", a.endsAt() == null ? "" : TIME.format(a.endsAt()),
+                        "lasted", a.duration() == null ? "" : human(a.duration())))
+                .toList();
+        long firing = alerts.stream().filter(a -> a.status() == AlertStatus.FIRING).count();
+        String first = (String) items.get(0).get("summary");
+        String subject = messages.getMessage("subject.group", new Object[] {alerts.size(), firing,
+                alerts.size() - firing, alerts.size() > 1 ? first + ", …" : first}, locale);
+        Context context = new Context(locale, Map.of("items", items, "count", alerts.size(), "firingCount", firing,
+                "resolvedCount", alerts.size() - firing, "subject", subject));
+        return new Mail(subject, engine.process("group.txt", context), engine.process("group.html", context));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.vigil.notifier.channel.ifttt;
 
 import dev.vigil.model.Alert;
+import dev.vigil.model.AlertStatus;
 import dev.vigil.model.Json;
 import dev.vigil.notifier.channel.Channel;
 import dev.vigil.notifier.channel.DeliveryException;
@@ -11,12 +12,14 @@ import dev.vigil.notifier.routing.Router;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
  * IFTTT Maker webhooks: {@code /trigger/{event}/with/key/{key}} with {@code value1} (the summary), {@code value2}
  * (status and severity) and {@code value3} (the job), or {@code /trigger/{event}/json/with/key/{key}} with the
- * whole alert as the JSON payload.
+ * whole alert as the JSON payload. A group's message counts its alerts in {@code value1..3}, or carries them all as
+ * {@code {"group", "alerts"}}.
  */
 @Component
 class IftttChannel implements Channel {
@@ -40,10 +43,21 @@ class IftttChannel implements Channel {
         Alert alert = request.alert();
         String base = ifttt.baseUrl().replaceAll("/+$", "") + "/trigger/" + encode(ifttt.event())
                 + (ifttt.json() ? "/json" : "") + "/with/key/" + encode(ifttt.key());
-        Object body = ifttt.json() ? alert : Map.of(
-                "value1", alert.summary(),
-                "value2", alert.status().name() + " " + String.valueOf(alert.severity()).toLowerCase(),
-                "value3", alert.job().asString());
+        Object body;
+        if (request.grouped()) {
+            long firing = request.alerts().stream().filter(a -> a.status() == AlertStatus.FIRING).count();
+            body = ifttt.json() ? Map.of("group", request.group(), "alerts", request.alerts()) : Map.of(
+                    "value1", request.alerts().size() + " backup alerts: " + alert.summary()
+                            + (request.alerts().size() > 1 ? ", …" : ""),
+                    "value2", firing + " FIRING " + (request.alerts().size() - firing) + " RESOLVED",
+                    "value3", request.alerts().stream().map(a -> a.job().asString()).distinct()
+                            .collect(Collectors.joining(", ")));
+        } else {
+            body = ifttt.json() ? alert : Map.of(
+                    "value1", alert.summary(),
+                    "value2", alert.status().name() + " " + String.valueOf(alert.severity()).toLowerCase(),
+                    "value3", alert.job().asString());
+        }
         http.postJson(base, Json.write(body), Map.of());
     }
 

@@ -39,16 +39,40 @@ class SlackChannel implements Channel {
     @Override
     public void send(DeliveryRequest request) throws DeliveryException {
         Receiver.Slack slack = Channel.settings(router, request, Receiver::slack, "Slack webhook");
-        http.postJson(slack.url(), Json.write(message(request.alert())), Map.of());
+        http.postJson(slack.url(), Json.write(request.grouped() ? message(request.alerts()) : message(request.alert())),
+                Map.of());
     }
 
-    static Map<String, Object> message(Alert alert) {
-        boolean firing = alert.status() == AlertStatus.FIRING;
-        String icon = !firing ? ":white_check_mark:" : switch (String.valueOf(alert.severity())) {
+    /** A group's message: a count, then a line per alert (Slack allows 50 blocks; the first 40 alerts are shown). */
+    static Map<String, Object> message(List<Alert> alerts) {
+        long firing = alerts.stream().filter(a -> a.status() == AlertStatus.FIRING).count();
+        String title = alerts.size() + " backup alerts: " + firing + " firing, " + (alerts.size() - firing) + " resolved";
+        List<Map<String, Object>> blocks = new ArrayList<>();
+        blocks.add(Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", "*" + escape(title) + "*")));
+        for (Alert alert : alerts.subList(0, Math.min(alerts.size(), 40))) {
+            blocks.add(Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", icon(alert) + " "
+                    + escape((alert.status() == AlertStatus.FIRING ? "" : "Resolved: ") + alert.summary())
+                    + "\n_" + escape(alert.job().asString()) + " · " + escape(alert.rule()) + "_")));
+        }
+        blocks.add(Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn", "text",
+                "Vigil" + (alerts.size() > 40 ? " · " + (alerts.size() - 40) + " more not shown" : "")))));
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("text", title);
+        message.put("blocks", blocks);
+        return message;
+    }
+
+    private static String icon(Alert alert) {
+        return alert.status() != AlertStatus.FIRING ? ":white_check_mark:" : switch (String.valueOf(alert.severity())) {
             case "CRITICAL" -> ":red_circle:";
             case "WARNING" -> ":warning:";
             default -> ":information_source:";
         };
+    }
+
+    static Map<String, Object> message(Alert alert) {
+        boolean firing = alert.status() == AlertStatus.FIRING;
+        String icon = icon(alert);
         String title = (firing ? "" : "Resolved: ") + alert.summary();
         List<Map<String, Object>> fields = new ArrayList<>();
         fields.add(field("Job", alert.job().job()));

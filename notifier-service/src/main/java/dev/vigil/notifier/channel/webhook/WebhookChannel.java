@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
  * A generic webhook: the alert as JSON, its CloudEvents attributes as {@code ce-*} headers (HTTP binding,
  * binary mode) and an HMAC-SHA256 signature so the receiver knows it came from Vigil and was not replayed:
  * {@code X-Vigil-Signature: sha256=<hex of HMAC(secret, timestamp + "." + body)>} with the timestamp in
- * {@code X-Vigil-Timestamp}.
+ * {@code X-Vigil-Timestamp}. A group's message is {@code {"group": key, "alerts": [...]}} with the type
+ * {@code dev.vigil.alert.group}.
  */
 @Component
 class WebhookChannel implements Channel {
@@ -49,14 +50,16 @@ class WebhookChannel implements Channel {
     public void send(DeliveryRequest request) throws DeliveryException {
         Receiver.Webhook webhook = Channel.settings(router, request, Receiver::webhook, "webhook");
         Alert alert = request.alert();
-        byte[] body = Json.write(alert);
+        byte[] body = request.grouped() ? Json.write(Map.of("group", request.group(), "alerts", request.alerts()))
+                : Json.write(alert);
         String timestamp = Long.toString(Instant.now().getEpochSecond());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("ce-specversion", "1.0");
         headers.put("ce-id", request.deliveryId());
         headers.put("ce-source", "urn:vigil:notifier");
-        headers.put("ce-type", "dev.vigil.alert." + alert.status().name().toLowerCase(Locale.ROOT));
-        headers.put("ce-subject", alert.fingerprint());
+        headers.put("ce-type", request.grouped() ? "dev.vigil.alert.group"
+                : "dev.vigil.alert." + alert.status().name().toLowerCase(Locale.ROOT));
+        headers.put("ce-subject", request.grouped() ? request.group() : alert.fingerprint());
         headers.put("ce-time", Instant.now().toString());
         headers.put(TIMESTAMP, timestamp);
         if (webhook.secret() != null && !webhook.secret().isEmpty()) {
