@@ -4,21 +4,20 @@ import dev.vigil.notifier.NotifierProperties;
 import dev.vigil.notifier.channel.Channel;
 import dev.vigil.notifier.channel.DeliveryException;
 import dev.vigil.notifier.delivery.DeliveryRequest;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.springframework.mail.MailAuthenticationException;
 import org.springframework.mail.MailException;
 import org.springframework.mail.MailSendException;
-import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Component;
 
 /**
- * Email over SMTP: one mail per recipient, plain text and HTML. SMTP 4xx replies and an unreachable server are
+ * Email over SMTP: one mail per recipient, plain text and HTML, over a kept-open connection. SMTP 4xx replies and an unreachable server are
  * retried; 5xx replies (unknown mailbox, refused) are permanent (RFC 5321 §4.2.1).
  */
 @Component
@@ -26,12 +25,12 @@ class EmailChannel implements Channel {
 
     static final String DELIVERY_ID_HEADER = "X-Vigil-Delivery-Id";
 
-    private final JavaMailSender sender;
+    private final SmtpConnection smtp;
     private final MailRenderer renderer;
     private final String from;
 
-    EmailChannel(JavaMailSender sender, MailRenderer renderer, NotifierProperties properties) {
-        this.sender = sender;
+    EmailChannel(SmtpConnection smtp, MailRenderer renderer, NotifierProperties properties) {
+        this.smtp = smtp;
         this.renderer = renderer;
         this.from = properties.mail().from();
     }
@@ -44,25 +43,27 @@ class EmailChannel implements Channel {
     @Override
     public void send(DeliveryRequest request) throws DeliveryException {
         MailRenderer.Mail mail = renderer.render(request);
+        MimeMessage message = smtp.createMessage(request.deliveryId());
         try {
-            MimeMessage message = sender.createMimeMessage();
             MimeMessageHelper helper = new MimeMessageHelper(message, true, StandardCharsets.UTF_8.name());
             helper.setFrom(new InternetAddress(from));
             helper.setTo(new InternetAddress(request.target()));
             helper.setSubject(mail.subject());
             helper.setText(mail.text(), mail.html());
             message.setHeader(DELIVERY_ID_HEADER, request.deliveryId());
-            sender.send(message);
         } catch (MessagingException e) {
             throw DeliveryException.permanent("invalid-message", "the mail cannot be built: " + e.getMessage(), e);
-        } catch (MailAuthenticationException e) {
+        }
+        try {
+            smtp.send(message);
+        } catch (AuthenticationFailedException e) {
             throw DeliveryException.retryable("smtp-auth", "the SMTP server refused our login: " + e.getMessage(), null, e);
-        } catch (MailException e) {
+        } catch (MessagingException | MailException e) {
             throw classify(e);
         }
     }
 
-    private static DeliveryException classify(MailException e) {
+    private static DeliveryException classify(Exception e) {
         int code = smtpReplyCode(e, 0);
         if (code >= 500) {
             return DeliveryException.permanent("smtp-5xx", "the SMTP server refused the mail (" + code + "): "

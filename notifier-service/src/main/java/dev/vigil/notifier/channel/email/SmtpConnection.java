@@ -1,0 +1,95 @@
+package dev.vigil.notifier.channel.email;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.springframework.stereotype.Component;
+
+/**
+ * SMTP connections kept open between mails: a new connection (and, with a real relay, a TLS handshake and a
+ * login) per mail costs several times the mail itself. A connection idle for longer than relays usually keep one
+ * is replaced, and one that failed is closed, so the next mail starts afresh.
+ */
+@Component
+class SmtpConnection implements AutoCloseable {
+
+    private static final long MAX_IDLE_NANOS = Duration.ofSeconds(30).toNanos();
+
+    private final JavaMailSender sender;
+    /** Open connections not in use; each delivery thread takes one and gives it back. */
+    private final Deque<Open> idle = new ConcurrentLinkedDeque<>();
+
+    private record Open(Transport transport, long lastUsed) {
+    }
+
+    SmtpConnection(JavaMailSender sender) {
+        this.sender = sender;
+    }
+
+    /**
+     * A message whose {@code Message-ID} is made of its delivery id: should the same delivery be sent twice (the
+     * notifier stopped between the server's acceptance and the record of it), the copies carry one Message-ID,
+     * by which mail systems and clients recognise a duplicate.
+     */
+    MimeMessage createMessage(String deliveryId) {
+        String messageId = "<" + deliveryId + "@vigil>";
+        Session session = sender instanceof JavaMailSenderImpl impl ? impl.getSession()
+                : Session.getInstance(new Properties());
+        return new MimeMessage(session) {
+            @Override
+            protected void updateMessageID() throws MessagingException {
+                setHeader("Message-ID", messageId);
+            }
+        };
+    }
+
+    void send(MimeMessage message) throws MessagingException {
+        if (!(sender instanceof JavaMailSenderImpl impl)) {
+            sender.send(message);
+            return;
+        }
+        Transport transport = take(impl);
+        try {
+            message.saveChanges();
+            transport.sendMessage(message, message.getAllRecipients());
+            idle.push(new Open(transport, System.nanoTime()));
+        } catch (MessagingException | RuntimeException e) {
+            close(transport);
+            throw e;
+        }
+    }
+
+    private Transport take(JavaMailSenderImpl impl) throws MessagingException {
+        for (Open open = idle.poll(); open != null; open = idle.poll()) {
+            if (System.nanoTime() - open.lastUsed < MAX_IDLE_NANOS) {
+                return open.transport;
+            }
+            close(open.transport);
+        }
+        Transport transport = impl.getSession().getTransport(impl.getProtocol() == null ? "smtp" : impl.getProtocol());
+        transport.connect(impl.getHost(), impl.getPort(), impl.getUsername(), impl.getPassword());
+        return transport;
+    }
+
+    private static void close(Transport transport) {
+        try {
+            transport.close();
+        } catch (MessagingException ignored) {
+            // the connection is gone either way
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Open open = idle.poll(); open != null; open = idle.poll()) {
+            close(open.transport);
+        }
+    }
+}
