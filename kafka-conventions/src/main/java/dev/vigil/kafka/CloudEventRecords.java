@@ -16,6 +16,8 @@ public final class CloudEventRecords {
 
     /** The CloudEvents {@code source} of every record Vigil writes, followed by the writing service. */
     public static final String SOURCE_PREFIX = "urn:vigil:";
+    /** The MDC key of the trace id, so every service's log lines about one backup carry the same id. */
+    public static final String TRACE_ID_MDC = "traceId";
 
     private CloudEventRecords() {
     }

@@ -85,7 +85,8 @@ public class VigilKafkaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     DefaultErrorHandler vigilErrorHandler(KafkaOperations<Object, Object> operations, KafkaProperties kafka,
-                                          VigilKafkaProperties properties) {
+                                          VigilKafkaProperties properties,
+                                          org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
         // A record that could not be deserialised is dead-lettered as the bytes it was, not re-encoded as JSON.
         Map<String, Object> producer = kafka.buildProducerProperties();
         producer.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -95,7 +96,10 @@ public class VigilKafkaAutoConfiguration {
         templates.put(byte[].class, raw);
         templates.put(Object.class, operations);
         var recoverer = new DeadLetterPublishingRecoverer(templates,
-                (record, exception) -> new TopicPartition(record.topic() + Topics.DEAD_LETTER_SUFFIX, -1));
+                (record, exception) -> {
+                    DeadLetters.count(meters.getIfAvailable(), record.topic());
+                    return new TopicPartition(record.topic() + Topics.DEAD_LETTER_SUFFIX, -1);
+                });
         VigilKafkaProperties.Retry retry = properties.retry();
         ExponentialBackOff backOff = new ExponentialBackOff(retry.initialInterval().toMillis(), retry.multiplier());
         backOff.setMaxInterval(retry.maxInterval().toMillis());
@@ -118,5 +122,42 @@ public class VigilKafkaAutoConfiguration {
                     .replicas(properties.replicas()).build());
         }
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+
+    /** Puts the trace id of the record being handled in the MDC, for every listener's log lines. */
+    @Bean
+    @ConditionalOnMissingBean(org.springframework.kafka.listener.RecordInterceptor.class)
+    org.springframework.kafka.listener.RecordInterceptor<Object, Object> traceIdInterceptor() {
+        return new org.springframework.kafka.listener.RecordInterceptor<>() {
+            @Override
+            public org.apache.kafka.clients.consumer.ConsumerRecord<Object, Object> intercept(
+                    org.apache.kafka.clients.consumer.ConsumerRecord<Object, Object> record,
+                    org.apache.kafka.clients.consumer.Consumer<Object, Object> consumer) {
+                String traceId = CloudEventRecords.header(record.headers(), dev.vigil.model.CloudEventHeaders.TRACE_ID);
+                if (traceId != null) {
+                    org.slf4j.MDC.put(CloudEventRecords.TRACE_ID_MDC, traceId);
+                }
+                return record;
+            }
+
+            @Override
+            public void afterRecord(org.apache.kafka.clients.consumer.ConsumerRecord<Object, Object> record,
+                                    org.apache.kafka.clients.consumer.Consumer<Object, Object> consumer) {
+                org.slf4j.MDC.remove(CloudEventRecords.TRACE_ID_MDC);
+            }
+        };
+    }
+
+    /** A {@code kafka} health indicator where Actuator's health support is on the class path. */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnClass(
+            name = "org.springframework.boot.health.contributor.HealthIndicator")
+    static class KafkaHealthConfiguration {
+
+        @Bean(name = "kafkaHealthIndicator")
+        @ConditionalOnMissingBean(name = "kafkaHealthIndicator")
+        KafkaHealthIndicator kafkaHealthIndicator(org.springframework.boot.kafka.autoconfigure.KafkaProperties kafka) {
+            return new KafkaHealthIndicator(kafka.buildAdminProperties());
+        }
     }
 }

@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
 public class EventPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
-    public static final String TRACE_ID_MDC = "traceId";
+    public static final String TRACE_ID_MDC = CloudEventRecords.TRACE_ID_MDC;
 
     private final KafkaTemplate<String, Object> kafka;
     private final Duration timeout;

@@ -58,8 +58,20 @@ public class DeliveryLog {
             ledger.markSent(request.deliveryId());
         }
         meters.counter("vigil.notifier.deliveries", "channel", request.channel(), "status", status.name().toLowerCase(),
-                "reason", reason == null ? "none" : reason).increment();
+                "reason", reasonTag(reason)).increment();
         return first;
+    }
+
+    /**
+     * The kind of a reason, a bounded set fit for a metric label: {@code silenced} of "silenced by 7f3… (ops)",
+     * {@code smtp-5xx} of "smtp-5xx: the SMTP server refused …".
+     */
+    static String reasonTag(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return "none";
+        }
+        String kind = reason.strip().toLowerCase(java.util.Locale.ROOT).split("[^a-z0-9-]", 2)[0];
+        return kind.isEmpty() ? "other" : kind.length() > 32 ? kind.substring(0, 32) : kind;
     }
 
     private void write(DeliveryRecord record, String idSuffix, String traceId) {

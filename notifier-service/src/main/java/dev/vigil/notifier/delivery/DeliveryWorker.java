@@ -1,6 +1,7 @@
 package dev.vigil.notifier.delivery;
 
 import dev.vigil.kafka.CloudEventRecords;
+import dev.vigil.kafka.DeadLetters;
 import dev.vigil.model.CloudEventHeaders;
 import dev.vigil.model.DeliveryStatus;
 import dev.vigil.model.Topics;
@@ -37,7 +38,13 @@ class DeliveryWorker {
     private final DeliveryLog deliveryLog;
     private final TargetThrottle throttle;
 
-    DeliveryWorker(Channels channels, DeliveryLedger ledger, DeliveryLog deliveryLog, TargetThrottle throttle) {
+    private final io.micrometer.core.instrument.MeterRegistry meters;
+
+    DeliveryWorker(Channels channels, DeliveryLedger ledger, DeliveryLog deliveryLog, TargetThrottle throttle,
+                   io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = meters;
+        DeadLetters.register(meters, Topics.NOTIFICATIONS);
+        DeadLetters.register(meters, Topics.ALERTS);
         this.channels = channels;
         this.ledger = ledger;
         this.deliveryLog = deliveryLog;
@@ -52,7 +59,8 @@ class DeliveryWorker {
             sameIntervalTopicReuseStrategy = SameIntervalTopicReuseStrategy.SINGLE_TOPIC,
             numPartitions = "${vigil.kafka.partitions:3}", replicationFactor = "${vigil.kafka.replicas:1}",
             exclude = PermanentDeliveryFailure.class, traversingCauses = "true")
-    @KafkaListener(id = "deliveries", topics = Topics.NOTIFICATIONS, groupId = "vigil-notifier-delivery")
+    @KafkaListener(id = "deliveries", topics = Topics.NOTIFICATIONS, groupId = "vigil-notifier-delivery",
+            concurrency = "${vigil.notifier.delivery.concurrency:3}")
     void deliver(ConsumerRecord<String, DeliveryRequest> record) {
         DeliveryRequest request = record.value();
         String traceId = CloudEventRecords.header(record.headers(), CloudEventHeaders.TRACE_ID);
@@ -96,6 +104,7 @@ class DeliveryWorker {
     void failed(ConsumerRecord<String, DeliveryRequest> record,
                 @Header(name = KafkaHeaders.EXCEPTION_MESSAGE, required = false) String reason) {
         DeliveryRequest request = record.value();
+        DeadLetters.count(meters, Topics.NOTIFICATIONS);
         log.error("delivery {} via {} to {} failed for good: {}", request.deliveryId(), request.channel(),
                 request.target(), reason);
         deliveryLog.record(request, List.of(request.target()), DeliveryStatus.FAILED,

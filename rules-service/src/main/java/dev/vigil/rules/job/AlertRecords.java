@@ -8,6 +8,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The one way the rules emit an alert transition: keyed by fingerprint, with its CloudEvents headers and the trace
@@ -26,7 +27,14 @@ public final class AlertRecords {
         CloudEventRecords.addHeaders(headers, alert.fingerprint(), alert.fingerprint() + "-" + status + "-" + alert.eventId(),
                 "dev.vigil.alert." + status, "rules", alert.endsAt() != null ? alert.endsAt() : alert.startsAt(), traceId);
         Metrics.counter("vigil.rules.alerts", "rule", alert.rule(), "status", status).increment();
-        log.info("alert {} {} for {}: {}", alert.rule(), alert.status(), alert.job().asString(), alert.summary());
+        if (traceId != null) {
+            MDC.put(CloudEventRecords.TRACE_ID_MDC, traceId);
+        }
+        try {
+            log.info("alert {} {} for {}: {}", alert.rule(), alert.status(), alert.job().asString(), alert.summary());
+        } finally {
+            MDC.remove(CloudEventRecords.TRACE_ID_MDC);
+        }
         return new Record<>(alert.fingerprint(), alert, timestamp, headers);
     }
 }
