@@ -10,6 +10,7 @@ import dev.vigil.kafka.test.TopicTail;
 import dev.vigil.local.DemoDirectory;
 import dev.vigil.model.DeliveryRecord;
 import dev.vigil.model.DeliveryStatus;
+import dev.vigil.model.Json;
 import dev.vigil.model.RejectedInput;
 import dev.vigil.model.Topics;
 import dev.vigil.notifier.NotifierApplication;
@@ -30,9 +31,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -41,6 +50,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * broker it runs on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class EndToEndScenario {
 
     static final String TOKEN = "e2e-xsibackup-token-0001";
@@ -165,6 +175,41 @@ abstract class EndToEndScenario {
             assertThat(inputs).extracting(RejectedInput::status).containsExactly(400, 401);
             assertThat(inputs.get(0).raw()).isEqualTo("%%%notb64");
         }
+    }
+
+    /** Names in PromQL that are metrics: the prefixes of what Vigil, Micrometer and the Kafka clients export. */
+    private static final Pattern METRIC = Pattern.compile(
+            "\\b((?:vigil|kafka|jvm|http_server|process|system|executor|tomcat|logback)_[a-z0-9_]+)");
+
+    /** After the scenarios above, so every metric they make exists. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void everyMetricTheDashboardAndTheAlertRulesUseIsExportedByTheServices() throws Exception {
+        Set<String> exported = new TreeSet<>();
+        for (ConfigurableApplicationContext service : services) {
+            String port = service.getEnvironment().getProperty("local.management.port");
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            scrape.body().lines().filter(line -> !line.startsWith("#") && !line.isBlank())
+                    .forEach(line -> exported.add(line.split("[{ ]", 2)[0]));
+        }
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        List<String> queries = new ArrayList<>();
+        Map<String, List<Map<String, List<Map<String, Object>>>>> rules = new org.yaml.snakeyaml.Yaml()
+                .load(Files.readString(root.resolve("ops/prometheus/vigil-rules.yml")));
+        rules.get("groups").forEach(group -> group.get("rules").forEach(rule -> queries.add((String) rule.get("expr"))));
+        Json.mapper().readTree(root.resolve("k8s/base/monitoring/dashboards/vigil.json").toFile()).get("panels")
+                .forEach(panel -> panel.path("targets").forEach(target -> queries.add(target.path("expr").asString())));
+        Set<String> used = new TreeSet<>();
+        for (String query : queries) {
+            Matcher metric = METRIC.matcher(query);
+            while (metric.find()) {
+                used.add(metric.group(1));
+            }
+        }
+        assertThat(used).as("metrics named by the dashboard and the rules").hasSizeGreaterThan(10);
+        assertThat(exported).as("metrics the services export").containsAll(used);
     }
 
     private List<MimeMessage> mails(String subjectPart) {
