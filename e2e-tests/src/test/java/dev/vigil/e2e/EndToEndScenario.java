@@ -177,6 +177,22 @@ abstract class EndToEndScenario {
         }
     }
 
+    /** After the scenarios above: every record they made is checked against contracts/asyncapi.yaml. */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void everyRecordTheServicesWroteMatchesTheAsyncApiDocumentAndItsSchemas() throws Exception {
+        TopicContract contract = new TopicContract();
+        assertThat(contract.channels().values()).contains(Topics.EVENTS, Topics.ALERTS, Topics.DELIVERIES,
+                Topics.REJECTED, Topics.ACCOUNTS, Topics.SILENCES);
+        for (String channel : contract.channels().keySet()) {
+            TopicContract.Result result = contract.check(bootstrapServers, channel);
+            assertThat(result.problems()).as(channel).isEmpty();
+            if (!List.of("silences", "accounts").contains(channel)) {
+                assertThat(result.records()).as("records on " + channel).isPositive();
+            }
+        }
+    }
+
     /** Names in PromQL that are metrics: the prefixes of what Vigil, Micrometer and the Kafka clients export. */
     private static final Pattern METRIC = Pattern.compile(
             "\\b((?:vigil|kafka|jvm|http_server|process|system|executor|tomcat|logback)_[a-z0-9_]+)");

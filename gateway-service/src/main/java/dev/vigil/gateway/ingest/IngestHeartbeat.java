@@ -44,7 +44,7 @@ class IngestHeartbeat {
                 BackupEvent heartbeat = new BackupEvent("heartbeat-" + instance + "-" + partition.partition() + "-"
                         + now.toEpochMilli(), Source.GENERIC, EventType.HEARTBEAT, Outcome.NONE, now, now,
                         new JobKey("vigil", "gateway", instance), null, null, null, Map.of(), null);
-                ProducerRecord<String, Object> record = CloudEventRecords.record(Topics.EVENTS, "vigil/heartbeat",
+                ProducerRecord<String, Object> record = CloudEventRecords.record(Topics.EVENTS, heartbeat.job().asString(),
                         heartbeat, heartbeat.id(), heartbeat.cloudEventType(), "gateway", now, null);
                 kafka.send(new ProducerRecord<>(record.topic(), partition.partition(), record.key(), record.value(),
                         record.headers()));
