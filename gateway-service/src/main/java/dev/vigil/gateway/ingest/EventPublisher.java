@@ -71,6 +71,8 @@ public class EventPublisher {
             publishLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             meters.counter("vigil.hooks.received", "source", event.source().name().toLowerCase(java.util.Locale.ROOT),
                     "type", event.type().name()).increment();
+            log.info("accepted {} {} {} for {} as {}", event.source(), event.type(), event.outcome(),
+                    event.job().asString(), event.id());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IngestUnavailableException("interrupted while waiting for Kafka", e);

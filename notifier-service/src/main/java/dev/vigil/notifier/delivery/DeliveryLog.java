@@ -23,6 +23,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class DeliveryLog {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DeliveryLog.class);
+
     private final KafkaTemplate<String, Object> kafka;
     private final DeliveryLedger ledger;
     private final MeterRegistry meters;
@@ -56,6 +58,11 @@ public class DeliveryLog {
         }
         if (status == DeliveryStatus.SENT) {
             ledger.markSent(request.deliveryId());
+        }
+        if (status != DeliveryStatus.RETRYING) { // a retry is logged by the worker with its cause
+            log.info("{} {} via {} to {} about {} alert(s) ({} {}){}", request.deliveryId(), status, request.channel(),
+                    request.target(), request.alerts().size(), request.alert().rule(), request.alert().job().asString(),
+                    reason == null ? "" : ": " + reason);
         }
         meters.counter("vigil.notifier.deliveries", "channel", request.channel(), "status", status.name().toLowerCase(),
                 "reason", reasonTag(reason)).increment();

@@ -93,6 +93,9 @@ class AlertGroups extends FollowedTopic {
         }
         Instant now = Instant.now();
         for (Batch batch : due(now)) {
+            if (batch.members.get(0).traceId != null) {
+                org.slf4j.MDC.put(CloudEventRecords.TRACE_ID_MDC, batch.members.get(0).traceId);
+            }
             try {
                 pipeline.deliverGroup(batch.receiver, batch.group, batch.window,
                         batch.alerts(), batch.ids(), batch.members.get(0).traceId);
@@ -109,6 +112,8 @@ class AlertGroups extends FollowedTopic {
                 }
             } catch (Exception e) {
                 log.warn("group {} not sent yet, will try again: {}", batch.group, e.toString());
+            } finally {
+                org.slf4j.MDC.remove(CloudEventRecords.TRACE_ID_MDC);
             }
         }
     }
