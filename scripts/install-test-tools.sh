@@ -4,12 +4,14 @@
 #   promtool        checks ops/prometheus/ (Debian package prometheus)
 #   docker-compose  validates docker-compose.yml without a Docker engine (`config -q`)
 #   kubectl         renders k8s/overlays/* with its built-in kustomize
+#   slapadd         loads the Compose file's OpenLDAP seed against its schema (Debian package slapd)
 set -euo pipefail
 missing=()
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubectl)
+[ -x /usr/sbin/slapadd ] || command -v slapadd >/dev/null 2>&1 || missing+=(slapd)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
