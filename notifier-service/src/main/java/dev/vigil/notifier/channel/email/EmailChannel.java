@@ -4,6 +4,7 @@ import dev.vigil.notifier.NotifierProperties;
 import dev.vigil.notifier.channel.Channel;
 import dev.vigil.notifier.channel.DeliveryException;
 import dev.vigil.notifier.delivery.DeliveryRequest;
+import jakarta.activation.FileTypeMap;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
@@ -13,6 +14,7 @@ import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.springframework.mail.MailException;
 import org.springframework.mail.MailSendException;
+import org.springframework.mail.javamail.ConfigurableMimeFileTypeMap;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Component;
 
@@ -24,6 +26,8 @@ import org.springframework.stereotype.Component;
 class EmailChannel implements Channel {
 
     static final String DELIVERY_ID_HEADER = "X-Vigil-Delivery-Id";
+
+    private static final FileTypeMap FILE_TYPES = fileTypes();
 
     private final SmtpConnection smtp;
     private final MailRenderer renderer;
@@ -45,7 +49,12 @@ class EmailChannel implements Channel {
         MailRenderer.Mail mail = renderer.render(request);
         MimeMessage message = smtp.createMessage(request.deliveryId());
         try {
-            MimeMessageHelper helper = new MimeMessageHelper(message, true, StandardCharsets.UTF_8.name());
+            MimeMessageHelper helper = new MimeMessageHelper(message, true, StandardCharsets.UTF_8.name()) {
+                @Override
+                protected FileTypeMap getDefaultFileTypeMap(MimeMessage mimeMessage) {
+                    return FILE_TYPES; // else one is built, reading mime.types from the class path, per mail
+                }
+            };
             helper.setFrom(new InternetAddress(from));
             helper.setTo(new InternetAddress(request.target()));
             helper.setSubject(mail.subject());
@@ -61,6 +70,12 @@ class EmailChannel implements Channel {
         } catch (MessagingException | MailException e) {
             throw classify(e);
         }
+    }
+
+    private static FileTypeMap fileTypes() {
+        ConfigurableMimeFileTypeMap types = new ConfigurableMimeFileTypeMap();
+        types.afterPropertiesSet();
+        return types;
     }
 
     private static DeliveryException classify(Exception e) {
