@@ -17,13 +17,10 @@ import dev.vigil.model.Severity;
 import dev.vigil.model.Source;
 import dev.vigil.model.Topics;
 import dev.vigil.notifier.NotifierApplication;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -56,20 +53,16 @@ public final class NotifierBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-                .setLevel(ch.qos.logback.classic.Level.WARN);
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Harness.quietLogs();
+        Map<String, String> options = Harness.options(args);
         int alerts = Integer.parseInt(options.getOrDefault("alerts", "3000"));
         int rate = Integer.parseInt(options.getOrDefault("rate", "100"));
 
         Path work = Files.createTempDirectory("vigil-notifier-benchmark");
-        try (LocalKafka kafka = LocalKafka.start(freePort(), work.resolve("kafka/data"));
+        try (LocalKafka kafka = LocalKafka.start(Harness.freePort(), work.resolve("kafka/data"));
              DemoDirectory directory = DemoDirectory.start(0, DemoDirectory.DEMO_DATA);
-             MailCatcher mail = MailCatcher.start(freePort(), work.resolve("mail"));
-             WebhookCatcher webhooks = WebhookCatcher.start(freePort(), work.resolve("webhooks"))) {
+             MailCatcher mail = MailCatcher.start(Harness.freePort(), work.resolve("mail"));
+             WebhookCatcher webhooks = WebhookCatcher.start(Harness.freePort(), work.resolve("webhooks"))) {
             String bootstrap = kafka.bootstrapServers();
             ConfigurableApplicationContext notifier = NotifierApplication.application().run(
                     "--spring.kafka.bootstrap-servers=" + bootstrap,
@@ -152,11 +145,5 @@ public final class NotifierBenchmark {
         return new Alert(Alert.fingerprint(Rules.FAILED_BACKUP, job), Rules.FAILED_BACKUP, Severity.CRITICAL,
                 AlertStatus.FIRING, job, Source.XSIBACKUP, "Backup vm-" + i + " of account 3723707 failed", Map.of(),
                 now, null, "bench-" + i);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -16,13 +16,11 @@ import dev.vigil.rules.RulesProperties;
 import dev.vigil.rules.job.JobProcessor;
 import dev.vigil.rules.job.JobState;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -58,18 +56,14 @@ public final class RulesBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-                .setLevel(ch.qos.logback.classic.Level.WARN);
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Harness.quietLogs();
+        Map<String, String> options = Harness.options(args);
         int jobs = Integer.parseInt(options.getOrDefault("jobs", "1000000"));
         int events = Integer.parseInt(options.getOrDefault("events", Integer.toString(jobs * 2)));
         int partitions = 3;
 
         Path work = Files.createTempDirectory("vigil-rules-benchmark");
-        int port = freePort();
+        int port = Harness.freePort();
         try (LocalKafka kafka = LocalKafka.start(port, work.resolve("kafka/data"))) {
             String bootstrap = kafka.bootstrapServers();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -164,12 +158,6 @@ public final class RulesBenchmark {
     private static long size(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -3,9 +3,7 @@ package dev.vigil.notifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.vigil.kafka.CloudEventRecords;
 import dev.vigil.local.DemoDirectory;
 import dev.vigil.model.Alert;
@@ -39,15 +37,13 @@ import org.springframework.test.context.DynamicPropertySource;
 class RemindersIntegrationTests {
 
     @RegisterExtension
-    static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
-            .withConfiguration(GreenMailConfiguration.aConfig()).withPerMethodLifecycle(false);
+    static GreenMailExtension smtp = TestServers.smtp();
 
-    static DemoDirectory directory = DemoDirectory.start(0, DemoDirectory.DEMO_DATA);
+    static DemoDirectory directory = TestServers.directory();
 
     @DynamicPropertySource
     static void servers(DynamicPropertyRegistry registry) {
-        registry.add("spring.mail.port", () -> smtp.getSmtp().getPort());
-        registry.add("spring.ldap.urls", directory::url);
+        TestServers.register(registry, smtp, directory);
     }
 
     @AfterAll
