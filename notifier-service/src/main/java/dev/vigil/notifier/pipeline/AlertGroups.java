@@ -9,12 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -43,8 +41,14 @@ class AlertGroups extends FollowedTopic {
     private final NotificationPipeline pipeline;
     private final KafkaTemplate<String, Object> kafka;
     private final Map<String, Group> groups = new LinkedHashMap<>();
-    /** Alert transitions already sent in a batch: a redelivered alert does not join its group again. */
-    private final Set<String> sent = new HashSet<>();
+    /** How long a sent transition is remembered: far longer than an alert is ever redelivered after. */
+    private static final Duration REMEMBER_SENT = Duration.ofDays(1);
+
+    /**
+     * Alert transitions already sent in a batch, oldest first, with when the batch was sent: a redelivered alert
+     * does not join its group again.
+     */
+    private final LinkedHashMap<String, Instant> sent = new LinkedHashMap<>();
     private volatile boolean live;
 
     AlertGroups(KafkaProperties properties, NotificationPipeline pipeline, KafkaTemplate<String, Object> kafka) {
@@ -61,13 +65,13 @@ class AlertGroups extends FollowedTopic {
         GroupEntry entry = Json.read(record.value(), GroupEntry.class);
         synchronized (this) {
             if (entry.isMember()) {
-                if (!sent.contains(entry.memberId())) {
+                if (!sent.containsKey(entry.memberId())) {
                     groups.computeIfAbsent(entry.group(), g -> new Group(entry.receiver(), entry.groupWait(), entry.groupInterval()))
                             .add(new Member(entry.memberId(), entry.alert(), entry.traceId(),
                                     Instant.ofEpochMilli(record.timestamp())));
                 }
             } else {
-                sent.addAll(entry.flushed());
+                entry.flushed().forEach(id -> sent.put(id, Instant.ofEpochMilli(record.timestamp())));
                 Group group = groups.get(entry.group());
                 if (group != null) {
                     group.flushed(entry.flushedWindow(), entry.flushed());
@@ -104,7 +108,7 @@ class AlertGroups extends FollowedTopic {
                         batch.group + "@" + batch.window, "dev.vigil.notification.group-sent", "notifier", now,
                         batch.members.get(0).traceId)).get(10, TimeUnit.SECONDS);
                 synchronized (this) {
-                    sent.addAll(flush.flushed());
+                    flush.flushed().forEach(id -> sent.put(id, now));
                     Group group = groups.get(batch.group);
                     if (group != null) {
                         group.flushed(batch.window, flush.flushed());
@@ -119,6 +123,12 @@ class AlertGroups extends FollowedTopic {
     }
 
     private synchronized List<Batch> due(Instant now) {
+        for (Iterator<Instant> oldest = sent.values().iterator(); oldest.hasNext(); ) {
+            if (oldest.next().isAfter(now.minus(REMEMBER_SENT))) {
+                break;
+            }
+            oldest.remove();
+        }
         List<Batch> due = new ArrayList<>();
         for (Iterator<Map.Entry<String, Group>> it = groups.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Group> entry = it.next();
