@@ -35,4 +35,30 @@ class WebhookCatcherTests {
                     .contains("\"X-vigil-signature\":\"sha256=ab\"").contains("\"body\":\"{\\\"text\\\":\\\"a \\\\\\\"b\\\\\\\"\\\"}\"");
         }
     }
+
+    @Test
+    void itAnswersWhatItIsToldToUnderAPathAsOftenAsToldThen200Again() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        try (WebhookCatcher catcher = WebhookCatcher.start(0, folder)) {
+            String base = "http://127.0.0.1:" + catcher.port();
+            HttpResponse<String> told = http.send(HttpRequest.newBuilder(URI.create(base
+                    + "/_answer?path=/slack&status=429&retry-after=7&times=2")).POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(told.statusCode()).isEqualTo(200);
+            List<Integer> statuses = new java.util.ArrayList<>();
+            List<String> retryAfter = new java.util.ArrayList<>();
+            for (String path : List.of("/webhook", "/slack/T1", "/slack/T1", "/slack/T1")) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+                statuses.add(response.statusCode());
+                retryAfter.add(response.headers().firstValue("Retry-After").orElse("-"));
+            }
+            assertThat(statuses).containsExactly(200, 429, 429, 200);
+            assertThat(retryAfter).containsExactly("-", "7", "7", "-");
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted()).containsExactly("00001-webhook.json",
+                    "00002-429-slack-T1.json", "00003-429-slack-T1.json", "00004-slack-T1.json");
+        }
+    }
 }
