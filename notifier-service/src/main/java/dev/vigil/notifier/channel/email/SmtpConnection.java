@@ -1,6 +1,7 @@
 package dev.vigil.notifier.channel.email;
 
 import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
@@ -55,9 +56,23 @@ class SmtpConnection implements AutoCloseable {
             sender.send(message);
             return;
         }
-        Transport transport = take(impl);
+        message.saveChanges();
+        Open reused = takeIdle();
+        if (reused != null) {
+            try {
+                sendOn(reused.transport, message);
+                return;
+            } catch (SendFailedException e) {
+                throw e; // the server answered: a fresh connection would be answered the same
+            } catch (MessagingException | RuntimeException e) {
+                // the server closed the kept connection (a restart, an idle timeout): try once on a new one
+            }
+        }
+        sendOn(connect(impl), message);
+    }
+
+    private void sendOn(Transport transport, MimeMessage message) throws MessagingException {
         try {
-            message.saveChanges();
             transport.sendMessage(message, message.getAllRecipients());
             idle.push(new Open(transport, System.nanoTime()));
         } catch (MessagingException | RuntimeException e) {
@@ -66,13 +81,18 @@ class SmtpConnection implements AutoCloseable {
         }
     }
 
-    private Transport take(JavaMailSenderImpl impl) throws MessagingException {
+    /** A kept connection that has not been idle too long, or null. */
+    private Open takeIdle() {
         for (Open open = idle.poll(); open != null; open = idle.poll()) {
             if (System.nanoTime() - open.lastUsed < MAX_IDLE_NANOS) {
-                return open.transport;
+                return open;
             }
             close(open.transport);
         }
+        return null;
+    }
+
+    private static Transport connect(JavaMailSenderImpl impl) throws MessagingException {
         Transport transport = impl.getSession().getTransport(impl.getProtocol() == null ? "smtp" : impl.getProtocol());
         transport.connect(impl.getHost(), impl.getPort(), impl.getUsername(), impl.getPassword());
         return transport;
