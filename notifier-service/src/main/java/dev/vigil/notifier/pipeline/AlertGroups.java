@@ -37,13 +37,12 @@ class AlertGroups extends FollowedTopic {
 
     /** How long after a window ends its batch is taken: room for members written just before the end. */
     private static final Duration GRACE = Duration.ofSeconds(1);
+    /** How long a sent transition is remembered: far longer than an alert is ever redelivered after. */
+    private static final Duration REMEMBER_SENT = Duration.ofDays(1);
 
     private final NotificationPipeline pipeline;
     private final KafkaTemplate<String, Object> kafka;
     private final Map<String, Group> groups = new LinkedHashMap<>();
-    /** How long a sent transition is remembered: far longer than an alert is ever redelivered after. */
-    private static final Duration REMEMBER_SENT = Duration.ofDays(1);
-
     /**
      * Alert transitions already sent in a batch, oldest first, with when the batch was sent: a redelivered alert
      * does not join its group again.
