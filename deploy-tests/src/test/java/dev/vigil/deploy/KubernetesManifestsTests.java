@@ -118,6 +118,26 @@ class KubernetesManifestsTests {
     }
 
     @Test
+    void inEveryOverlayTheReplicationAskedForFitsTheBrokersThereAre() {
+        for (var overlay : overlays.entrySet()) {
+            int brokers = of(overlay.getValue(), "KafkaNodePool").get(0).path("spec").path("replicas").asInt();
+            for (JsonNode topic : of(overlay.getValue(), "KafkaTopic")) {
+                JsonNode spec = topic.path("spec");
+                assertThat(spec.path("replicas").asInt()).as(overlay.getKey() + " " + spec.path("topicName"))
+                        .isBetween(1, brokers);
+                assertThat(spec.path("config").path("min.insync.replicas").asInt())
+                        .isLessThanOrEqualTo(Math.max(1, spec.path("replicas").asInt() - 1));
+            }
+            JsonNode common = of(overlay.getValue(), "ConfigMap").stream()
+                    .filter(c -> c.path("metadata").path("name").asText().equals("vigil-common")).findFirst().orElseThrow()
+                    .path("data");
+            assertThat(common.path("VIGIL_KAFKA_REPLICAS").asInt()).as(overlay.getKey()).isBetween(1, brokers);
+            assertThat(common.path("SPRING_KAFKA_STREAMS_REPLICATION_FACTOR").asInt()).as(overlay.getKey())
+                    .isBetween(1, brokers);
+        }
+    }
+
+    @Test
     void theGatewayScalesWithAnHpaAndEveryServiceHasAServiceMonitorAndADisruptionBudget() {
         List<JsonNode> prod = overlays.get("prod");
         assertThat(of(prod, "HorizontalPodAutoscaler")).singleElement()
