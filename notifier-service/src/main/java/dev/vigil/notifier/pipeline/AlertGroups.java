@@ -37,6 +37,11 @@ class AlertGroups extends FollowedTopic {
 
     /** How long after a window ends its batch is taken: room for members written just before the end. */
     private static final Duration GRACE = Duration.ofSeconds(1);
+    /**
+     * How much longer than its group-interval an idle group is kept: an alert written just before the interval
+     * ended but read just after still finds its group, as it would on a replay.
+     */
+    private static final Duration IDLE_MARGIN = Duration.ofMinutes(1);
     /** How long a sent transition is remembered: far longer than an alert is ever redelivered after. */
     private static final Duration REMEMBER_SENT = Duration.ofDays(1);
 
@@ -135,8 +140,8 @@ class AlertGroups extends FollowedTopic {
             if (group.window != null && !now.isBefore(group.window.plus(GRACE))) {
                 due.add(new Batch(entry.getKey(), group.receiver, group.window, group.batch()));
             } else if (group.window == null && (group.lastWindow == null
-                    || now.isAfter(group.lastWindow.plus(group.interval)))) {
-                it.remove(); // idle for a whole interval: the next alert opens the group anew, with group-wait
+                    || now.isAfter(group.lastWindow.plus(group.interval).plus(IDLE_MARGIN)))) {
+                it.remove(); // idle: the next alert would open the group anew (with group-wait) anyway
             }
         }
         return due;
