@@ -10,6 +10,7 @@ import dev.vigil.model.Alert;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,18 +45,17 @@ public class DeliveryLog {
     public DeliveryRecord record(DeliveryRequest request, List<String> recipients, DeliveryStatus status,
                                  String reason, int attempt, String traceId) {
         Instant at = clock.instant();
-        DeliveryRecord first = null;
+        List<DeliveryRecord> records = new java.util.ArrayList<>();
         for (Alert alert : request.alerts()) {
-            DeliveryRecord record = new DeliveryRecord(request.deliveryId(), alert.fingerprint(), alert.status(),
+            records.add(new DeliveryRecord(request.deliveryId(), alert.fingerprint(), alert.status(),
                     alert.rule(), alert.job(), request.channel(), request.target(), recipients, status, reason,
-                    attempt, at);
-            write(record, first == null ? "" : "-" + alert.fingerprint(), traceId);
-            first = first == null ? record : first;
+                    attempt, at));
             if (status == DeliveryStatus.SENT && alert.startsAt() != null) {
                 meters.timer("vigil.notifier.alert.to.delivered", "channel", request.channel())
                         .record(Duration.between(alert.endsAt() != null ? alert.endsAt() : alert.startsAt(), at).abs());
             }
         }
+        write(records, traceId);
         if (status == DeliveryStatus.SENT) {
             ledger.markSent(request.deliveryId());
         }
@@ -66,7 +66,7 @@ public class DeliveryLog {
         }
         meters.counter("vigil.notifier.deliveries", "channel", request.channel(), "status", status.name().toLowerCase(),
                 "reason", reasonTag(reason)).increment();
-        return first;
+        return records.get(0);
     }
 
     /**
@@ -81,19 +81,22 @@ public class DeliveryLog {
         return kind.isEmpty() ? "other" : kind.length() > 32 ? kind.substring(0, 32) : kind;
     }
 
-    private void write(DeliveryRecord record, String idSuffix, String traceId) {
+    /** Writes the records of one decision (one per alert of the message) and waits for all of them. */
+    private void write(List<DeliveryRecord> records, String traceId) {
+        List<CompletableFuture<?>> writes = new java.util.ArrayList<>();
+        for (DeliveryRecord record : records) {
+            String id = record.deliveryId() + "-" + record.status().name().toLowerCase() + "-" + record.attempt()
+                    + (writes.isEmpty() ? "" : "-" + record.fingerprint());
+            writes.add(kafka.send(CloudEventRecords.record(Topics.DELIVERIES, record.deliveryId(), record, id,
+                    "dev.vigil.delivery." + record.status().name().toLowerCase(), "notifier", record.at(), traceId)));
+        }
         try {
-            kafka.send(CloudEventRecords.record(Topics.DELIVERIES, record.deliveryId(), record,
-                            record.deliveryId() + "-" + record.status().name().toLowerCase() + "-" + record.attempt()
-                                    + idSuffix,
-                            "dev.vigil.delivery." + record.status().name().toLowerCase(), "notifier", record.at(),
-                            traceId))
-                    .get(10, TimeUnit.SECONDS);
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while recording a delivery", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot record delivery " + record.deliveryId() + ": " + e, e);
+            throw new IllegalStateException("cannot record delivery " + records.get(0).deliveryId() + ": " + e, e);
         }
     }
 }

@@ -38,6 +38,11 @@ public record DeliveryRequest(String deliveryId, Alert alert, String receiver, S
         this(deliveryId, alert, receiver, channel, target, language, trail, 0);
     }
 
+    /** How many of the message's alerts are firing (the others are resolved). */
+    public long firingCount() {
+        return alerts.stream().filter(a -> a.status() == dev.vigil.model.AlertStatus.FIRING).count();
+    }
+
     /** Whether this message is about a group of alerts rather than one. */
     public boolean grouped() {
         return group != null;

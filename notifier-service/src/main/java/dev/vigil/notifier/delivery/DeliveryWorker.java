@@ -44,7 +44,6 @@ class DeliveryWorker {
                    io.micrometer.core.instrument.MeterRegistry meters) {
         this.meters = meters;
         DeadLetters.register(meters, Topics.NOTIFICATIONS);
-        DeadLetters.register(meters, Topics.ALERTS);
         this.channels = channels;
         this.ledger = ledger;
         this.deliveryLog = deliveryLog;

@@ -1,6 +1,7 @@
 package dev.vigil.notifier.pipeline;
 
 import dev.vigil.kafka.CloudEventRecords;
+import dev.vigil.kafka.DeadLetters;
 import dev.vigil.model.Alert;
 import dev.vigil.model.CloudEventHeaders;
 import dev.vigil.model.Topics;
@@ -14,8 +15,9 @@ class AlertListener {
 
     private final NotificationPipeline pipeline;
 
-    AlertListener(NotificationPipeline pipeline) {
+    AlertListener(NotificationPipeline pipeline, io.micrometer.core.instrument.MeterRegistry meters) {
         this.pipeline = pipeline;
+        DeadLetters.register(meters, Topics.ALERTS); // an alert that cannot be handled goes to backup.alerts.dlt
     }
 
     @KafkaListener(id = "alerts", topics = Topics.ALERTS, groupId = "vigil-notifier")

@@ -49,7 +49,7 @@ public class MailRenderer {
         Alert alert = request.alert();
         Locale locale = Locale.forLanguageTag(request.language() == null ? "en" : request.language());
         if (request.grouped()) {
-            return renderGroup(request.alerts(), locale);
+            return renderGroup(request, locale);
         }
         String summary = summary(alert, locale);
         String subject = messages.getMessage(alert.status() != AlertStatus.FIRING ? "subject.resolved"
@@ -69,7 +69,8 @@ public class MailRenderer {
     }
 
     /** One mail about the alerts of a group: a line per alert, firing ones first. */
-    private Mail renderGroup(List<Alert> alerts, Locale locale) {
+    private Mail renderGroup(DeliveryRequest request, Locale locale) {
+        List<Alert> alerts = request.alerts();
         List<Map<String, Object>> items = alerts.stream()
                 .sorted(Comparator.comparing((Alert a) -> a.status() != AlertStatus.FIRING))
                 .map(a -> Map.<String, Object>of(
@@ -80,7 +81,7 @@ public class MailRenderer {
                         "until", a.endsAt() == null ? "" : TIME.format(a.endsAt()),
                         "lasted", a.duration() == null ? "" : human(a.duration())))
                 .toList();
-        long firing = alerts.stream().filter(a -> a.status() == AlertStatus.FIRING).count();
+        long firing = request.firingCount();
         String first = (String) items.get(0).get("summary");
         String subject = messages.getMessage("subject.group", new Object[] {alerts.size(), firing,
                 alerts.size() - firing, alerts.size() > 1 ? first + ", …" : first}, locale);

@@ -1,7 +1,6 @@
 package dev.vigil.notifier.channel.ifttt;
 
 import dev.vigil.model.Alert;
-import dev.vigil.model.AlertStatus;
 import dev.vigil.model.Json;
 import dev.vigil.notifier.channel.Channel;
 import dev.vigil.notifier.channel.DeliveryException;
@@ -45,7 +44,7 @@ class IftttChannel implements Channel {
                 + (ifttt.json() ? "/json" : "") + "/with/key/" + encode(ifttt.key());
         Object body;
         if (request.grouped()) {
-            long firing = request.alerts().stream().filter(a -> a.status() == AlertStatus.FIRING).count();
+            long firing = request.firingCount();
             body = ifttt.json() ? Map.of("group", request.group(), "alerts", request.alerts()) : Map.of(
                     "value1", request.alerts().size() + " backup alerts: " + alert.summary()
                             + (request.alerts().size() > 1 ? ", …" : ""),

@@ -39,13 +39,14 @@ class SlackChannel implements Channel {
     @Override
     public void send(DeliveryRequest request) throws DeliveryException {
         Receiver.Slack slack = Channel.settings(router, request, Receiver::slack, "Slack webhook");
-        http.postJson(slack.url(), Json.write(request.grouped() ? message(request.alerts()) : message(request.alert())),
+        http.postJson(slack.url(), Json.write(request.grouped() ? groupMessage(request) : message(request.alert())),
                 Map.of());
     }
 
     /** A group's message: a count, then a line per alert (Slack allows 50 blocks; the first 40 alerts are shown). */
-    static Map<String, Object> message(List<Alert> alerts) {
-        long firing = alerts.stream().filter(a -> a.status() == AlertStatus.FIRING).count();
+    static Map<String, Object> groupMessage(DeliveryRequest request) {
+        List<Alert> alerts = request.alerts();
+        long firing = request.firingCount();
         String title = alerts.size() + " backup alerts: " + firing + " firing, " + (alerts.size() - firing) + " resolved";
         List<Map<String, Object>> blocks = new ArrayList<>();
         blocks.add(Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", "*" + escape(title) + "*")));
