@@ -10,6 +10,7 @@ import dev.vigil.model.Topics;
 import dev.vigil.rules.account.AccountsUpdater;
 import dev.vigil.rules.account.ActivityForwarder;
 import dev.vigil.rules.account.NeverUsedProcessor;
+import dev.vigil.rules.job.EventGate;
 import dev.vigil.rules.job.JobProcessor;
 import dev.vigil.rules.job.JobState;
 import dev.vigil.rules.rule.AnomalyRule;
@@ -26,6 +27,7 @@ import dev.vigil.rules.rule.ScriptCheckRule;
 import dev.vigil.rules.schedule.Deadlines;
 import dev.vigil.rules.schedule.Schedule;
 import dev.vigil.rules.schedule.ScheduleTracker;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,15 +73,19 @@ public final class AlertTopology {
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JobProcessor.WATERMARK_STORE),
                 Serdes.String(), Serdes.Long()));
+        Duration dedup = properties.dedupWindow();
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(JobProcessor.SEEN_STORE,
+                dedup.multipliedBy(2), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
         List<EventRule> rules = eventRules(properties);
         ScheduleTracker tracker = new ScheduleTracker(properties.schedule().tolerance());
         Function<JobKey, Schedule> configured = configuredSchedules(properties);
         // 2. every event of a job (keyed by job) through the rules; deadlines through the punctuator
+        // every record through one gate: heartbeats only from the gateway, every caller's value bounded
         KStream<String, BackupEvent> events = builder.stream(Topics.EVENTS,
-                Consumed.with(Serdes.String(), VigilSerdes.json(BackupEvent.class)));
+                Consumed.with(Serdes.String(), VigilSerdes.json(BackupEvent.class))).processValues(EventGate::new);
         KStream<String, Alert> jobAlerts = events
-                .process(() -> new JobProcessor(rules, tracker, configured, properties.schedule().startGrace(),
-                        properties.schedule().maxRunTime()), JobProcessor.STORE, Deadlines.STORE, JobProcessor.WATERMARK_STORE);
+                .process(() -> new JobProcessor(rules, tracker, configured, properties.schedule(), dedup),
+                        JobProcessor.STORE, Deadlines.STORE, JobProcessor.WATERMARK_STORE, JobProcessor.SEEN_STORE);
         // 3. accounts that never sent anything: the first activity of each account, keyed by account
         events.filter((key, event) -> event != null && event.type() != EventType.HEARTBEAT)
                 .process(ActivityForwarder::new)

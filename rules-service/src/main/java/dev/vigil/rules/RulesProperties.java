@@ -16,12 +16,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param login          repeated failed logins (Retrospect PasswordEntry)
  * @param clientVersions minimum client version per client identifier (stoney's {@code client/identifier})
  * @param neverUsed      accounts that never sent an event
+ * @param media          Retrospect media requests
+ * @param dedupWindow    how long an event id is remembered per job: the same id within it is a retried hook
  */
 @ConfigurationProperties("vigil.rules")
 public record RulesProperties(@DefaultValue FailedBackup failedBackup, @DefaultValue ScheduleSettings schedule,
                               @DefaultValue Quota quota, @DefaultValue Anomaly anomaly, @DefaultValue Login login,
                               @DefaultValue Map<String, String> clientVersions, @DefaultValue NeverUsed neverUsed,
-                              @DefaultValue Media media) {
+                              @DefaultValue Media media, @DefaultValue("7d") Duration dedupWindow) {
 
     /** @param waitMinutes how long Retrospect may wait for media before it is an alert */
     public record Media(@DefaultValue("60") int waitMinutes) {
@@ -40,9 +42,13 @@ public record RulesProperties(@DefaultValue FailedBackup failedBackup, @DefaultV
      * @param tolerance   how early a run may start and still count for the expected one
      * @param maxRunTime  how long a started run may take before it counts as failed
      * @param jobs        schedules set in configuration, for sources that do not declare one
+     * @param ingestGap   heartbeats further apart than this mean Vigil was not ingesting in between (an outage)
+     * @param outageSettle after an outage, how long deadlines that fell into it wait for the hooks clients held
+     *                    back (spools, retries with back-off) before they are judged
      */
     public record ScheduleSettings(@DefaultValue("1h") Duration startGrace, @DefaultValue("15m") Duration tolerance,
-                                   @DefaultValue("24h") Duration maxRunTime, @DefaultValue List<JobSchedule> jobs) {
+                                   @DefaultValue("24h") Duration maxRunTime, @DefaultValue List<JobSchedule> jobs,
+                                   @DefaultValue("15s") Duration ingestGap, @DefaultValue("10m") Duration outageSettle) {
     }
 
     /** @param job the job key ({@code tenant/account/job}); @param cron five fields; @param zone e.g. Europe/Zurich */

@@ -2,6 +2,7 @@ package dev.vigil.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.kafka.IngestControl;
 import dev.vigil.kafka.VigilSerdes;
 import dev.vigil.model.AccountSettings;
 import dev.vigil.model.Alert;
@@ -15,6 +16,7 @@ import dev.vigil.model.Rules;
 import dev.vigil.model.Severity;
 import dev.vigil.model.Source;
 import dev.vigil.model.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -30,6 +33,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,9 +46,15 @@ class RulesTopologyTests {
     private TestInputTopic<String, BackupEvent> events;
     private TestOutputTopic<String, Alert> alerts;
 
+    /**
+     * The topology with {@code settings}. Heartbeats are sent sparsely here (one stands for a stretch of continuous
+     * ingest), so unless a test says otherwise no gap between them counts as an outage of Vigil.
+     */
     private void start(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(Map.of("vigil.rules.schedule.ingest-gap", "3650d"));
+        all.putAll(settings);
         StreamsBuilder builder = new StreamsBuilder();
-        AlertTopology.build(builder, RulesTestSupport.properties(settings), 1);
+        AlertTopology.build(builder, RulesTestSupport.properties(all), 1);
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "rules-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -298,9 +308,13 @@ class RulesTopologyTests {
         return driver.createInputTopic(Topics.ACCOUNTS, new StringSerializer(), VigilSerdes.json(AccountSettings.class).serializer());
     }
 
+    /** A heartbeat as the gateway writes it: the reserved job, the control header, its stamp as record time. */
     private void heartbeat(Instant at) {
-        send(new BackupEvent("hb-" + ids.incrementAndGet(), Source.GENERIC, EventType.HEARTBEAT, Outcome.NONE, at, at,
-                new JobKey("vigil", "gateway", "g1"), null, null, null, Map.of(), null));
+        BackupEvent beat = new BackupEvent("hb-" + ids.incrementAndGet(), Source.GENERIC, EventType.HEARTBEAT,
+                Outcome.NONE, at, at, new JobKey("vigil", "gateway", "g1"), null, null, null, Map.of(), null);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(IngestControl.HEADER, IngestControl.HEARTBEAT.getBytes(StandardCharsets.UTF_8));
+        events.pipeInput(new TestRecord<>(beat.job().asString(), beat, headers, at));
         driver.advanceWallClockTime(Duration.ofSeconds(1));
     }
 

@@ -1,12 +1,14 @@
 package dev.vigil.gateway.ingest;
 
 import dev.vigil.kafka.CloudEventRecords;
+import dev.vigil.kafka.IngestControl;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.EventType;
 import dev.vigil.model.JobKey;
 import dev.vigil.model.Outcome;
 import dev.vigil.model.Source;
 import dev.vigil.model.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -43,9 +45,10 @@ class IngestHeartbeat {
             for (PartitionInfo partition : kafka.partitionsFor(Topics.EVENTS)) {
                 BackupEvent heartbeat = new BackupEvent("heartbeat-" + instance + "-" + partition.partition() + "-"
                         + now.toEpochMilli(), Source.GENERIC, EventType.HEARTBEAT, Outcome.NONE, now, now,
-                        new JobKey("vigil", "gateway", instance), null, null, null, Map.of(), null);
+                        new JobKey(IngestControl.RESERVED_TENANT, "gateway", instance), null, null, null, Map.of(), null);
                 ProducerRecord<String, Object> record = CloudEventRecords.record(Topics.EVENTS, heartbeat.job().asString(),
                         heartbeat, heartbeat.id(), heartbeat.cloudEventType(), "gateway", now, null);
+                record.headers().add(IngestControl.HEADER, IngestControl.HEARTBEAT.getBytes(StandardCharsets.UTF_8));
                 kafka.send(new ProducerRecord<>(record.topic(), partition.partition(), record.key(), record.value(),
                         record.headers()));
             }

@@ -37,6 +37,48 @@ public record Registration(@NotBlank String id, @NotBlank @Size(min = 16) String
         return Map.of("schedule.kind", "registration", "schedule.cron", value, "schedule.zone", zone.getId());
     }
 
+    /**
+     * Refuses, at start, what would make its events unusable: the reserved tenant {@code vigil}, a tenant or account
+     * with {@code /}, a cron that does not parse, a period outside 1 s – 366 d.
+     *
+     * @throws IllegalStateException naming the registration and what is wrong
+     */
+    public void validate() {
+        if (dev.vigil.kafka.IngestControl.RESERVED_TENANT.equals(tenant) || tenant.contains("/")
+                || account.contains("/")) {
+            throw new IllegalStateException(this + ": tenant '" + dev.vigil.kafka.IngestControl.RESERVED_TENANT
+                    + "' is reserved, and tenant and account may not contain '/'");
+        }
+        if (schedule == null || schedule.isBlank()) {
+            return;
+        }
+        String value = schedule.strip();
+        if (value.matches("\\d+[smhd]")) {
+            long amount;
+            try {
+                amount = Long.parseLong(value.substring(0, value.length() - 1));
+            } catch (NumberFormatException e) {
+                amount = Long.MAX_VALUE;
+            }
+            long seconds = switch (value.charAt(value.length() - 1)) {
+                case 's' -> amount;
+                case 'm' -> amount > 1_000_000 ? Long.MAX_VALUE : amount * 60;
+                case 'h' -> amount > 100_000 ? Long.MAX_VALUE : amount * 3_600;
+                default -> amount > 1_000 ? Long.MAX_VALUE : amount * 86_400;
+            };
+            if (seconds < 1 || seconds > 366L * 86_400) {
+                throw new IllegalStateException(this + ": schedule period '" + value + "' is not between 1s and 366d");
+            }
+            return;
+        }
+        try {
+            org.springframework.scheduling.support.CronExpression.parse("0 " + value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(this + ": schedule '" + value + "' is neither a period (90m, 1d) nor a "
+                    + "five-field cron: " + e.getMessage(), e);
+        }
+    }
+
     /** The account a call acts for: the registration's own, or the one in the URL when it may act for any ("*"). */
     public boolean actsFor(String accountInPath) {
         return "*".equals(account) || account.equals(accountInPath);

@@ -24,6 +24,7 @@ public class Registrations {
 
     public Registrations(GatewayProperties properties) {
         for (Registration registration : properties.registrations()) {
+            registration.validate();
             if (byTokenHash.put(hash(registration.token()), registration) != null) {
                 throw new IllegalStateException("two registrations share a token; the second is " + registration);
             }

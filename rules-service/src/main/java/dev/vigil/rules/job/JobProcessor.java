@@ -12,6 +12,7 @@ import dev.vigil.model.Outcome;
 import dev.vigil.model.Rules;
 import dev.vigil.model.Severity;
 import dev.vigil.model.Source;
+import dev.vigil.rules.RulesProperties;
 import dev.vigil.rules.account.AccountsUpdater;
 import dev.vigil.rules.rule.Condition;
 import dev.vigil.rules.rule.EventRule;
@@ -32,6 +33,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +62,12 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
 
     public static final String STORE = "job-state";
     public static final String WATERMARK_STORE = "ingest-watermark";
+    /** Event ids seen per job, for a time window: a retried hook is recognised however many others came between. */
+    public static final String SEEN_STORE = "seen-event-ids";
     private static final String WATERMARK_KEY = "gateway";
+    private static final String OUTAGE_FROM = "outage.from";
+    private static final String OUTAGE_TO = "outage.to";
+    private static final String OUTAGE_SETTLED = "outage.settled";
     private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx");
 
@@ -68,19 +76,31 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
     private final Function<JobKey, Schedule> configuredSchedules;
     private final Duration startGrace;
     private final Duration maxRunTime;
+    private final Duration dedupWindow;
+    private final Duration ingestGap;
+    private final Duration outageSettle;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, JobState> store;
     private KeyValueStore<String, Long> watermark;
+    private WindowStore<String, Long> seen;
     private KeyValueStore<String, AccountSettings> accounts;
     private Deadlines deadlines;
 
+    /**
+     * @param settings    start grace, maximum run time, and what counts as an outage of Vigil's ingest and how long
+     *                    deadlines that fell into one wait after it
+     * @param dedupWindow how long an event id is remembered per job
+     */
     public JobProcessor(List<EventRule> rules, ScheduleTracker schedules, Function<JobKey, Schedule> configuredSchedules,
-                        Duration startGrace, Duration maxRunTime) {
+                        RulesProperties.ScheduleSettings settings, Duration dedupWindow) {
         this.rules = rules;
         this.schedules = schedules;
         this.configuredSchedules = configuredSchedules;
-        this.startGrace = startGrace;
-        this.maxRunTime = maxRunTime;
+        this.startGrace = settings.startGrace();
+        this.maxRunTime = settings.maxRunTime();
+        this.ingestGap = settings.ingestGap();
+        this.outageSettle = settings.outageSettle();
+        this.dedupWindow = dedupWindow;
     }
 
     @Override
@@ -88,6 +108,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
         this.context = context;
         this.store = context.getStateStore(STORE);
         this.watermark = context.getStateStore(WATERMARK_STORE);
+        this.seen = context.getStateStore(SEEN_STORE);
         this.accounts = context.getStateStore(AccountsUpdater.STORE);
         this.deadlines = new Deadlines(context.getStateStore(Deadlines.STORE), startGrace, maxRunTime);
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> checkDeadlines());
@@ -100,20 +121,16 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
             return;
         }
         if (event.type() == EventType.HEARTBEAT) {
-            Long current = watermark.get(WATERMARK_KEY);
-            long beat = JobState.at(event).toEpochMilli();
-            if (current == null || beat > current) {
-                watermark.put(WATERMARK_KEY, beat);
-            }
+            heartbeat(JobState.at(event).toEpochMilli());
             return;
         }
         String key = event.job().asString();
-        JobState before = store.get(key);
-        before = before == null ? JobState.EMPTY : before;
-        if (before.hasSeen(event.id())) {
+        if (seenBefore(key, event.id(), record.timestamp())) {
             log.debug("event {} of {} seen before; not counted again", event.id(), key);
             return;
         }
+        JobState before = store.get(key);
+        before = before == null ? JobState.EMPTY : before;
         String traceId = CloudEventRecords.header(record.headers(), CloudEventHeaders.TRACE_ID);
         JobState state = schedules.apply(event, before.after(event), configuredSchedules.apply(event.job()));
         AccountSettings settings = accounts.get(event.job().account());
@@ -135,30 +152,106 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
         store.put(key, state);
     }
 
-    /** The deadlines due by the ingest watermark become verdicts. */
-    void checkDeadlines() {
+    /**
+     * Moves the ingest watermark to a gateway heartbeat. Heartbeats further apart than the ingest gap mean Vigil was
+     * not ingesting in between: the outage is remembered, and deadlines that fell into it wait until the watermark
+     * is an outage-settle past its end, for the hooks clients held back.
+     */
+    private void heartbeat(long beat) {
+        Long current = watermark.get(WATERMARK_KEY);
+        if (current != null && beat <= current) {
+            return;
+        }
+        if (current != null && beat - current > ingestGap.toMillis()) {
+            Long settling = watermark.get(OUTAGE_SETTLED);
+            boolean stillSettling = settling != null && current < settling;
+            if (!stillSettling) {
+                watermark.put(OUTAGE_FROM, current);
+            }
+            watermark.put(OUTAGE_TO, beat);
+            watermark.put(OUTAGE_SETTLED, beat + outageSettle.toMillis());
+            log.info("no heartbeat from {} to {}: deadlines in between wait until {}", Instant.ofEpochMilli(current),
+                    Instant.ofEpochMilli(beat), Instant.ofEpochMilli(beat + outageSettle.toMillis()));
+        }
+        watermark.put(WATERMARK_KEY, beat);
+    }
+
+    /**
+     * The time up to which deadlines may be judged: the watermark, except while an outage settles, when only the
+     * deadlines that fell before it began are.
+     */
+    private Long judgeUpTo() {
         Long mark = watermark.get(WATERMARK_KEY);
+        Long settled = watermark.get(OUTAGE_SETTLED);
+        if (mark != null && settled != null && mark < settled) {
+            return Math.min(mark, watermark.get(OUTAGE_FROM));
+        }
+        return mark;
+    }
+
+    /** The outage a deadline fell into, as "from … to …", or {@code null}. */
+    private String outageAround(Instant due) {
+        Long from = watermark.get(OUTAGE_FROM);
+        Long to = watermark.get(OUTAGE_TO);
+        if (from == null || to == null || due.toEpochMilli() <= from || due.toEpochMilli() > to) {
+            return null;
+        }
+        return Instant.ofEpochMilli(from) + " to " + Instant.ofEpochMilli(to);
+    }
+
+    /**
+     * True when {@code eventId} of {@code job} was seen within the dedup window before {@code timestamp} (the
+     * record's ingest time); remembers it otherwise.
+     */
+    private boolean seenBefore(String job, String eventId, long timestamp) {
+        String key = job + "\u0000" + eventId;
+        try (WindowStoreIterator<Long> earlier = seen.fetch(key, Instant.ofEpochMilli(Math.max(0, timestamp - dedupWindow.toMillis())),
+                Instant.ofEpochMilli(timestamp + dedupWindow.toMillis()))) {
+            if (earlier.hasNext()) {
+                return true;
+            }
+        }
+        seen.put(key, timestamp, timestamp);
+        return false;
+    }
+
+    /**
+     * The deadlines due by the ingest watermark become verdicts. Each deadline is taken off the store before it is
+     * judged and judged on its own: one that fails is counted and dead-lettered by the caller's handler, never
+     * retried for ever, and never holds back the others.
+     */
+    void checkDeadlines() {
+        Long mark = judgeUpTo();
         if (mark == null) {
             return; // no heartbeat yet: nothing proves that data is complete
         }
         for (Deadlines.Deadline deadline : deadlines.due(Instant.ofEpochMilli(mark))) {
             deadlines.remove(deadline);
-            JobState state = store.get(deadline.job());
-            if (state == null) {
-                continue;
+            try {
+                judge(deadline);
+            } catch (RuntimeException e) {
+                Values.ignored("deadline");
+                log.warn("deadline {} of {} could not be judged; dropped: {}", deadline.kind(), deadline.job(), e.toString());
             }
-            JobState before = state;
-            JobKey job = JobKey.parse(deadline.job());
-            if (Deadlines.START.equals(deadline.kind()) && deadline.due().equals(deadlines.startDue(state))) {
-                state = missedRun(job, state, deadline.due());
-            } else if (Deadlines.FINISH.equals(deadline.kind()) && deadline.due().equals(deadlines.finishDue(state))) {
-                state = unfinishedRun(job, state, deadline.due());
-            } else {
-                continue; // superseded by a later expectation
-            }
-            deadlines.sync(deadline.job(), before, state);
-            store.put(deadline.job(), state);
         }
+    }
+
+    private void judge(Deadlines.Deadline deadline) {
+        JobState state = store.get(deadline.job());
+        if (state == null) {
+            return;
+        }
+        JobState before = state;
+        JobKey job = JobKey.parse(deadline.job());
+        if (Deadlines.START.equals(deadline.kind()) && Deadlines.same(deadline.due(), deadlines.startDue(state))) {
+            state = missedRun(job, state, deadline.due());
+        } else if (Deadlines.FINISH.equals(deadline.kind()) && Deadlines.same(deadline.due(), deadlines.finishDue(state))) {
+            state = unfinishedRun(job, state, deadline.due());
+        } else {
+            return; // superseded by a later expectation
+        }
+        deadlines.sync(deadline.job(), before, state);
+        store.put(deadline.job(), state);
     }
 
     private JobState missedRun(JobKey job, JobState state, Instant due) {
@@ -180,10 +273,16 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
         if (state.lastStartAt() != null) {
             details.put("lastStartAt", state.lastStartAt().toString());
         }
+        String outage = outageAround(due);
+        if (outage != null) {
+            details.put("vigilOutage", outage);
+        }
         String when = expected.atZone(schedule != null && schedule.zone() != null ? ZoneId.of(schedule.zone())
                 : ZoneId.of("UTC")).format(WHEN);
         Condition condition = Condition.holds(Severity.WARNING, "Backup " + job.job() + " of account " + job.account()
-                + " did not run as scheduled at " + when + (missed > 1 ? " (" + missed + " runs missed)" : ""), details);
+                + " did not run as scheduled at " + when + (missed > 1 ? " (" + missed + " runs missed)" : "")
+                + (outage == null ? "" : "; Vigil itself was not receiving hooks from " + outage
+                + ", and none arrived for this run in the " + human(outageSettle) + " after"), details);
         return apply(Rules.MISSED_SCHEDULE, condition, state, job, null, due, null, context.currentSystemTimeMs(), null);
     }
 

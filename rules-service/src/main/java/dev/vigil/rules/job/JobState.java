@@ -14,8 +14,10 @@ import java.util.Map;
 /**
  * What the rules know about one job, kept in a state store (backed by a changelog topic) under the job key.
  *
- * @param recentEventIds      ids of the last events, so a retried hook is not counted twice
- * @param consecutiveFailures failed runs since the last successful one
+ * @param consecutiveFailures failed runs since the last successful one: runs, not events — one run that reports a
+ *                            fatal error and then ends failed counts once
+ * @param failedRunCounted    the run in progress has already been counted as failed (a fatal error before its end)
+ * @param lastFailedRunId     the source's run id of the last run counted as failed, so its other events are not
  * @param openAlerts          the alerts of this job that are FIRING, by rule
  * @param schedule            when the job is expected to run; {@code null} when nobody said
  * @param nextRunAt           the next expected run; {@code null} when none is expected
@@ -25,18 +27,19 @@ import java.util.Map;
  * @param quota               the last quota reports: the forecast's history
  * @param history             the job's last events, newest last, for the status API
  */
-public record JobState(List<String> recentEventIds, Instant lastEventAt, Instant lastStartAt, Instant lastEndAt,
+public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEndAt,
                        Outcome lastOutcome, Instant lastSuccessAt, int consecutiveFailures,
-                       Map<String, Alert> openAlerts, Schedule schedule, Instant nextRunAt, int missedRuns,
+                       boolean failedRunCounted, String lastFailedRunId, Map<String, Alert> openAlerts, Schedule schedule, Instant nextRunAt, int missedRuns,
                        Instant runningSince, List<Run> recentRuns, List<QuotaPoint> quota, List<Entry> history) {
 
-    static final int REMEMBERED_EVENT_IDS = 64;
+    /** Characters of an event's error message kept in the history. */
+    public static final int HISTORY_ERROR_LIMIT = 200;
     public static final int REMEMBERED_RUNS = 30;
     public static final int REMEMBERED_QUOTA = 60;
 
     public static final int REMEMBERED_HISTORY = 20;
 
-    public static final JobState EMPTY = new JobState(List.of(), null, null, null, null, null, 0, Map.of(), null, null,
+    public static final JobState EMPTY = new JobState(null, null, null, null, null, 0, false, null, Map.of(), null, null,
             0, null, List.of(), List.of(), List.of());
 
     /** One event in the job's history. */
@@ -52,47 +55,49 @@ public record JobState(List<String> recentEventIds, Instant lastEventAt, Instant
     }
 
     public JobState {
-        recentEventIds = recentEventIds == null ? List.of() : List.copyOf(recentEventIds);
         openAlerts = openAlerts == null ? Map.of() : Map.copyOf(openAlerts);
         recentRuns = recentRuns == null ? List.of() : List.copyOf(recentRuns);
         quota = quota == null ? List.of() : List.copyOf(quota);
         history = history == null ? List.of() : List.copyOf(history);
     }
 
-    public boolean hasSeen(String eventId) {
-        return recentEventIds.contains(eventId);
-    }
-
     /** The state after {@code event}: the facts every rule reads. */
     public JobState after(BackupEvent event) {
         Builder next = toBuilder();
-        List<String> ids = new ArrayList<>(recentEventIds);
-        ids.add(event.id());
-        if (ids.size() > REMEMBERED_EVENT_IDS) {
-            ids.subList(0, ids.size() - REMEMBERED_EVENT_IDS).clear();
-        }
-        next.recentEventIds = ids;
         Instant at = at(event);
         next.lastEventAt = at;
         List<Entry> entries = new ArrayList<>(history);
         entries.add(new Entry(at, event.type(), event.outcome(), event.id(),
-                event.error() == null ? null : event.error().message()));
+                event.error() == null ? null : EventGate.cut(event.error().message(), HISTORY_ERROR_LIMIT)));
         next.history = tail(entries, REMEMBERED_HISTORY);
         if (event.type() == EventType.BACKUP_STARTED) {
             next.lastStartAt = at;
             next.runningSince = at;
+            next.failedRunCounted = false;
         }
         if (isRunVerdict(event)) {
+            boolean endsRun = event.type() != EventType.FATAL_ERROR;
+            boolean inRun = runningSince != null;
             next.lastEndAt = at;
             next.lastOutcome = event.outcome();
             if (event.type() == EventType.BACKUP_FINISHED || event.type() == EventType.FATAL_ERROR) {
                 next.runningSince = null;
             }
             switch (event.outcome()) {
-                case FAILED -> next.consecutiveFailures++;
+                case FAILED -> {
+                    boolean sameRun = failedRunCounted
+                            || event.runId() != null && event.runId().equals(lastFailedRunId);
+                    if (!sameRun) {
+                        next.consecutiveFailures++;
+                        next.lastFailedRunId = event.runId();
+                    }
+                    // a fatal error inside a started run: its end is still to come and is the same run
+                    next.failedRunCounted = !endsRun && (inRun || failedRunCounted);
+                }
                 case SUCCESS, WARNING -> {
                     next.consecutiveFailures = 0;
                     next.lastSuccessAt = at;
+                    next.failedRunCounted = false;
                 }
                 default -> { }
             }
@@ -168,13 +173,14 @@ public record JobState(List<String> recentEventIds, Instant lastEventAt, Instant
 
     /** Mutable copy used to derive the next state. */
     private static final class Builder {
-        List<String> recentEventIds;
         Instant lastEventAt;
         Instant lastStartAt;
         Instant lastEndAt;
         Outcome lastOutcome;
         Instant lastSuccessAt;
         int consecutiveFailures;
+        boolean failedRunCounted;
+        String lastFailedRunId;
         Map<String, Alert> openAlerts;
         Schedule schedule;
         Instant nextRunAt;
@@ -185,13 +191,14 @@ public record JobState(List<String> recentEventIds, Instant lastEventAt, Instant
         List<Entry> history;
 
         Builder(JobState s) {
-            recentEventIds = s.recentEventIds;
             lastEventAt = s.lastEventAt;
             lastStartAt = s.lastStartAt;
             lastEndAt = s.lastEndAt;
             lastOutcome = s.lastOutcome;
             lastSuccessAt = s.lastSuccessAt;
             consecutiveFailures = s.consecutiveFailures;
+            failedRunCounted = s.failedRunCounted;
+            lastFailedRunId = s.lastFailedRunId;
             openAlerts = s.openAlerts;
             schedule = s.schedule;
             nextRunAt = s.nextRunAt;
@@ -203,8 +210,8 @@ public record JobState(List<String> recentEventIds, Instant lastEventAt, Instant
         }
 
         JobState build() {
-            return new JobState(recentEventIds, lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt,
-                    consecutiveFailures, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota,
+            return new JobState(lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt,
+                    consecutiveFailures, failedRunCounted, lastFailedRunId, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota,
                     history);
         }
     }

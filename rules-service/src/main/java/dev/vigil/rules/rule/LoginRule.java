@@ -7,6 +7,7 @@ import dev.vigil.model.Outcome;
 import dev.vigil.model.Rules;
 import dev.vigil.model.Severity;
 import dev.vigil.rules.job.JobState;
+import dev.vigil.rules.job.Values;
 import java.util.Optional;
 
 /** Repeated failed password entries on a client or backup set: a security signal. A successful login clears it. */
@@ -31,7 +32,7 @@ public class LoginRule implements EventRule {
         if (event.outcome() == Outcome.SUCCESS) {
             return Optional.of(Condition.clear("Login to " + event.job().job() + " succeeded"));
         }
-        int attempts = Integer.parseInt(event.attributes().getOrDefault("attempts", "1"));
+        int attempts = Values.count(event, "attempts", Integer.MAX_VALUE).orElse(1);
         if (attempts < failedAttempts) {
             return Optional.empty();
         }

@@ -4,7 +4,9 @@ import dev.vigil.model.AccountSettings;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.Severity;
 import dev.vigil.rules.job.JobState;
+import dev.vigil.rules.job.Values;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Retrospect waits for media: a TimedOutMediaRequest, or a MediaRequest (repeated every 5 minutes while the
@@ -26,17 +28,26 @@ public class MediaRule implements EventRule {
 
     @Override
     public Optional<Condition> evaluate(BackupEvent event, JobState state, AccountSettings settings) {
-        int waited = Integer.parseInt(event.attributes().getOrDefault("waitedMinutes", "0"));
         String set = event.job().job();
         return switch (event.type()) {
             case MEDIA_REQUEST_TIMED_OUT -> Optional.of(Condition.holds(Severity.WARNING, "Retrospect timed out waiting "
                     + "for media of " + set + " (" + event.attributes().getOrDefault("member", "?") + ")", event.attributes()));
-            case MEDIA_REQUEST -> waited >= minutes
+            case MEDIA_REQUEST -> mediaRequest(event, set);
+            default -> Optional.empty();
+        };
+    }
+
+    /** A request that waited an unreadable time says nothing (counted), rather than clear a real wait. */
+    private Optional<Condition> mediaRequest(BackupEvent event, String set) {
+        OptionalInt minutesWaited = Values.count(event, "waitedMinutes", Integer.MAX_VALUE);
+        if (minutesWaited.isEmpty() && event.attributes().containsKey("waitedMinutes")) {
+            return Optional.empty();
+        }
+        int waited = minutesWaited.orElse(0);
+        return waited >= minutes
                     ? Optional.of(Condition.holds(Severity.WARNING, "Retrospect has been waiting " + waited
                     + " minutes for media of " + set + " (" + event.attributes().getOrDefault("member", "?") + ")",
                     event.attributes()))
                     : waited == 0 ? Optional.of(Condition.clear("Retrospect got the media of " + set)) : Optional.empty();
-            default -> Optional.empty();
-        };
     }
 }

@@ -35,6 +35,7 @@ public final class Deadlines {
         }
     }
 
+    private static final Instant LAST = Instant.ofEpochMilli(9_999_999_999_999L);
     private final KeyValueStore<String, String> store;
     private final Duration startGrace;
     private final Duration maxRunTime;
@@ -59,6 +60,14 @@ public final class Deadlines {
         return state == null || state.runningSince() == null ? null : state.runningSince().plus(maxRunTime);
     }
 
+    /**
+     * Whether a deadline read from the store (millisecond precision) is the one {@code expected} (any precision)
+     * names: times are compared at the store's precision, so a receive time with nanoseconds still fires.
+     */
+    public static boolean same(Instant stored, Instant expected) {
+        return expected != null && stored.toEpochMilli() == expected.toEpochMilli();
+    }
+
     /** Every deadline due at or before {@code watermark}, oldest first. */
     public List<Deadline> due(Instant watermark) {
         List<Deadline> due = new ArrayList<>();
@@ -77,6 +86,8 @@ public final class Deadlines {
     }
 
     private void move(String job, String kind, Instant from, Instant to) {
+        from = storable(from);
+        to = storable(to);
         if (Objects.equals(from, to)) {
             return;
         }
@@ -86,5 +97,13 @@ public final class Deadlines {
         if (to != null) {
             store.put(Deadline.key(to, kind, job), job);
         }
+    }
+
+    /** The instant at the store's precision, or {@code null} outside what the 13-digit key can order (1970–2286). */
+    private static Instant storable(Instant at) {
+        if (at == null || at.isBefore(Instant.EPOCH) || at.isAfter(LAST)) {
+            return null;
+        }
+        return Instant.ofEpochMilli(at.toEpochMilli());
     }
 }

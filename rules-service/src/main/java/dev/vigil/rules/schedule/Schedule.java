@@ -2,15 +2,25 @@ package dev.vigil.rules.schedule;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneRules;
+import java.util.List;
 import org.springframework.scheduling.support.CronExpression;
 
 /**
  * When a job is expected to run: a cron (five fields, in a zone) or an interval after the last run (stoney's
  * "after startup": a run at least every 7 days).
+ * <p><b>Daylight saving time</b> follows cron(8) of Debian (Vixie cron), which systemd timers match for fixed
+ * times: a job "that runs at a particular time" — neither its minute nor its hour field has a {@code *} — and whose
+ * time falls into the hour skipped in spring is expected right after the jump (02:30 in Europe/Zurich on the last
+ * Sunday of March is expected at 03:00 CEST); a time that occurs twice in autumn is expected once, at its first
+ * occurrence. A job with a wildcard in the minute or hour field runs "based on the new time": skipped times are not
+ * expected, repeated ones are expected on both passes.
  *
- * @param origin who said so: {@code stoney}, {@code retrospect}, {@code config}
+ * @param origin who said so: {@code stoney}, {@code retrospect}, {@code config}, {@code registration}
  */
 public record Schedule(String cron, String zone, Duration interval, String origin) {
 
@@ -24,17 +34,52 @@ public record Schedule(String cron, String zone, Duration interval, String origi
         return new Schedule(null, null, interval, origin);
     }
 
-    /** The first expected run strictly after {@code after}; for an interval, {@code after} is the last run. */
+    /**
+     * The first expected run strictly after {@code after}; for an interval, {@code after} is the last run.
+     *
+     * @return the instant, or {@code null} when the cron never fires again
+     */
     public Instant next(Instant after) {
         if (interval != null) {
             return after.plus(interval);
         }
-        ZonedDateTime next = CronExpression.parse("0 " + cron).next(after.atZone(ZoneId.of(zone)));
-        return next == null ? null : next.toInstant();
+        CronExpression expression = CronExpression.parse("0 " + cron);
+        ZoneId zoneId = ZoneId.of(zone);
+        if (hasWildcardTime()) {
+            ZonedDateTime next = expression.next(after.atZone(zoneId));
+            return next == null ? null : next.toInstant();
+        }
+        ZoneRules rules = zoneId.getRules();
+        LocalDateTime local = LocalDateTime.ofInstant(after, zoneId);
+        for (int i = 0; i < 4; i++) {
+            LocalDateTime candidate = expression.next(local);
+            if (candidate == null) {
+                return null;
+            }
+            List<ZoneOffset> offsets = rules.getValidOffsets(candidate);
+            Instant at = offsets.isEmpty()
+                    ? rules.getTransition(candidate).getInstant() // in the skipped hour: right after the jump
+                    : candidate.toInstant(offsets.get(0)); // a repeated time: its first occurrence
+            if (at.isAfter(after)) {
+                return at;
+            }
+            local = candidate; // the repeated time's second pass, already expected on its first
+        }
+        return null;
+    }
+
+    /** A {@code *} in the minute or hour field (cron(8): such jobs run "based on the new time"). */
+    private boolean hasWildcardTime() {
+        String[] fields = cron.strip().split("\\s+");
+        return fields.length < 2 || fields[0].contains("*") || fields[1].contains("*");
     }
 
     /** A readable form for alert details. */
     public String describe() {
-        return interval != null ? "at least every " + interval.toDays() + " days" : "cron '" + cron + "' in " + zone;
+        if (interval != null) {
+            return interval.toDays() >= 1 && interval.toHours() % 24 == 0 ? "at least every " + interval.toDays() + " days"
+                    : "at least every " + dev.vigil.rules.job.JobProcessor.human(interval);
+        }
+        return "cron '" + cron + "' in " + zone;
     }
 }

@@ -4,7 +4,8 @@ import dev.vigil.model.BackupEvent;
 import dev.vigil.rules.job.JobState;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import dev.vigil.rules.job.Values;
+import java.util.Objects;
 
 /**
  * Keeps a job's expected next run up to date from what the sources say:
@@ -20,11 +21,16 @@ import java.time.format.DateTimeParseException;
 public final class ScheduleTracker {
 
     static final Duration AFTER_STARTUP = Duration.ofDays(7);
+    static final String REGISTRATION = "registration";
+    static final String CONFIG = "config";
     private final Duration tolerance;
 
     public ScheduleTracker(Duration tolerance) {
         this.tolerance = tolerance;
     }
+
+    /** Where an announced next run may lie: a Retrospect date further ahead is not a schedule (counted, ignored). */
+    static final Duration MAX_ANNOUNCED = Duration.ofDays(400);
 
     public JobState apply(BackupEvent event, JobState state, Schedule configured) {
         Instant at = JobState.at(event);
@@ -35,8 +41,19 @@ public final class ScheduleTracker {
             schedule = configured;
             next = schedule.next(at);
         }
-        if (schedule == null && JobState.isRun(event)) {
-            schedule = fromRegistration(event);
+        // The registration's and the configuration's schedule are read again from every run: the latest wins, and a
+        // schedule taken off the registration stops being expected.
+        if (JobState.isRun(event) && (schedule == null || REGISTRATION.equals(schedule.origin())
+                || CONFIG.equals(schedule.origin()))) {
+            Schedule wanted = fromRegistration(event);
+            if (wanted == null) {
+                wanted = configured;
+            }
+            if (!Objects.equals(wanted, schedule)) {
+                schedule = wanted;
+                next = null;
+                missed = 0;
+            }
         }
         switch (event.type()) {
             case SCHEDULE_DECLARED -> {
@@ -48,14 +65,17 @@ public final class ScheduleTracker {
                                     event.attributes().getOrDefault("schedule.zone", "UTC"), event.source().name().toLowerCase());
                             next = schedule.next(at);
                         } catch (RuntimeException e) {
+                            Values.ignored("schedule.cron");
                             schedule = null; // an unreadable schedule expects nothing rather than raise false alarms
                             next = null;
                         }
+                        missed = 0;
                     }
                     case "after_startup" -> {
                         schedule = Schedule.interval(AFTER_STARTUP, event.source().name().toLowerCase());
                         Instant last = lastRun(state);
                         next = (last != null && last.isAfter(at.minus(AFTER_STARTUP)) ? last : at).plus(AFTER_STARTUP);
+                        missed = 0;
                     }
                     case "none" -> {
                         schedule = null;
@@ -66,7 +86,11 @@ public final class ScheduleTracker {
                 }
             }
             case NEXT_EXECUTION, SCRIPT_CHECK_FAILED -> {
-                Instant announced = instant(event.attributes().get("nextRunAt"));
+                Instant announced = Values.instant(event.attributes().get("nextRunAt"), "nextRunAt");
+                if (announced != null && announced.isAfter(at.plus(MAX_ANNOUNCED))) {
+                    Values.ignored("nextRunAt");
+                    announced = null;
+                }
                 if (announced != null && announced.isAfter(at) && (schedule == null || next == null)) {
                     next = announced;
                 }
@@ -91,28 +115,24 @@ public final class ScheduleTracker {
     /** The schedule a registration attached to the event ({@code schedule.kind} registration or period). */
     private static Schedule fromRegistration(BackupEvent event) {
         var attributes = event.attributes();
-        try {
-            return switch (attributes.getOrDefault("schedule.kind", "")) {
-                case "registration" -> Schedule.cron(attributes.get("schedule.cron"),
-                        attributes.getOrDefault("schedule.zone", "UTC"), "registration");
-                case "period" -> Schedule.interval(period(attributes.get("schedule.period")), "registration");
-                default -> null;
-            };
-        } catch (RuntimeException e) {
-            return null; // an unreadable schedule expects nothing rather than raise false alarms
+        switch (attributes.getOrDefault("schedule.kind", "")) {
+            case "registration" -> {
+                try {
+                    return Schedule.cron(attributes.get("schedule.cron"), attributes.getOrDefault("schedule.zone", "UTC"),
+                            REGISTRATION);
+                } catch (RuntimeException e) {
+                    Values.ignored("schedule.cron");
+                    return null; // an unreadable schedule expects nothing rather than raise false alarms
+                }
+            }
+            case "period" -> {
+                Duration period = Values.period(attributes.get("schedule.period"), "schedule.period");
+                return period == null ? null : Schedule.interval(period, REGISTRATION);
+            }
+            default -> {
+                return null;
+            }
         }
-    }
-
-    /** {@code 90m}, {@code 12h}, {@code 1d}. */
-    static Duration period(String text) {
-        long amount = Long.parseLong(text.substring(0, text.length() - 1));
-        return switch (text.charAt(text.length() - 1)) {
-            case 's' -> Duration.ofSeconds(amount);
-            case 'm' -> Duration.ofMinutes(amount);
-            case 'h' -> Duration.ofHours(amount);
-            case 'd' -> Duration.ofDays(amount);
-            default -> throw new IllegalArgumentException("not a period: " + text);
-        };
     }
 
     /** True when no run started or ended since {@code expected} minus the tolerance. */
@@ -128,13 +148,5 @@ public final class ScheduleTracker {
             return end;
         }
         return end == null || start.isAfter(end) ? start : end;
-    }
-
-    private static Instant instant(String text) {
-        try {
-            return text == null ? null : Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }

@@ -74,13 +74,19 @@ class JobStatusController {
         return jobs;
     }
 
-    @GetMapping("/api/v1/jobs/{tenant}/{account}/{job}")
+    /**
+     * One job. The job name is the rest of the path, so names with {@code /} (Retrospect's
+     * {@code Daily/My Computer/Mac HD}) need no escaping beyond each segment's own percent-encoding (RFC 3986).
+     */
+    @GetMapping("/api/v1/jobs/{tenant}/{account}/{*job}")
     ResponseEntity<JobDetail> job(@PathVariable String tenant, @PathVariable String account, @PathVariable String job) {
+        job = job.startsWith("/") ? job.substring(1) : job;
         String key = new JobKey(tenant, account, job).asString();
         KeyQueryMetadata owner = kafkaStreams().queryMetadataForKey(JobProcessor.STORE, key, Serdes.String().serializer());
         if (owner != null && owner.activeHost() != null && !isSelf(owner.activeHost())
                 && owner.activeHost().port() > 0) {
-            return ResponseEntity.ok(http.get().uri(url(owner.activeHost(), "/api/v1/jobs/{t}/{a}/{j}"), tenant, account, job)
+            return ResponseEntity.ok(http.get().uri(java.net.URI.create(url(owner.activeHost(), "/api/v1/jobs/"
+                            + path(tenant) + "/" + path(account) + "/" + path(job))))
                     .retrieve().body(JobDetail.class));
         }
         JobState state = store().get(key);
@@ -116,6 +122,13 @@ class JobStatusController {
     private boolean isSelf(HostInfo host) {
         Object self = streams.getStreamsConfiguration().get("application.server");
         return self == null || self.equals(host.host() + ":" + host.port()) || host.equals(HostInfo.unavailable());
+    }
+
+    /** Each {@code /}-separated segment percent-encoded on its own (RFC 3986 §3.3). */
+    static String path(String name) {
+        return java.util.Arrays.stream(name.split("/", -1))
+                .map(segment -> org.springframework.web.util.UriUtils.encodePathSegment(segment, java.nio.charset.StandardCharsets.UTF_8))
+                .collect(java.util.stream.Collectors.joining("/"));
     }
 
     private static String url(HostInfo host, String path) {

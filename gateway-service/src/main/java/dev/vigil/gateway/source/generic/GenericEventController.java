@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
@@ -39,6 +40,14 @@ class GenericEventController {
     private static final String SOURCE = "generic";
     private static final DataSize BODY_LIMIT = DataSize.ofKilobytes(256);
     private static final Pattern JOB = Pattern.compile("[^\\p{Cntrl}]{1,200}");
+    /** An account uid as the directory has it (the stoney sources' rule): no {@code /}, no blanks. */
+    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
+    /** Attribute names a caller may not set: the registration's schedule, CloudEvents' and Vigil's own. */
+    private static final List<String> RESERVED_PREFIXES = List.of("schedule.", "ce.", "vigil.");
+    static final int MAX_ATTRIBUTES = 32;
+    static final int ATTRIBUTE_NAME_LIMIT = 64;
+    static final int ATTRIBUTE_VALUE_LIMIT = 1024;
+    static final int ID_LIMIT = 256;
 
     private final Registrations registrations;
     private final EventPublisher publisher;
@@ -77,10 +86,22 @@ class GenericEventController {
         if (blank(ce.id()) || blank(ce.source()) || blank(ce.type())) {
             throw invalid("A CloudEvent needs id, source and type.", raw);
         }
+        if (ce.id().length() > ID_LIMIT || (ce.data() != null && ce.data().runId() != null
+                && ce.data().runId().length() > ID_LIMIT)) {
+            throw invalid("id and data.runId may have at most " + ID_LIMIT + " characters.", raw);
+        }
         Data data = ce.data();
         if (data == null || data.job() == null || !JOB.matcher(data.job()).matches()) {
-            throw invalid("data.job must name the backup job (1-200 characters).", raw);
+            throw invalid("data.job must name the backup job (1-200 characters, no control characters).", raw);
         }
+        if (data.type() == EventType.HEARTBEAT) {
+            throw invalid("data.type HEARTBEAT is Vigil's own ingest heartbeat; a client may not send it.", raw);
+        }
+        if (data.account() != null && !ACCOUNT.matcher(data.account()).matches()) {
+            throw invalid("data.account must be an account uid (1-128 letters, digits, . _ @ -).", raw);
+        }
+        checkAttributes(data.attributes(), raw);
+        checkMeasures(data.measures(), raw);
         String account = data.account() == null ? registration.account() : data.account();
         if (!registration.actsFor(account) || "*".equals(account)) {
             throw new HookRejectedException(HttpStatus.FORBIDDEN, SOURCE, "This token may not report for account '"
@@ -104,6 +125,41 @@ class GenericEventController {
                 data.runId(), data.measures(), data.error(), attributes, raw);
         publisher.publish(event, registration.scheduleAttributes());
         return Map.of("id", event.id(), "type", type.name(), "job", event.job().asString());
+    }
+
+    private static void checkAttributes(Map<String, String> attributes, String raw) {
+        if (attributes == null) {
+            return;
+        }
+        if (attributes.size() > MAX_ATTRIBUTES) {
+            throw invalid("data.attributes may hold at most " + MAX_ATTRIBUTES + " entries.", raw);
+        }
+        for (Map.Entry<String, String> entry : attributes.entrySet()) {
+            String name = entry.getKey();
+            if (name.isEmpty() || name.length() > ATTRIBUTE_NAME_LIMIT || entry.getValue() == null
+                    || entry.getValue().length() > ATTRIBUTE_VALUE_LIMIT) {
+                throw invalid("data.attributes: names of 1-" + ATTRIBUTE_NAME_LIMIT + " characters, text values of at most "
+                        + ATTRIBUTE_VALUE_LIMIT + " characters.", raw);
+            }
+            for (String prefix : RESERVED_PREFIXES) {
+                if (name.startsWith(prefix)) {
+                    throw invalid("data.attributes: '" + prefix + "*' names are reserved (a schedule is set on the "
+                            + "registration).", raw);
+                }
+            }
+        }
+    }
+
+    private static void checkMeasures(Measures m, String raw) {
+        if (m == null) {
+            return;
+        }
+        for (Number value : java.util.Arrays.asList(m.bytes(), m.files(), m.durationSeconds(), m.errorCount(),
+                m.quotaUsedBytes(), m.quotaTotalBytes())) {
+            if (value != null && value.longValue() < 0) {
+                throw invalid("data.measures may not be negative.", raw);
+            }
+        }
     }
 
     private static boolean blank(String value) {

@@ -94,6 +94,21 @@ final class StoneyFiles {
                 attributes, xml);
     }
 
+    /**
+     * The zone a stoney schedule is judged in. The client writes a fixed UTC offset (its offset on the day it wrote
+     * the file); judged in that offset, the schedule would shift by an hour twice a year. When the registration names
+     * a region zone that uses this offset in winter or in summer, the region is meant, and its DST rules apply.
+     */
+    static ZoneId regionOf(java.time.ZoneOffset offset, ZoneId registrationZone, Instant at) {
+        if (registrationZone instanceof java.time.ZoneOffset || registrationZone.getRules().isFixedOffset()) {
+            return offset;
+        }
+        var rules = registrationZone.getRules();
+        Instant winter = at.atZone(java.time.ZoneOffset.UTC).withMonth(1).withDayOfMonth(15).toInstant();
+        Instant summer = at.atZone(java.time.ZoneOffset.UTC).withMonth(7).withDayOfMonth(15).toInstant();
+        return offset.equals(rules.getOffset(winter)) || offset.equals(rules.getOffset(summer)) ? registrationZone : offset;
+    }
+
     private static BackupEvent schedule(Element root, JobKey job, Map<String, String> attributes, ZoneId zone,
                                         Instant receivedAt, String xml) throws InvalidFileException {
         requireRoot(root, "online_backup_schedule");
@@ -111,7 +126,7 @@ final class StoneyFiles {
             if (tz != null) {
                 attributes.put("schedule.offset.raw", tz.strip());
                 var offset = offsetOf(tz.strip());
-                attributes.put("schedule.zone", offset != null ? offset.getId() : zone.getId());
+                attributes.put("schedule.zone", offset != null ? regionOf(offset, zone, receivedAt).getId() : zone.getId());
                 if (offset == null) {
                     attributes.put("schedule.zone.repair", "timezone " + tz.strip() + " not recoverable: using " + zone);
                 }
