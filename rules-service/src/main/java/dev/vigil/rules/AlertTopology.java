@@ -61,6 +61,16 @@ public final class AlertTopology {
     }
 
     public static KStream<String, Alert> build(StreamsBuilder builder, RulesProperties properties, int partitions) {
+        return build(builder, properties, partitions, eventRules(properties));
+    }
+
+    /**
+     * The dataflow with the given event rules.
+     *
+     * @param partitions partitions of {@code backup.events} (the never-used check spreads its work by them)
+     */
+    public static KStream<String, Alert> build(StreamsBuilder builder, RulesProperties properties, int partitions,
+                                               List<EventRule> rules) {
         // 0. every account's settings from the directory, in every instance
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AccountsUpdater.STORE),
                         Serdes.String(), VigilSerdes.json(AccountSettings.class)).withLoggingDisabled(),
@@ -76,7 +86,6 @@ public final class AlertTopology {
         Duration dedup = properties.dedupWindow();
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(JobProcessor.SEEN_STORE,
                 dedup.multipliedBy(2), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
-        List<EventRule> rules = eventRules(properties);
         ScheduleTracker tracker = new ScheduleTracker(properties.schedule().tolerance());
         Function<JobKey, Schedule> configured = configuredSchedules(properties);
         // 2. every event of a job (keyed by job) through the rules; deadlines through the punctuator

@@ -1,0 +1,242 @@
+package dev.vigil.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.model.AccountSettings;
+import dev.vigil.model.Alert;
+import dev.vigil.model.AlertStatus;
+import dev.vigil.model.BackupEvent;
+import dev.vigil.model.ErrorInfo;
+import dev.vigil.model.EventType;
+import dev.vigil.model.JobKey;
+import dev.vigil.model.Outcome;
+import dev.vigil.model.Rules;
+import dev.vigil.model.Source;
+import dev.vigil.model.Topics;
+import dev.vigil.kafka.VigilSerdes;
+import dev.vigil.rules.schedule.Schedule;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every verdict right: deadlines at any precision, runs not events, outages of Vigil, DST, changed schedules, dedup. */
+class VerdictTests {
+
+    static final Instant T0 = Instant.parse("2026-03-02T08:00:00Z");
+    static final JobKey JOB = new JobKey("acme", "3723707", "nightly");
+    static final Map<String, String> COMPRESSED = Map.of("vigil.rules.schedule.start-grace", "5s",
+            "vigil.rules.schedule.tolerance", "5s", "vigil.rules.schedule.max-run-time", "90s",
+            "vigil.rules.schedule.ingest-gap", "10s", "vigil.rules.schedule.outage-settle", "60s");
+    private RulesDriver rules;
+
+    @AfterEach
+    void stop() {
+        if (rules != null) {
+            rules.close();
+        }
+    }
+
+    private void start(Map<String, String> overrides) {
+        Map<String, String> settings = new HashMap<>(COMPRESSED);
+        settings.putAll(overrides);
+        rules = new RulesDriver(settings, T0);
+    }
+
+    /** An event stamped with a receive time in nanoseconds, as {@code Instant.now()} gives it. */
+    private BackupEvent ping(String id, EventType type, Outcome outcome, Instant at, Map<String, String> attributes) {
+        Instant precise = at.plusNanos(123_456_789);
+        return new BackupEvent(id, Source.GENERIC, type, outcome, precise, precise, JOB, null, null,
+                outcome == Outcome.FAILED ? new ErrorInfo("1", "failed") : null, attributes, null);
+    }
+
+    private static Map<String, String> period(String period) {
+        return Map.of("schedule.kind", "period", "schedule.period", period);
+    }
+
+    @Test
+    void aPeriodDeadlineFiresAtAReceiveTimeWithNanosecondsAndExactlyOnce() {
+        start(Map.of());
+        rules.send(ping("p1", EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0, period("20s")));
+        rules.heartbeats(T0, T0.plusSeconds(24), Duration.ofSeconds(1));
+        assertThat(rules.alerts()).as("late but within the grace").isEmpty();
+        rules.heartbeats(T0.plusSeconds(25), T0.plusSeconds(35), Duration.ofSeconds(1));
+        List<Alert> alerts = rules.alerts();
+        assertThat(alerts).extracting(Alert::rule).containsExactly(Rules.MISSED_SCHEDULE);
+        rules.heartbeats(T0.plusSeconds(36), T0.plusSeconds(44), Duration.ofSeconds(1));
+        assertThat(rules.alerts()).as("the alert stays open; the next missed run updates nothing yet").isEmpty();
+    }
+
+    @Test
+    void aStartWithoutAFinishFailsAfterTheMaximumRunTime() {
+        start(Map.of());
+        rules.send(ping("s1", EventType.BACKUP_STARTED, Outcome.NONE, T0, Map.of()));
+        rules.heartbeats(T0, T0.plusSeconds(89), Duration.ofSeconds(1));
+        assertThat(rules.alerts()).isEmpty();
+        rules.heartbeats(T0.plusSeconds(90), T0.plusSeconds(95), Duration.ofSeconds(1));
+        Alert failed = rules.alerts.readValue();
+        assertThat(failed.rule()).isEqualTo(Rules.FAILED_BACKUP);
+        assertThat(failed.summary()).contains("has not finished after 1m 30s");
+    }
+
+    @Test
+    void aFatalErrorAndTheFailedEndOfTheSameRunCountAsOneFailedRun() {
+        start(Map.of());
+        rules.driver.createInputTopic(Topics.ACCOUNTS, new StringSerializer(),
+                VigilSerdes.json(AccountSettings.class).serializer()).pipeInput("3723707",
+                new AccountSettings("3723707", "acme", null, 3, T0.minus(Duration.ofDays(90)), true, T0));
+        for (int run = 0; run < 3; run++) {
+            Instant at = T0.plus(Duration.ofHours(run));
+            rules.send(ping("start" + run, EventType.BACKUP_STARTED, Outcome.NONE, at, Map.of()));
+            rules.send(ping("fatal" + run, EventType.FATAL_ERROR, Outcome.FAILED, at.plusSeconds(10), Map.of()));
+            rules.send(ping("end" + run, EventType.BACKUP_FINISHED, Outcome.FAILED, at.plusSeconds(20), Map.of()));
+            assertThat(rules.state(JOB).consecutiveFailures()).isEqualTo(run + 1);
+            if (run < 2) {
+                assertThat(rules.alerts()).as("run %d of 3", run + 1).isEmpty();
+            }
+        }
+        assertThat(rules.alerts()).extracting(Alert::rule, Alert::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Rules.FAILED_BACKUP, AlertStatus.FIRING));
+    }
+
+    @Test
+    void callsWithoutAStartAreOneRunEachAndARunIdIsOneRun() {
+        start(Map.of());
+        rules.send(ping("x1", EventType.BACKUP_FINISHED, Outcome.FAILED, T0, Map.of()));
+        rules.send(ping("x2", EventType.BACKUP_FINISHED, Outcome.FAILED, T0.plusSeconds(60), Map.of()));
+        assertThat(rules.state(JOB).consecutiveFailures()).isEqualTo(2);
+        BackupEvent a = ping("r1", EventType.FATAL_ERROR, Outcome.FAILED, T0.plusSeconds(120), Map.of());
+        BackupEvent b = ping("r2", EventType.BACKUP_FINISHED, Outcome.FAILED, T0.plusSeconds(121), Map.of());
+        rules.send(new BackupEvent(a.id(), a.source(), a.type(), a.outcome(), a.occurredAt(), a.receivedAt(), JOB,
+                "run-7", null, a.error(), Map.of(), null));
+        rules.send(new BackupEvent(b.id(), b.source(), b.type(), b.outcome(), b.occurredAt(), b.receivedAt(), JOB,
+                "run-7", null, b.error(), Map.of(), null));
+        assertThat(rules.state(JOB).consecutiveFailures()).isEqualTo(3);
+    }
+
+    @Test
+    void aDeadlineInsideAGatewayOutageWaitsForTheHeldBackHooks() {
+        start(Map.of());
+        rules.send(ping("o1", EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0, period("30s")));
+        rules.heartbeats(T0, T0.plusSeconds(20), Duration.ofSeconds(1));
+        // the gateway is down from +20 s to +85 s; the run at +30 s waits in the client
+        rules.heartbeats(T0.plusSeconds(85), T0.plusSeconds(100), Duration.ofSeconds(1));
+        assertThat(rules.alerts()).as("the deadline at +35 s fell into the outage: it waits").isEmpty();
+        rules.send(new BackupEvent("o2", Source.GENERIC, EventType.BACKUP_FINISHED, Outcome.SUCCESS,
+                T0.plusSeconds(30), T0.plusSeconds(101), JOB, null, null, null, period("30s"), null));
+        rules.heartbeats(T0.plusSeconds(101), T0.plusSeconds(144), Duration.ofSeconds(1));
+        assertThat(rules.alerts()).as("the held-back run arrived: no false alarm, and no verdict on +60 s while settling")
+                .isEmpty();
+        rules.heartbeats(T0.plusSeconds(145), T0.plusSeconds(150), Duration.ofSeconds(1));
+        Alert missed = rules.alerts.readValue();
+        assertThat(missed.rule()).isEqualTo(Rules.MISSED_SCHEDULE);
+        assertThat(missed.details()).containsEntry("expectedAt", T0.plusSeconds(60).toString());
+        assertThat(missed.summary()).contains("Vigil itself was not receiving hooks from");
+    }
+
+    @Test
+    void aJobThatReallyDidNotRunDuringAnOutageIsToldAfterTheSettleTime() {
+        start(Map.of());
+        rules.send(ping("o1", EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0, period("30s")));
+        rules.heartbeats(T0, T0.plusSeconds(20), Duration.ofSeconds(1));
+        rules.heartbeats(T0.plusSeconds(85), T0.plusSeconds(144), Duration.ofSeconds(1));
+        assertThat(rules.alerts()).isEmpty();
+        rules.heartbeats(T0.plusSeconds(145), T0.plusSeconds(147), Duration.ofSeconds(1));
+        Alert missed = rules.alerts.readValue();
+        assertThat(missed.details()).containsEntry("expectedAt", T0.plusMillis(30_123).toString())
+                .containsKey("vigilOutage");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            // zone, cron, after, expected next runs (cron(8): the skipped time right after the jump, a repeated one once)
+            "Europe/Zurich, 30 2 * * *, 2026-03-28T12:00:00+01:00, 2026-03-29T03:00+02:00 2026-03-30T02:30+02:00",
+            "Europe/Zurich, 30 2 * * *, 2026-10-24T12:00:00+02:00, 2026-10-25T02:30+02:00 2026-10-26T02:30+01:00",
+            "America/New_York, 30 2 * * *, 2026-03-07T12:00:00-05:00, 2026-03-08T03:00-04:00 2026-03-09T02:30-04:00",
+            "America/New_York, 30 1 * * *, 2026-10-31T12:00:00-04:00, 2026-11-01T01:30-04:00 2026-11-02T01:30-05:00",
+            "Europe/Zurich, 0 3 * * *, 2026-03-28T12:00:00+01:00, 2026-03-29T03:00+02:00 2026-03-30T03:00+02:00",
+            // wildcards in the hour run "based on the new time": the skipped 02:30 is not expected, both 02:30s are
+            "Europe/Zurich, 30 * * * *, 2026-03-29T01:45:00+01:00, 2026-03-29T03:30+02:00 2026-03-29T04:30+02:00",
+            "Europe/Zurich, 30 * * * *, 2026-10-25T01:45:00+02:00, 2026-10-25T02:30+02:00 2026-10-25T02:30+01:00",
+    })
+    void cronFollowsDebianCronAcrossDaylightSavingTime(String zone, String cron, String after, String expected) {
+        Schedule schedule = Schedule.cron(cron, zone, "registration");
+        Instant at = ZonedDateTime.parse(after).toInstant();
+        String[] runs = expected.split(" ");
+        for (String run : runs) {
+            at = schedule.next(at);
+            assertThat(at).isEqualTo(java.time.OffsetDateTime.parse(run).toInstant());
+        }
+    }
+
+    @Test
+    void onTheSpringForwardDayAJobThatDidNotRunIsToldRightAfterTheJump() {
+        start(Map.of("vigil.rules.schedule.start-grace", "30m", "vigil.rules.schedule.tolerance", "15m",
+                "vigil.rules.schedule.ingest-gap", "3650d"));
+        Instant saturday = ZonedDateTime.parse("2026-03-28T02:30:00+01:00").toInstant();
+        rules.send(rules.event(JOB, EventType.BACKUP_FINISHED, Outcome.SUCCESS, saturday,
+                Map.of("schedule.kind", "registration", "schedule.cron", "30 2 * * *", "schedule.zone", "Europe/Zurich")));
+        assertThat(rules.state(JOB).nextRunAt()).isEqualTo(ZonedDateTime.parse("2026-03-29T03:00:00+02:00").toInstant());
+        rules.heartbeat(ZonedDateTime.parse("2026-03-29T03:29:00+02:00").toInstant());
+        assertThat(rules.alerts()).isEmpty();
+        rules.heartbeat(ZonedDateTime.parse("2026-03-29T03:31:00+02:00").toInstant());
+        assertThat(rules.alerts()).extracting(Alert::rule).containsExactly(Rules.MISSED_SCHEDULE);
+    }
+
+    @Test
+    void onTheFallBackDayTheRepeatedTimeIsExpectedOnce() {
+        start(Map.of("vigil.rules.schedule.start-grace", "30m", "vigil.rules.schedule.tolerance", "15m",
+                "vigil.rules.schedule.ingest-gap", "3650d"));
+        Map<String, String> registration = Map.of("schedule.kind", "registration", "schedule.cron", "30 2 * * *",
+                "schedule.zone", "Europe/Zurich");
+        rules.send(rules.event(JOB, EventType.BACKUP_FINISHED, Outcome.SUCCESS,
+                ZonedDateTime.parse("2026-10-25T02:31:00+02:00").toInstant(), registration));
+        rules.heartbeat(ZonedDateTime.parse("2026-10-25T03:30:00+01:00").toInstant());
+        assertThat(rules.alerts()).as("02:30 CET is the same 02:30, already run").isEmpty();
+        assertThat(rules.state(JOB).nextRunAt()).isEqualTo(ZonedDateTime.parse("2026-10-26T02:30:00+01:00").toInstant());
+    }
+
+    @Test
+    void aChangedScheduleOnTheRegistrationReplacesTheOldOneAndARemovedOneExpectsNothing() {
+        start(Map.of("vigil.rules.schedule.ingest-gap", "3650d", "vigil.rules.schedule.start-grace", "30m",
+                "vigil.rules.schedule.tolerance", "15m"));
+        Map<String, String> at2 = Map.of("schedule.kind", "registration", "schedule.cron", "0 2 * * *", "schedule.zone", "UTC");
+        Map<String, String> at4 = Map.of("schedule.kind", "registration", "schedule.cron", "0 4 * * *", "schedule.zone", "UTC");
+        Instant day1 = Instant.parse("2026-05-01T02:00:00Z");
+        rules.send(rules.event(JOB, EventType.BACKUP_FINISHED, Outcome.SUCCESS, day1, at2));
+        rules.send(rules.event(JOB, EventType.BACKUP_FINISHED, Outcome.SUCCESS, day1.plus(Duration.ofHours(26)), at4));
+        assertThat(rules.state(JOB).nextRunAt()).isEqualTo(Instant.parse("2026-05-03T04:00:00Z"));
+        rules.heartbeat(Instant.parse("2026-05-03T03:00:00Z"));
+        assertThat(rules.alerts()).as("02:00 is no longer expected").isEmpty();
+        rules.send(rules.event(JOB, EventType.BACKUP_FINISHED, Outcome.SUCCESS, Instant.parse("2026-05-03T04:00:00Z"),
+                Map.of()));
+        assertThat(rules.state(JOB).schedule()).isNull();
+        rules.heartbeat(Instant.parse("2026-05-10T00:00:00Z"));
+        assertThat(rules.alerts()).isEmpty();
+    }
+
+    @Test
+    void aRetriedHookIsRecognisedAfterManyOthersAndForgottenAfterTheDedupWindow() {
+        start(Map.of("vigil.rules.dedup-window", "1h"));
+        BackupEvent first = rules.failed(JOB, T0, "disk full");
+        rules.send(first);
+        for (int i = 0; i < 200; i++) {
+            rules.send(rules.event(JOB, EventType.LOG, Outcome.NONE, T0.plusSeconds(i), Map.of()));
+        }
+        rules.send(new BackupEvent(first.id(), first.source(), first.type(), first.outcome(), first.occurredAt(),
+                T0.plusSeconds(300), JOB, null, null, first.error(), Map.of(), null));
+        assertThat(rules.state(JOB).consecutiveFailures()).as("the retry after 200 others").isEqualTo(1);
+        Instant later = T0.plus(Duration.ofHours(3));
+        rules.send(new BackupEvent(first.id(), first.source(), first.type(), first.outcome(), later, later, JOB, null,
+                null, first.error(), Map.of(), null));
+        assertThat(rules.state(JOB).consecutiveFailures()).as("an id reused after the window is a new run")
+                .isEqualTo(2);
+    }
+}
