@@ -54,6 +54,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 abstract class EndToEndScenario {
 
     static final String TOKEN = "e2e-xsibackup-token-0001";
+    static final String GENERIC_TOKEN = "e2e-generic-token-000001";
     static final String OWNER = "demo-owner@example.org";
     static final String SUPPORT = "support@stepping-stone.ch";
 
@@ -81,7 +82,12 @@ abstract class EndToEndScenario {
                 "--vigil.gateway.registrations[0].token=" + TOKEN,
                 "--vigil.gateway.registrations[0].source=xsibackup",
                 "--vigil.gateway.registrations[0].tenant=demo",
-                "--vigil.gateway.registrations[0].account=3723707");
+                "--vigil.gateway.registrations[0].account=3723707",
+                "--vigil.gateway.registrations[1].id=generic-e2e",
+                "--vigil.gateway.registrations[1].token=" + GENERIC_TOKEN,
+                "--vigil.gateway.registrations[1].source=generic",
+                "--vigil.gateway.registrations[1].tenant=demo",
+                "--vigil.gateway.registrations[1].account=3723707");
         services.add(gateway);
         gatewayPort = Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
         services.add(RulesApplication.application().run(kafka, "--server.port=0", "--management.server.port=0",
@@ -175,6 +181,84 @@ abstract class EndToEndScenario {
             assertThat(inputs).extracting(RejectedInput::status).containsExactly(400, 401);
             assertThat(inputs.get(0).raw()).isEqualTo("%%%notb64");
         }
+    }
+
+    /** The name of a Retrospect source job, with every character that has broken a key somewhere. */
+    static final String ODD_JOB = "Daily/My Computer/Mac HD & R&D 100% 'x' \"q\" |ü";
+
+    /**
+     * Poison through every door: the gateway's public endpoint and bytes written straight to the topic. The gateway
+     * refuses what it can judge; what reaches the rules is absorbed or dead-lettered; an ordinary failure that
+     * follows still becomes an alert, and the rules stay RUNNING and live.
+     */
+    @Test
+    void poisonedRecordsNeitherStopNorStallTheRules() throws Exception {
+        try (TopicTail tail = TopicTail.open(bootstrapServers, Topics.ALERTS, Topics.EVENTS + Topics.DEAD_LETTER_SUFFIX)) {
+            String waited = cloudEvent("p1", "poisoned", "\"type\":\"MEDIA_REQUEST\",\"outcome\":\"NONE\","
+                    + "\"attributes\":{\"waitedMinutes\":\"soon\"}");
+            assertThat(postEvent(waited).statusCode()).isEqualTo(200);
+            String huge = "E".repeat(200_000);
+            for (int i = 0; i < 6; i++) {
+                assertThat(postEvent(cloudEvent("big" + i, "poisoned", "\"type\":\"BACKUP_FINISHED\","
+                        + "\"outcome\":\"FAILED\",\"error\":{\"message\":\"" + huge + "\"}")).statusCode())
+                        .isEqualTo(200);
+            }
+            assertThat(postEvent(cloudEvent("hb", "poisoned", "\"type\":\"HEARTBEAT\",\"occurredAt\":"
+                    + "\"2099-01-01T00:00:00Z\"")).statusCode()).isEqualTo(400);
+            assertThat(postEvent(cloudEvent("period", "poisoned", "\"type\":\"BACKUP_FINISHED\",\"outcome\":"
+                    + "\"SUCCESS\",\"attributes\":{\"schedule.period\":\"-1d\"}")).statusCode()).isEqualTo(400);
+            assertThat(postEvent(cloudEvent("far", "poisoned", "\"type\":\"BACKUP_FINISHED\",\"outcome\":"
+                    + "\"SUCCESS\",\"occurredAt\":\"+999999999-12-31T23:59:59Z\"")).statusCode()).isEqualTo(200);
+            assertThat(postEvent(cloudEvent("odd", ODD_JOB.replace("\"", "\\\""), "\"type\":\"BACKUP_FINISHED\","
+                    + "\"outcome\":\"FAILED\"")).statusCode()).isEqualTo(200);
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(Map.of(
+                    "bootstrap.servers", bootstrapServers), new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.EVENTS, "demo/3723707/x",
+                        "not json".getBytes(StandardCharsets.UTF_8))).get();
+            }
+
+            HttpResponse<String> ordinary = get("/hooks/xsibackup/" + TOKEN + "/error?" + xsiQuery("6001", "5",
+                    "--backup-vms=AFTERPOISON", "AFTERPOISON: snapshot failed"));
+            assertThat(ordinary.statusCode()).isEqualTo(200);
+            var seen = tail.await(1, r -> r.topic().equals(Topics.ALERTS) && r.value().contains("AFTERPOISON"),
+                    Duration.ofSeconds(60));
+            assertThat(seen).anyMatch(r -> r.topic().equals(Topics.ALERTS) && r.value().contains("AFTERPOISON"));
+            assertThat(tail.await(1, r -> r.topic().endsWith(Topics.DEAD_LETTER_SUFFIX), Duration.ofSeconds(20)))
+                    .filteredOn(r -> r.topic().endsWith(Topics.DEAD_LETTER_SUFFIX))
+                    .extracting(r -> r.value()).contains("not json");
+        }
+        ConfigurableApplicationContext rules = services.get(1);
+        String management = rules.getEnvironment().getProperty("local.management.port");
+        HttpResponse<String> liveness = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management
+                + "/actuator/health/liveness")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(liveness.statusCode()).isEqualTo(200);
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management
+                + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.body()).contains("\"state\":\"RUNNING\"");
+
+        String port = rules.getEnvironment().getProperty("local.server.port");
+        String path = java.util.Arrays.stream(ODD_JOB.split("/", -1))
+                .map(segment -> org.springframework.web.util.UriUtils.encodePathSegment(segment, StandardCharsets.UTF_8))
+                .collect(java.util.stream.Collectors.joining("/"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + port + "/api/v1/jobs/demo/3723707/" + path)).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode() == 200);
+        HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/v1/jobs/demo/3723707/" + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(Json.mapper().readTree(status.body()).path("summary").path("job").asString())
+                .isEqualTo("demo/3723707/" + ODD_JOB);
+    }
+
+    private static String cloudEvent(String id, String job, String data) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"urn:e2e\",\"type\":\"t\","
+                + "\"data\":{\"job\":\"" + job + "\"," + data + "}}";
+    }
+
+    private HttpResponse<String> postEvent(String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/api/v1/events"))
+                .header("Authorization", "Bearer " + GENERIC_TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** After the scenarios above: every record they made is checked against contracts/asyncapi.yaml. */

@@ -31,6 +31,11 @@ class IngestHeartbeatTests {
             assertThat(records).extracting(ConsumerRecord::partition).contains(0, 1, 2);
             assertThat(TopicTail.values(records, BackupEvent.class)).extracting(BackupEvent::type)
                     .containsOnly(EventType.HEARTBEAT);
+            assertThat(records).allSatisfy(record -> assertThat(new String(record.headers()
+                    .lastHeader(dev.vigil.kafka.IngestControl.HEADER).value(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(dev.vigil.kafka.IngestControl.HEARTBEAT));
+            assertThat(TopicTail.values(records, BackupEvent.class)).allSatisfy(beat ->
+                    assertThat(beat.job().tenant()).isEqualTo(dev.vigil.kafka.IngestControl.RESERVED_TENANT));
         }
     }
 }

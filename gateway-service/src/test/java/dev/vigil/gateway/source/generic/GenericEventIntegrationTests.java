@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class GenericEventIntegrationTests extends GatewayIntegrationTest {
 
@@ -62,5 +64,25 @@ class GenericEventIntegrationTests extends GatewayIntegrationTest {
     void anotherAccountThanTheRegistrationsIs403() throws Exception {
         assertThat(post("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"s\",\"type\":\"t\",\"data\":{\"job\":\"j\",\"account\":\"999\"}}")
                 .statusCode()).isEqualTo(403);
+    }
+
+    /** What only Vigil may say, and values the rules could not use, are refused here with the reason. */
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "\"type\":\"HEARTBEAT\",\"occurredAt\":\"2099-01-01T00:00:00Z\"; Vigil's own ingest heartbeat",
+            "\"attributes\":{\"schedule.period\":\"-1d\"}; reserved",
+            "\"attributes\":{\"schedule.kind\":\"period\"}; reserved",
+            "\"attributes\":{\"ce.type\":\"x\"}; reserved",
+            "\"account\":\"a/b\"; account uid",
+            "\"measures\":{\"bytes\":-1}; negative",
+    })
+    void controlTypesReservedAttributesAndUnusableValuesAreRefused(String data, String reason) throws Exception {
+        HttpResponse<String> response = post("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"s\",\"type\":\"t\","
+                + "\"data\":{\"job\":\"j\"," + data + "}}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(response.body()).contains(reason);
+        assertThat(tail.await(1, Topics.REJECTED, Duration.ofSeconds(10))).hasSize(1);
+        assertThat(tail.settle(Duration.ofMillis(300))).noneMatch(r -> r.topic().equals(Topics.EVENTS));
     }
 }
