@@ -45,8 +45,17 @@ class RetrospectController {
         this.publisher = publisher;
     }
 
-    /** What the handler sends, in either encoding. */
-    record Call(List<String> argv, String host, String platform) {
+    /** How far a handler's own clock may be ahead of Vigil's, or how late a spooled call may come, and still count. */
+    static final java.time.Duration CLOCK_AHEAD = java.time.Duration.ofMinutes(5);
+    static final java.time.Duration LATENESS = java.time.Duration.ofDays(30);
+
+    /**
+     * What the handler sends, in either encoding.
+     *
+     * @param occurred when Retrospect ran the handler (Unix seconds, the handler's clock); a spooled call sent later
+     *                 keeps it, so events whose arguments carry no date are judged by when they happened
+     */
+    record Call(List<String> argv, String host, String platform, String occurred) {
     }
 
     @PostMapping(path = "/hooks/retrospect", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -71,16 +80,40 @@ class RetrospectController {
         BackupEvent event = RetrospectEvents.toEvent(id, call.argv(), call.host(), call.platform(),
                 registration.tenant(), registration.account(), registration.job() == null ? "engine" : registration.job(),
                 registration.zone(), receivedAt, raw);
+        event = withOccurred(event, call.occurred(), receivedAt);
         publisher.publish(event, registration.scheduleAttributes());
         return Map.of("id", event.id(), "type", event.type().name(), "job", event.job().asString(),
                 "malformed", Boolean.parseBoolean(event.attributes().getOrDefault("malformed", "false")));
+    }
+
+    /**
+     * The event at the time the handler says it ran, for events whose arguments gave no date of their own. A value
+     * that is not Unix seconds, or further than {@link #CLOCK_AHEAD} ahead or {@link #LATENESS} behind the receive
+     * time, is ignored (kept as the attribute {@code occurred.ignored}); Vigil's clock stands.
+     */
+    static BackupEvent withOccurred(BackupEvent event, String occurred, Instant receivedAt) {
+        if (occurred == null || occurred.isBlank() || !receivedAt.equals(event.occurredAt())) {
+            return event;
+        }
+        Instant at = null;
+        if (occurred.strip().matches("[0-9]{1,12}")) {
+            at = Instant.ofEpochSecond(Long.parseLong(occurred.strip()));
+        }
+        Map<String, String> attributes = new java.util.LinkedHashMap<>(event.attributes());
+        if (at == null || at.isAfter(receivedAt.plus(CLOCK_AHEAD)) || at.isBefore(receivedAt.minus(LATENESS))) {
+            attributes.put("occurred.ignored", occurred.length() > 40 ? occurred.substring(0, 40) : occurred);
+            at = receivedAt;
+        }
+        return new BackupEvent(event.id(), event.source(), event.type(), event.outcome(), at, receivedAt, event.job(),
+                event.runId(), event.measures(), event.error(), attributes, event.raw());
     }
 
     private static Call parse(String raw, String contentType) {
         if (contentType != null && contentType.toLowerCase().startsWith(MediaType.APPLICATION_JSON_VALUE)) {
             try {
                 Call call = Json.mapper().readValue(raw, Call.class);
-                return new Call(call.argv() == null ? List.of() : call.argv(), call.host(), call.platform());
+                return new Call(call.argv() == null ? List.of() : call.argv(), call.host(), call.platform(),
+                        call.occurred());
             } catch (JacksonException e) {
                 throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE,
                         "The body is not the JSON the handler sends: " + e.getOriginalMessage(), raw);
@@ -88,7 +121,7 @@ class RetrospectController {
         }
         Map<String, List<String>> form = RequestBodies.form(raw);
         List<String> argv = new ArrayList<>(form.getOrDefault("arg", List.of()));
-        return new Call(argv, first(form, "host"), first(form, "platform"));
+        return new Call(argv, first(form, "host"), first(form, "platform"), first(form, "occurred"));
     }
 
     private static String first(Map<String, List<String>> form, String key) {

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,71 @@ class RetrospectHookIntegrationTests extends GatewayIntegrationTest {
         }
         assertThat(Files.list(spool).filter(f -> f.toString().endsWith(".call"))).isEmpty();
         assertThat(tail.settle(Duration.ofSeconds(1))).filteredOn(r -> r.topic().equals(Topics.EVENTS)).hasSize(2);
+    }
+
+    @Test
+    void aCallSpooledWhileVigilWasDownIsSentByTheRetrierAsSoonAsVigilAnswersKeepingItsTime() throws Exception {
+        int downPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            downPort = probe.getLocalPort(); // free, and nothing listens on it once closed
+        }
+        Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        assertThat(runHandler(List.of("StartScript", "Retried", "", "/x/intv.reh"), "http://127.0.0.1:" + downPort)).isZero();
+        assertThat(Files.list(spool).filter(f -> f.toString().endsWith(".call")).count()).isEqualTo(1);
+        Thread.sleep(3_000); // Vigil stays away through the retrier's first attempts
+        try (Forwarder vigilIsBack = new Forwarder(downPort, port)) {
+            List<BackupEvent> events = TopicTail.values(tail.await(1, Topics.EVENTS, Duration.ofSeconds(30)), BackupEvent.class);
+            assertThat(events).extracting(BackupEvent::type).containsExactly(EventType.BACKUP_STARTED);
+            BackupEvent started = events.get(0);
+            assertThat(started.occurredAt()).as("the time Retrospect ran the handler, not the late delivery")
+                    .isBetween(before, before.plusSeconds(2));
+            assertThat(started.receivedAt()).isAfter(before.plusSeconds(2));
+            for (int i = 0; i < 50 && Files.list(spool).anyMatch(f -> f.toString().endsWith(".call")); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(Files.list(spool).filter(f -> f.toString().endsWith(".call"))).isEmpty();
+        }
+    }
+
+    /** Relays TCP connections from one local port to another: Vigil "coming back" on the port a handler knows. */
+    static final class Forwarder implements AutoCloseable {
+        private final java.net.ServerSocket server;
+
+        Forwarder(int from, int to) throws Exception {
+            server = new java.net.ServerSocket(from, 50, java.net.InetAddress.getLoopbackAddress());
+            daemon(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        java.net.Socket in = server.accept();
+                        java.net.Socket out = new java.net.Socket("127.0.0.1", to);
+                        daemon(() -> pipe(in, out));
+                        daemon(() -> pipe(out, in));
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        private static void daemon(Runnable work) {
+            Thread thread = new Thread(work);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private static void pipe(java.net.Socket from, java.net.Socket to) {
+            try {
+                from.getInputStream().transferTo(to.getOutputStream());
+                to.shutdownOutput();
+            } catch (Exception e) {
+                // the other side closed
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+        }
     }
 
     @Test
