@@ -59,6 +59,9 @@ final class TopicContract {
         String topic = (String) channel.get("address");
         Map<String, Object> messageRef = ((Map<String, Map<String, Object>>) channel.get("messages")).values().iterator().next();
         Map<String, Object> message = (Map<String, Object>) resolve((String) messageRef.get("$ref"));
+        if (Boolean.TRUE.equals(message.get("x-vigil-raw"))) {
+            return new Result(0, List.of()); // bytes as they were read: no schema to hold them to
+        }
         JsonSchema payload = schemas.getSchema(CONTRACTS.resolve(((String) ((Map<String, Object>) message.get("payload"))
                 .get("$ref")).replaceFirst("^\\./", "")).toUri());
         Map<String, Object> headerSchema = (Map<String, Object>) resolve((String) ((Map<String, Object>) message
