@@ -31,6 +31,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -96,9 +100,11 @@ public final class AlertTopology {
                 .process(() -> new JobProcessor(rules, tracker, configured, properties.schedule(), dedup),
                         JobProcessor.STORE, Deadlines.STORE, JobProcessor.WATERMARK_STORE, JobProcessor.SEEN_STORE);
         // 3. accounts that never sent anything: the first activity of each account, keyed by account
-        events.filter((key, event) -> event != null && event.type() != EventType.HEARTBEAT)
+        //    and the ingest watermark to every partition of it, so "never used" is judged on Vigil's time too
+        events.filter((key, event) -> event != null)
                 .process(ActivityForwarder::new)
-                .to(Topics.ACCOUNT_ACTIVITY, Produced.with(Serdes.String(), Serdes.Long()));
+                .to(Topics.ACCOUNT_ACTIVITY, Produced.with(Serdes.String(), Serdes.Long())
+                        .withStreamPartitioner(AlertTopology::watermarkToEveryPartition));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NeverUsedProcessor.FIRST_SEEN_STORE),
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NeverUsedProcessor.OPEN_STORE),
@@ -111,6 +117,14 @@ public final class AlertTopology {
         KStream<String, Alert> alerts = jobAlerts.merge(accountAlerts);
         alerts.to(Topics.ALERTS, Produced.with(Serdes.String(), VigilSerdes.json(Alert.class)));
         return alerts;
+    }
+
+    /** The watermark goes to every partition of the activity topic; an account's activity where its key hashes. */
+    private static Optional<Set<Integer>> watermarkToEveryPartition(String topic, String key, Long value, int partitions) {
+        if (!NeverUsedProcessor.WATERMARK_KEY.equals(key)) {
+            return Optional.empty();
+        }
+        return Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()));
     }
 
     private static Function<JobKey, Schedule> configuredSchedules(RulesProperties properties) {

@@ -65,6 +65,8 @@ final class RulesDriver implements AutoCloseable {
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsErrorHandlers.Processing.class);
         config.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsErrorHandlers.Production.class);
         config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DEAD_LETTERS);
+        config.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+                org.apache.kafka.streams.processor.LogAndSkipOnInvalidTimestamp.class);
         driver = new TopologyTestDriver(builder.build(), config, start);
         events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), VigilSerdes.json(BackupEvent.class).serializer());
         rawEvents = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());

@@ -288,6 +288,9 @@ class RulesTopologyTests {
         accounts().pipeInput("4712", new AccountSettings("4712", "stoney", null, null,
                 driverNow().minus(Duration.ofDays(3)), true, driverNow()));
         driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(alerts.isEmpty()).as("no heartbeat yet: nothing is judged").isTrue();
+        heartbeat(driverNow());
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
 
         Alert never = alerts.readValue();
         assertThat(never.rule()).isEqualTo(Rules.NEVER_USED);
@@ -298,6 +301,16 @@ class RulesTopologyTests {
         send(run(new JobKey("stoney", "4711", "laptop"), EventType.BACKUP_STARTED, Outcome.NONE, driverNow()));
         driver.advanceWallClockTime(Duration.ofMinutes(1));
         assertThat(alerts.readValuesToList()).extracting(Alert::status).containsExactly(AlertStatus.RESOLVED);
+
+        accounts().pipeInput("4713", new AccountSettings("4713", "stoney", null, null,
+                driverNow().minus(Duration.ofDays(50)), true, driverNow()));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(alerts.readValue().job().account()).isEqualTo("4713");
+        accounts().pipeInput("4713", null);
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        Alert gone = alerts.readValue();
+        assertThat(gone.status()).isEqualTo(AlertStatus.RESOLVED);
+        assertThat(gone.summary()).isEqualTo("Account 4713 was removed from the directory");
     }
 
     private Instant driverNow() {

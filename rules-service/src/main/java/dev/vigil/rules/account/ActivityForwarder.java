@@ -1,6 +1,7 @@
 package dev.vigil.rules.account;
 
 import dev.vigil.model.BackupEvent;
+import dev.vigil.model.EventType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -28,12 +29,28 @@ public class ActivityForwarder implements Processor<String, BackupEvent, String,
         this.context = context;
     }
 
+    /** Heartbeats are passed on at most this often: the never-used check needs minutes, not seconds. */
+    static final long WATERMARK_EVERY_MS = 10_000;
+    private Long lastWatermark;
+
+    /**
+     * Passes on the ingest time of an account's first event, and a gateway heartbeat (every
+     * {@link #WATERMARK_EVERY_MS}) as the watermark, under {@link NeverUsedProcessor#WATERMARK_KEY}, to be sent to
+     * every partition of the activity topic.
+     */
     @Override
     public void process(Record<String, BackupEvent> record) {
         BackupEvent event = record.value();
+        if (event.type() == EventType.HEARTBEAT) {
+            long beat = event.occurredAt().toEpochMilli();
+            if (lastWatermark == null || beat - lastWatermark >= WATERMARK_EVERY_MS) {
+                lastWatermark = beat;
+                context.forward(new Record<>(NeverUsedProcessor.WATERMARK_KEY, beat, record.timestamp()));
+            }
+            return;
+        }
         if (seen.put(event.job().account(), Boolean.TRUE) == null) {
-            long at = (event.occurredAt() != null ? event.occurredAt() : event.receivedAt()).toEpochMilli();
-            context.forward(new Record<>(event.job().account(), at, record.timestamp()));
+            context.forward(new Record<>(event.job().account(), record.timestamp(), record.timestamp()));
         }
     }
 }

@@ -35,7 +35,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  *   <li><b>text</b> is capped: error messages keep head and tail around a marker ({@link #MESSAGE_LIMIT} characters),
  *       attributes at most {@link #MAX_ATTRIBUTES} of at most {@link #VALUE_LIMIT} characters, ids over
  *       {@link #ID_LIMIT} characters become their SHA-256; the raw input is not carried (no rule reads it);</li>
- *   <li><b>numbers</b>: a negative measure is dropped.</li>
+ *   <li><b>numbers</b>: a negative measure is dropped;</li>
+ *   <li><b>keys</b>: a record whose key is not its job's key, or whose tenant or account holds a {@code /}, is dropped
+ *       (its state would be kept apart from its job's, or read back as another account's).</li>
  * </ul>
  * Everything dropped or changed is counted in {@code vigil_rules_ignored_values_total{field}}. The gate never throws
  * for a value; a record it cannot read at all never gets here (the deserialisation handler dead-letters it).
@@ -78,6 +80,11 @@ public class EventGate implements FixedKeyProcessor<String, BackupEvent, BackupE
             } else {
                 Values.ignored("heartbeat");
             }
+            return;
+        }
+        if (!event.job().asString().equals(record.key()) || event.job().tenant().contains("/")
+                || event.job().account().contains("/")) {
+            Values.ignored("key"); // its state would be split from its job's, or read back as another account's
             return;
         }
         BackupEvent bounded = bound(event, record.timestamp());

@@ -65,6 +65,8 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
     /** Event ids seen per job, for a time window: a retried hook is recognised however many others came between. */
     public static final String SEEN_STORE = "seen-event-ids";
     private static final String WATERMARK_KEY = "gateway";
+    /** 9999-12-31: record timestamps beyond are not times a broker or the gateway wrote. */
+    private static final long MAX_TIMESTAMP = 253_402_300_799_000L;
     private static final String OUTAGE_FROM = "outage.from";
     private static final String OUTAGE_TO = "outage.to";
     private static final String OUTAGE_SETTLED = "outage.settled";
@@ -204,6 +206,10 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
      * record's ingest time); remembers it otherwise.
      */
     private boolean seenBefore(String job, String eventId, long timestamp) {
+        if (timestamp < 0 || timestamp > MAX_TIMESTAMP) {
+            Values.ignored("timestamp");
+            return false; // a record stamped outside any sane time would move the dedup store's clock for good
+        }
         String key = job + "\u0000" + eventId;
         try (WindowStoreIterator<Long> earlier = seen.fetch(key, Instant.ofEpochMilli(Math.max(0, timestamp - dedupWindow.toMillis())),
                 Instant.ofEpochMilli(timestamp + dedupWindow.toMillis()))) {

@@ -107,7 +107,18 @@ class StoneyFilesTests {
 
         assertThat(e.type()).isEqualTo(EventType.SCHEDULE_DECLARED);
         assertThat(e.attributes()).containsEntry("schedule.kind", "custom")
-                .containsEntry("schedule.cron", "0 20 * * 1,3,5,0").containsEntry("schedule.zone", "+01:00");
+                .containsEntry("schedule.cron", "0 20 * * 1,3,5,0")
+                .as("+01:00 is Zurich's winter offset: the registration's region is meant, with its DST")
+                .containsEntry("schedule.zone", "Europe/Zurich");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"+01:00, Europe/Zurich", "+02:00, Europe/Zurich", "+05:00, +05:00",
+            "-05:00, -05:00"})
+    void aFixedOffsetIsJudgedInTheRegistrationsRegionWhenTheRegionUsesIt(String offset, String zone) {
+        assertThat(StoneyFiles.regionOf(java.time.ZoneOffset.of(offset), ZURICH, RECEIVED).getId()).isEqualTo(zone);
+        assertThat(StoneyFiles.regionOf(java.time.ZoneOffset.of(offset), java.time.ZoneOffset.UTC, RECEIVED).getId())
+                .isEqualTo(offset);
     }
 
     @Test
