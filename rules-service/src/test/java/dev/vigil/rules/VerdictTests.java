@@ -239,4 +239,28 @@ class VerdictTests {
         assertThat(rules.state(JOB).consecutiveFailures()).as("an id reused after the window is a new run")
                 .isEqualTo(2);
     }
+
+    @Test
+    void aLateStartAfterItsEndOpensNoRunAndALateVerdictChangesNothing() {
+        start(Map.of());
+        // the end came live, the start it belongs to was held back in a spool and arrives after it
+        rules.send(ping("end", EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0.plusSeconds(40), Map.of()));
+        rules.send(ping("start", EventType.BACKUP_STARTED, Outcome.NONE, T0, Map.of()));
+        assertThat(rules.state(JOB).runningSince()).isNull();
+        rules.heartbeats(T0.plusSeconds(40), T0.plusSeconds(200), Duration.ofSeconds(5));
+        assertThat(rules.alerts()).as("no 'has not finished' for a run that ended").isEmpty();
+
+        // an older failure arriving after a newer success: history only
+        rules.send(ping("old-fail", EventType.BACKUP_FINISHED, Outcome.FAILED, T0.minusSeconds(600), Map.of()));
+        assertThat(rules.alerts()).isEmpty();
+        assertThat(rules.state(JOB).consecutiveFailures()).isZero();
+        assertThat(rules.state(JOB).history()).extracting(h -> h.eventId()).contains("old-fail");
+
+        // a newer failure fires; an older success arriving after it does not resolve it
+        rules.send(ping("new-fail", EventType.BACKUP_FINISHED, Outcome.FAILED, T0.plusSeconds(300), Map.of()));
+        assertThat(rules.alerts()).extracting(Alert::status).containsExactly(AlertStatus.FIRING);
+        rules.send(ping("old-ok", EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0.plusSeconds(100), Map.of()));
+        assertThat(rules.alerts()).isEmpty();
+        assertThat(rules.state(JOB).openAlerts()).containsKey(Rules.FAILED_BACKUP);
+    }
 }

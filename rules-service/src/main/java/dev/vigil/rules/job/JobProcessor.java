@@ -133,6 +133,13 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
         }
         JobState before = store.get(key);
         before = before == null ? JobState.EMPTY : before;
+        if (before.isLate(event)) {
+            Values.ignored("late-run");
+            log.info("{} {} of {} is dated {}, before the last verdict {}: kept in the history only", event.type(),
+                    event.id(), key, JobState.at(event), before.lastEndAt());
+            store.put(key, before.withHistory(event));
+            return;
+        }
         String traceId = CloudEventRecords.header(record.headers(), CloudEventHeaders.TRACE_ID);
         JobState state = schedules.apply(event, before.after(event), configuredSchedules.apply(event.job()));
         AccountSettings settings = accounts.get(event.job().account());

@@ -61,15 +61,47 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
         history = history == null ? List.of() : List.copyOf(history);
     }
 
+    /** How much earlier than the last verdict a verdict may be dated and still be news (minute-precision sources). */
+    public static final java.time.Duration SOURCE_PRECISION = java.time.Duration.ofMinutes(1);
+
+    /**
+     * True when {@code event} tells of a run older than what the state already knows: a start dated before the last
+     * end, or a verdict dated more than {@link #SOURCE_PRECISION} before the last one. Such an event arrived late (a
+     * spool or a retry sent after newer calls) and is history only: it must not reopen a run, count a failure the job
+     * has since recovered from, or resolve a newer failure.
+     */
+    public boolean isLate(BackupEvent event) {
+        if (lastEndAt == null) {
+            return false;
+        }
+        Instant at = at(event);
+        boolean start = event.type() == EventType.BACKUP_STARTED || event.type() == EventType.SOURCE_STARTED;
+        if (start) {
+            return at.isBefore(lastEndAt);
+        }
+        return isRunVerdict(event) && at.isBefore(lastEndAt.minus(SOURCE_PRECISION));
+    }
+
+    /** The state with {@code event} in its history and nothing else changed (a late event). */
+    public JobState withHistory(BackupEvent event) {
+        Builder next = toBuilder();
+        next.history = historyWith(event);
+        return next.build();
+    }
+
+    private List<Entry> historyWith(BackupEvent event) {
+        List<Entry> entries = new ArrayList<>(history);
+        entries.add(new Entry(at(event), event.type(), event.outcome(), event.id(),
+                event.error() == null ? null : EventGate.cut(event.error().message(), HISTORY_ERROR_LIMIT)));
+        return tail(entries, REMEMBERED_HISTORY);
+    }
+
     /** The state after {@code event}: the facts every rule reads. */
     public JobState after(BackupEvent event) {
         Builder next = toBuilder();
         Instant at = at(event);
         next.lastEventAt = at;
-        List<Entry> entries = new ArrayList<>(history);
-        entries.add(new Entry(at, event.type(), event.outcome(), event.id(),
-                event.error() == null ? null : EventGate.cut(event.error().message(), HISTORY_ERROR_LIMIT)));
-        next.history = tail(entries, REMEMBERED_HISTORY);
+        next.history = historyWith(event);
         if (event.type() == EventType.BACKUP_STARTED) {
             next.lastStartAt = at;
             next.runningSince = at;

@@ -1,5 +1,6 @@
 package dev.vigil.gateway.source.healthchecks;
 
+import dev.vigil.gateway.ingest.ClientTime;
 import dev.vigil.gateway.ingest.EventPublisher;
 import dev.vigil.gateway.ingest.HookRejectedException;
 import dev.vigil.gateway.registration.Registration;
@@ -54,13 +55,28 @@ class PingController {
             produces = MediaType.TEXT_PLAIN_VALUE)
     ResponseEntity<String> success(@PathVariable String uuid, @RequestParam(required = false) String rid,
                                    HttpServletRequest request) {
-        return ping(uuid, "success", rid, request);
+        return ping(uuid, "success", rid, queryParameter(request, "ts"), request);
+    }
+
+    /** A parameter of the query string alone (never of the body, which is the job's log). */
+    private static String queryParameter(HttpServletRequest request, String name) {
+        String query = request.getQueryString();
+        if (query == null) {
+            return null;
+        }
+        String value = org.springframework.web.util.UriComponentsBuilder.newInstance().query(query).build()
+                .getQueryParams().getFirst(name);
+        return value == null ? null : java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @RequestMapping(path = "/ping/{uuid}/{kind}", method = {RequestMethod.GET, RequestMethod.POST, RequestMethod.HEAD},
             produces = MediaType.TEXT_PLAIN_VALUE)
     ResponseEntity<String> ping(@PathVariable String uuid, @PathVariable String kind,
                                 @RequestParam(required = false) String rid, HttpServletRequest request) {
+        return ping(uuid, kind, rid, queryParameter(request, "ts"), request);
+    }
+
+    private ResponseEntity<String> ping(String uuid, String kind, String rid, String ts, HttpServletRequest request) {
         Instant receivedAt = Instant.now();
         Body body = readBody(request);
         Registration registration;
@@ -104,7 +120,17 @@ class PingController {
         String runId = rid != null && RID.matcher(rid).matches() ? rid : null;
         String id = runId == null ? "hc-" + UUID.randomUUID() : "hc-" + registration.id() + "-" + runId + "-" + kind;
         String job = registration.job() == null ? "ping" : registration.job();
-        BackupEvent event = new BackupEvent(id, Source.HEALTHCHECKS, type, outcome, receivedAt, receivedAt,
+        // ?ts=<Unix seconds or RFC 3339>: when the run happened, for a ping a client held back (retries, a queue)
+        ClientTime.Reading time = ClientTime.read(ts, receivedAt);
+        if (time instanceof ClientTime.Unreadable) {
+            throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE,
+                    "ts must be Unix seconds or an RFC 3339 time", body.text());
+        }
+        if (time instanceof ClientTime.Ignored ignored) {
+            attributes.put("ts.ignored", ignored.value());
+        }
+        Instant occurredAt = time instanceof ClientTime.Used used ? used.at() : receivedAt;
+        BackupEvent event = new BackupEvent(id, Source.HEALTHCHECKS, type, outcome, occurredAt, receivedAt,
                 new JobKey(registration.tenant(), registration.account(), job), runId, null, error, attributes,
                 request.getRequestURI().replace(uuid, "***") + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
         publisher.publish(event, registration.scheduleAttributes());

@@ -1,5 +1,6 @@
 package dev.vigil.gateway.source.retrospect;
 
+import dev.vigil.gateway.ingest.ClientTime;
 import dev.vigil.gateway.ingest.EventPublisher;
 import dev.vigil.gateway.ingest.HookRejectedException;
 import dev.vigil.gateway.ingest.RequestBodies;
@@ -45,10 +46,6 @@ class RetrospectController {
         this.publisher = publisher;
     }
 
-    /** How far a handler's own clock may be ahead of Vigil's, or how late a spooled call may come, and still count. */
-    static final java.time.Duration CLOCK_AHEAD = java.time.Duration.ofMinutes(5);
-    static final java.time.Duration LATENESS = java.time.Duration.ofDays(30);
-
     /**
      * What the handler sends, in either encoding.
      *
@@ -87,22 +84,26 @@ class RetrospectController {
     }
 
     /**
-     * The event at the time the handler says it ran, for events whose arguments gave no date of their own. A value
-     * that is not Unix seconds, or further than {@link #CLOCK_AHEAD} ahead or {@link #LATENESS} behind the receive
-     * time, is ignored (kept as the attribute {@code occurred.ignored}); Vigil's clock stands.
+     * The event at the time the handler says it ran ({@link ClientTime}), for events whose arguments gave no date of
+     * their own. An unbelievable or unreadable value is kept as the attribute {@code occurred.ignored}; Vigil's clock
+     * stands.
      */
     static BackupEvent withOccurred(BackupEvent event, String occurred, Instant receivedAt) {
-        if (occurred == null || occurred.isBlank() || !receivedAt.equals(event.occurredAt())) {
+        if (!receivedAt.equals(event.occurredAt())) {
             return event;
         }
-        Instant at = null;
-        if (occurred.strip().matches("[0-9]{1,12}")) {
-            at = Instant.ofEpochSecond(Long.parseLong(occurred.strip()));
+        ClientTime.Reading reading = ClientTime.read(occurred, receivedAt);
+        if (reading instanceof ClientTime.Absent) {
+            return event;
         }
         Map<String, String> attributes = new java.util.LinkedHashMap<>(event.attributes());
-        if (at == null || at.isAfter(receivedAt.plus(CLOCK_AHEAD)) || at.isBefore(receivedAt.minus(LATENESS))) {
-            attributes.put("occurred.ignored", occurred.length() > 40 ? occurred.substring(0, 40) : occurred);
-            at = receivedAt;
+        Instant at = receivedAt;
+        if (reading instanceof ClientTime.Used used) {
+            at = used.at();
+        } else if (reading instanceof ClientTime.Ignored ignored) {
+            attributes.put("occurred.ignored", ignored.value());
+        } else if (reading instanceof ClientTime.Unreadable unreadable) {
+            attributes.put("occurred.ignored", unreadable.value());
         }
         return new BackupEvent(event.id(), event.source(), event.type(), event.outcome(), at, receivedAt, event.job(),
                 event.runId(), event.measures(), event.error(), attributes, event.raw());

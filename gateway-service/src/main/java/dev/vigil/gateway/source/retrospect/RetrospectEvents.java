@@ -150,7 +150,7 @@ final class RetrospectEvents {
                 String code = a.get("fatalErrCode");
                 outcome = verdict(code, errors);
                 error = outcome == Outcome.SUCCESS ? null : new ErrorInfo(code, a.get("fatalErrMsg"));
-                measures = new Measures(null, null, null, errors == null ? null : errors.intValue(), null, null);
+                measures = new Measures(null, null, null, count(errors, attributes, "numErrors"), null, null);
             }
             case "AnomalyAlert" -> {
                 String source = sourceName(a.get("clientName"), a.get("volName"));
@@ -194,8 +194,8 @@ final class RetrospectEvents {
                 String code = a.get("fatalErrCode");
                 outcome = verdict(code, errors);
                 error = outcome == Outcome.SUCCESS ? null : new ErrorInfo(code, a.get("fatalErrMsg"));
-                measures = new Measures(kb == null ? null : kb * 1024, files, seconds,
-                        errors == null ? null : errors.intValue(), null, null);
+                measures = new Measures(kb == null || kb < 0 || kb > Long.MAX_VALUE / 1024 ? null : kb * 1024,
+                        nonNegative(files), nonNegative(seconds), count(errors, attributes, "numErrors"), null, null);
             }
             case "MediaRequest", "TimedOutMediaRequest" -> {
                 String set = a.get("backupSet");
@@ -285,6 +285,22 @@ final class RetrospectEvents {
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    /** A count that fits an int and is not negative; anything else is kept as {@code unparsed.<name>}. */
+    private static Integer count(Long value, Map<String, String> attributes, String name) {
+        if (value == null) {
+            return null;
+        }
+        if (value < 0 || value > Integer.MAX_VALUE) {
+            attributes.put("unparsed." + name, value.toString());
+            return null;
+        }
+        return value.intValue();
+    }
+
+    private static Long nonNegative(Long value) {
+        return value == null || value < 0 ? null : value;
     }
 
     private static Long number(String value, Map<String, String> attributes, String name) {

@@ -156,7 +156,7 @@ final class StoneyFiles {
         long[] mib = new long[3];
         for (int i = 0; i < 3; i++) {
             Long value = integer(parts[i]);
-            if (value == null || value < 0) {
+            if (value == null || value < 0 || value > Long.MAX_VALUE / MIB / 2) {
                 throw new InvalidFileException("'" + parts[i] + "' is not a size in MiB.");
             }
             mib[i] = value;

@@ -80,4 +80,24 @@ class PingIntegrationTests extends GatewayIntegrationTest {
     void anExitStatusOutOfRangeIs400() throws Exception {
         assertThat(get("/ping/" + UUID + "/256").statusCode()).isEqualTo(400);
     }
+
+    /** A ping a client held back says when its run happened; Vigil believes it within bounds of its own clock. */
+    @Test
+    void aTsParameterKeepsWhenTheRunHappened() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        long tenMinutesAgo = now.minusSeconds(600).getEpochSecond();
+        assertThat(get("/ping/" + UUID + "?ts=" + tenMinutesAgo).body()).isEqualTo("OK");
+        assertThat(get("/ping/" + UUID + "/start?ts=" + now.minusSeconds(60).toString()).body()).isEqualTo("OK");
+        assertThat(get("/ping/" + UUID + "/fail?ts=" + now.plusSeconds(86_400).getEpochSecond()).body()).isEqualTo("OK");
+        HttpResponse<String> unreadable = get("/ping/" + UUID + "?ts=yesterday");
+        assertThat(unreadable.statusCode()).isEqualTo(400);
+        assertThat(unreadable.body()).contains("ts must be Unix seconds or an RFC 3339 time");
+
+        List<BackupEvent> events = TopicTail.values(tail.await(3, Topics.EVENTS, Duration.ofSeconds(10)), BackupEvent.class);
+        assertThat(events.get(0).occurredAt()).isEqualTo(java.time.Instant.ofEpochSecond(tenMinutesAgo));
+        assertThat(events.get(1).occurredAt()).isEqualTo(now.minusSeconds(60));
+        assertThat(events.get(2).occurredAt()).as("a day ahead of Vigil's clock: not believed")
+                .isEqualTo(events.get(2).receivedAt());
+        assertThat(events.get(2).attributes()).containsKey("ts.ignored");
+    }
 }
