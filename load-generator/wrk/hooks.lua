@@ -30,7 +30,7 @@ function init(args)
       if k == 0 then inner = inner .. '|err=' .. b64('VM: snapshot failed') end
       requests[#requests + 1] = wrk.format('GET', '/hooks/xsibackup/demo-xsibackup-token-0001/' .. (k == 0 and 'error' or 'success') .. '?' .. b64(inner))
     elseif k < 7 then
-      requests[#requests + 1] = wrk.format('GET', '/ping/0b6f3c1e-5d2a-4e8f-9a71-3c2d1e0f4a5b' .. (k == 4 and '/start' or '') .. '?rid=' .. id)
+      requests[#requests + 1] = wrk.format('GET', '/ping/0b6f3c1e-5d2a-4e8f-9a71-3c2d1e0f4a5b' .. (k == 4 and '/start' or '') .. '?rid=' .. string.format('%08x-0000-4000-8000-%012x', id, id))
     elseif k < 9 then
       requests[#requests + 1] = wrk.format('POST', '/hooks/retrospect', {
         ['Authorization'] = 'Bearer demo-retrospect-token-0001',

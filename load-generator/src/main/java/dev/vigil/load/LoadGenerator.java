@@ -120,7 +120,8 @@ public final class LoadGenerator {
         }
         if (kind < 7) {
             return HttpRequest.newBuilder(URI.create(url + "/ping/0b6f3c1e-5d2a-4e8f-9a71-3c2d1e0f4a5b"
-                    + (kind == 4 ? "/start" : "") + "?rid=" + n)).timeout(Duration.ofSeconds(30)).GET().build();
+                    + (kind == 4 ? "/start" : "") + "?rid=" + String.format("%08x-0000-4000-8000-%012x", n, n)))
+                    .timeout(Duration.ofSeconds(30)).GET().build();
         }
         if (kind < 9) {
             String body = "host=engine-" + (n % 20) + "&platform=Darwin&arg=EndScript&arg=Job+" + (n % 50) + "&arg=0&arg=0&arg=successful";

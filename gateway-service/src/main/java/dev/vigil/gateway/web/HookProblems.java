@@ -60,7 +60,8 @@ class HookProblems {
 
         if (request.getRequestURI().startsWith("/ping/")) {
             // healthchecks' clients expect its plain answers ("not found"), not a problem document.
-            return ResponseEntity.status(e.status()).contentType(MediaType.TEXT_PLAIN).body(e.getMessage());
+            return ResponseEntity.status(e.status()).contentType(MediaType.TEXT_PLAIN)
+                    .header("X-Vigil-Reason", dev.vigil.model.Text.line(e.getMessage(), 200)).body(e.answer());
         }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
         problem.setTitle(switch (e.status()) {

@@ -32,7 +32,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  *       receive time is the gateway's, checked against the record timestamp; the source's own time is kept only
  *       within {@link #MAX_CLOCK_AHEAD} after and {@link #MAX_LATENESS} before the receive time, else the receive
  *       time stands for it;</li>
- *   <li><b>text</b> is capped: error messages keep head and tail around a marker ({@link #MESSAGE_LIMIT} characters),
+ *   <li><b>text</b> loses control characters other than tab and line breaks, and is capped: error messages keep head and tail around a marker ({@link #MESSAGE_LIMIT} characters),
  *       attributes at most {@link #MAX_ATTRIBUTES} of at most {@link #VALUE_LIMIT} characters, ids over
  *       {@link #ID_LIMIT} characters become their SHA-256; the raw input is not carried (no rule reads it);</li>
  *   <li><b>numbers</b>: a negative measure is dropped;</li>
@@ -133,8 +133,8 @@ public class EventGate implements FixedKeyProcessor<String, BackupEvent, BackupE
         if (received == null) {
             received = occurred;
         }
-        ErrorInfo error = event.error() == null ? null : new ErrorInfo(cut(event.error().code(), CODE_LIMIT),
-                headAndTail(event.error().message(), MESSAGE_LIMIT));
+        ErrorInfo error = event.error() == null ? null : new ErrorInfo(cut(clean(event.error().code()), CODE_LIMIT),
+                headAndTail(clean(event.error().message()), MESSAGE_LIMIT));
         return new BackupEvent(id(event.id()), event.source(), event.type(), event.outcome(), occurred, received, job,
                 event.runId() == null ? null : id(event.runId()), measures(event.measures()), error,
                 attributes(event.attributes()), null);
@@ -166,7 +166,7 @@ public class EventGate implements FixedKeyProcessor<String, BackupEvent, BackupE
         for (String key : READ_BY_RULES) {
             String value = attributes.get(key);
             if (value != null) {
-                kept.put(key, cut(value, VALUE_LIMIT));
+                kept.put(key, cut(clean(value), VALUE_LIMIT));
             }
         }
         for (Map.Entry<String, String> entry : new TreeMap<>(attributes).entrySet()) {
@@ -174,13 +174,30 @@ public class EventGate implements FixedKeyProcessor<String, BackupEvent, BackupE
                 break;
             }
             if (entry.getKey().length() <= KEY_LIMIT && entry.getValue() != null) {
-                kept.putIfAbsent(entry.getKey(), cut(entry.getValue(), VALUE_LIMIT));
+                kept.putIfAbsent(entry.getKey(), cut(clean(entry.getValue()), VALUE_LIMIT));
             }
         }
         if (kept.size() < attributes.size()) {
             Values.ignored("attributes");
         }
         return kept;
+    }
+
+    /** {@code text} without control characters other than tab and line breaks (a NUL never reaches a person). */
+    static String clean(String text) {
+        if (text == null) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
+                StringBuilder out = new StringBuilder(text.length());
+                text.chars().filter(ch -> !Character.isISOControl(ch) || ch == '\n' || ch == '\r' || ch == '\t')
+                        .forEach(ch -> out.append((char) ch));
+                return out.toString();
+            }
+        }
+        return text;
     }
 
     /** {@code text} cut to {@code limit} characters, ending in "…" when cut. */

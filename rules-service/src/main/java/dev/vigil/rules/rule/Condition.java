@@ -10,7 +10,7 @@ import java.util.Map;
  * understands) or it is clear. Whether that raises, changes or resolves an alert is decided in one place,
  * {@link dev.vigil.rules.job.JobProcessor}, against the alerts already open.
  * <p>An alert is kept in the job's state while it fires, so its text is bounded here, whatever a rule passes:
- * the summary to {@value #SUMMARY_LIMIT} characters, the details to {@value #MAX_DETAILS} entries of at most
+ * the summary to one line of {@value #SUMMARY_LIMIT} characters without control characters, the details to {@value #MAX_DETAILS} entries of at most
  * {@value #DETAIL_LIMIT} characters ({@code errorMessage}: {@value #MESSAGE_LIMIT}, head and tail).
  */
 public record Condition(boolean holds, Severity severity, String summary, Map<String, String> details) {
@@ -21,7 +21,7 @@ public record Condition(boolean holds, Severity severity, String summary, Map<St
     public static final int MESSAGE_LIMIT = 1_000;
 
     public Condition {
-        summary = EventGate.cut(summary, SUMMARY_LIMIT);
+        summary = dev.vigil.model.Text.line(summary, SUMMARY_LIMIT); // one line: it becomes a mail subject
         Map<String, String> bounded = new LinkedHashMap<>();
         if (details != null) {
             for (Map.Entry<String, String> entry : details.entrySet()) {

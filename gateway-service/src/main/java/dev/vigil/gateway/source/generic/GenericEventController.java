@@ -1,5 +1,6 @@
 package dev.vigil.gateway.source.generic;
 
+import dev.vigil.gateway.ingest.BodyText;
 import dev.vigil.gateway.ingest.EventPublisher;
 import dev.vigil.gateway.ingest.HookRejectedException;
 import dev.vigil.gateway.ingest.RequestBodies;
@@ -72,7 +73,7 @@ class GenericEventController {
                               @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                               HttpServletRequest request) {
         Instant receivedAt = Instant.now();
-        String raw = new String(RequestBodies.read(request, BODY_LIMIT, SOURCE), StandardCharsets.UTF_8);
+        String raw = BodyText.decode(RequestBodies.read(request, BODY_LIMIT, SOURCE), request.getContentType()).text();
         Registration registration = registrations.require(Source.GENERIC, Registrations.bearer(authorization, vigilToken), raw);
         CloudEvent ce;
         try {

@@ -1,5 +1,6 @@
 package dev.vigil.gateway.source.healthchecks;
 
+import dev.vigil.gateway.ingest.BodyText;
 import dev.vigil.gateway.ingest.ClientTime;
 import dev.vigil.gateway.ingest.EventPublisher;
 import dev.vigil.gateway.ingest.HookRejectedException;
@@ -15,6 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,22 +28,37 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * healthchecks.io's ping API, so borgmatic, runitor, restic wrappers and cron scripts report to Vigil unchanged:
- * {@code /ping/<uuid>} (success), {@code /start}, {@code /fail}, {@code /<exit-status>}, {@code /log}, with
- * {@code ?rid=}, by HEAD, GET or POST. As healthchecks does, it answers {@code 200 OK} and an unknown uuid
- * {@code 404 not found} (as plain text, see HookProblems); a POST body (the job's log) is kept up to 100 kB, the rest cut and flagged.
+ * healthchecks.io's Pinging API, so borgmatic, runitor, restic wrappers and cron scripts report to Vigil unchanged.
+ * The routes and answers follow healthchecks' own implementation ({@code hc/api/urls.py}, {@code views.ping}):
+ * <ul>
+ *   <li>{@code /ping/<uuid>} success, {@code /start}, {@code /fail}, {@code /log}, {@code /<exit-status>} (0 is
+ *       success, 1–255 failure), each with or without a trailing slash, by any method (HEAD, GET, POST, PUT, …);</li>
+ *   <li>{@code 200 OK} with {@code Ping-Body-Limit} and {@code Access-Control-Allow-Origin: *};</li>
+ *   <li>{@code 404 not found}: an unknown UUID, an unknown kind ({@code /ping/<uuid>/starts}), a negative exit
+ *       status, and ping key + slug URLs, which Vigil does not offer (the reason is in {@code X-Vigil-Reason} and
+ *       on {@code backup.rejected});</li>
+ *   <li>{@code 400 invalid url format}: an exit status above 255; {@code 400 invalid uuid format}: a {@code rid}
+ *       that is not a lowercase UUID. A request that does not validate is never taken with a default meaning.</li>
+ * </ul>
+ * The body is read raw before anything looks at parameters (which come from the query string only), decoded by
+ * {@link BodyText} whatever its Content-Type, and kept as the event's {@code log} (head and tail when over
+ * {@value #BODY_LIMIT} bytes); a failure's reason is the log's last error line. Vigil's own addition is
+ * {@code ?ts=}, when the run happened ({@link ClientTime}).
  */
 @RestController
 class PingController {
 
     private static final String SOURCE = "healthchecks";
-    private static final int BODY_LIMIT = 100_000;
-    private static final Pattern RID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    static final int BODY_LIMIT = BodyText.HEAD_BYTES + BodyText.TAIL_BYTES;
+    /** healthchecks' {@code is_valid_uuid_string}: the lowercase canonical form only. */
+    private static final Pattern RID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern EXIT_STATUS = Pattern.compile("[0-9]{1,9}");
+    private static final int REASON_LIMIT = 300;
+    static final String NOT_FOUND = "not found";
 
     private final Registrations registrations;
     private final EventPublisher publisher;
@@ -51,11 +68,111 @@ class PingController {
         this.publisher = publisher;
     }
 
-    @RequestMapping(path = "/ping/{uuid}", method = {RequestMethod.GET, RequestMethod.POST, RequestMethod.HEAD},
-            produces = MediaType.TEXT_PLAIN_VALUE)
-    ResponseEntity<String> success(@PathVariable String uuid, @RequestParam(required = false) String rid,
-                                   HttpServletRequest request) {
-        return ping(uuid, "success", rid, queryParameter(request, "ts"), request);
+    @RequestMapping(path = {"/ping/{uuid}", "/ping/{uuid}/"}, produces = MediaType.TEXT_PLAIN_VALUE)
+    ResponseEntity<String> success(@PathVariable String uuid, HttpServletRequest request) {
+        return record(uuid, "", request);
+    }
+
+    @RequestMapping(path = {"/ping/{uuid}/{kind}", "/ping/{uuid}/{kind}/"}, produces = MediaType.TEXT_PLAIN_VALUE)
+    ResponseEntity<String> kind(@PathVariable String uuid, @PathVariable String kind, HttpServletRequest request) {
+        return record(uuid, kind, request);
+    }
+
+    /** {@code /ping/<ping-key>/<slug>/<kind>}: healthchecks' slug URLs, which Vigil does not offer. */
+    @RequestMapping(path = {"/ping/{key}/{slug}/{kind}", "/ping/{key}/{slug}/{kind}/"}, produces = MediaType.TEXT_PLAIN_VALUE)
+    ResponseEntity<String> slug(@PathVariable String key, HttpServletRequest request) {
+        BodyText.Raw raw = BodyText.read(input(request));
+        throw slugRefused(BodyText.decode(raw, request.getContentType()).text());
+    }
+
+    private ResponseEntity<String> record(String uuid, String kind, HttpServletRequest request) {
+        Instant receivedAt = Instant.now();
+        BodyText.Raw raw = BodyText.read(input(request)); // the body first, before anything parses parameters
+        String text = BodyText.decode(raw, request.getContentType()).text();
+
+        EventType type;
+        Outcome outcome;
+        Integer exitStatus = null;
+        switch (kind) {
+            case "" -> { type = EventType.BACKUP_FINISHED; outcome = Outcome.SUCCESS; }
+            case "start" -> { type = EventType.BACKUP_STARTED; outcome = Outcome.NONE; }
+            case "fail" -> { type = EventType.BACKUP_FINISHED; outcome = Outcome.FAILED; }
+            case "log" -> { type = EventType.LOG; outcome = Outcome.NONE; }
+            default -> {
+                if (!EXIT_STATUS.matcher(kind).matches()) {
+                    // healthchecks reads /ping/<x>/<y> it cannot route as a slug URL: not found
+                    throw slugRefused(text);
+                }
+                exitStatus = Integer.parseInt(kind);
+                if (exitStatus > 255) {
+                    throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, "invalid url format: exit status "
+                            + exitStatus + " is above 255", text, "invalid url format");
+                }
+                type = EventType.BACKUP_FINISHED;
+                outcome = exitStatus == 0 ? Outcome.SUCCESS : Outcome.FAILED;
+            }
+        }
+        Registration registration;
+        try {
+            registration = registrations.require(Source.HEALTHCHECKS, uuid, text);
+        } catch (HookRejectedException e) {
+            if (e.status() != HttpStatus.UNAUTHORIZED) {
+                throw e;
+            }
+            throw new HookRejectedException(HttpStatus.NOT_FOUND, SOURCE, "not found: no ping registration has this UUID",
+                    text, NOT_FOUND);
+        }
+        String rid = queryParameter(request, "rid");
+        if (rid != null && !RID.matcher(rid).matches()) {
+            throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, "invalid uuid format: rid '" + rid
+                    + "' is not a lowercase UUID", text, "invalid uuid format");
+        }
+        // ?ts=<Unix seconds or RFC 3339>: when the run happened, for a ping a client held back (retries, a queue)
+        ClientTime.Reading time = ClientTime.read(queryParameter(request, "ts"), receivedAt);
+        if (time instanceof ClientTime.Unreadable) {
+            throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE,
+                    "ts must be Unix seconds or an RFC 3339 time", text);
+        }
+
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("method", request.getMethod());
+        if (!text.isEmpty()) {
+            attributes.put("log", text);
+        }
+        if (raw.cut()) {
+            attributes.put("logTruncated", "true");
+            attributes.put("logBytes", Long.toString(raw.total()));
+        }
+        if (exitStatus != null) {
+            attributes.put("exitStatus", exitStatus.toString());
+        }
+        if (time instanceof ClientTime.Ignored ignored) {
+            attributes.put("ts.ignored", ignored.value());
+        }
+        ErrorInfo error = null;
+        if (outcome == Outcome.FAILED) {
+            String reason = BodyText.reason(text, REASON_LIMIT);
+            String status = exitStatus == null ? null : "exit status " + exitStatus;
+            error = new ErrorInfo(exitStatus == null ? null : exitStatus.toString(),
+                    reason != null ? reason : status != null ? status : "the job reported a failure");
+        }
+        String pingKind = kind.isEmpty() ? "success" : kind;
+        String id = rid == null ? "hc-" + UUID.randomUUID() : "hc-" + registration.id() + "-" + rid + "-" + pingKind;
+        String job = registration.job() == null ? "ping" : registration.job();
+        Instant occurredAt = time instanceof ClientTime.Used used ? used.at() : receivedAt;
+        BackupEvent event = new BackupEvent(id, Source.HEALTHCHECKS, type, outcome, occurredAt, receivedAt,
+                new JobKey(registration.tenant(), registration.account(), job), rid, null, error, attributes,
+                request.getRequestURI().replace(uuid, "***") + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
+        publisher.publish(event, registration.scheduleAttributes());
+        return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN)
+                .header("Ping-Body-Limit", Integer.toString(BODY_LIMIT))
+                .header("Access-Control-Allow-Origin", "*")
+                .body("OK");
+    }
+
+    private static HookRejectedException slugRefused(String body) {
+        return new HookRejectedException(HttpStatus.NOT_FOUND, SOURCE, "not found: Vigil pings by UUID only "
+                + "(/ping/<uuid>[/start|/fail|/log|/<0-255>]); ping key and slug URLs are not offered", body, NOT_FOUND);
     }
 
     /** A parameter of the query string alone (never of the body, which is the job's log). */
@@ -64,107 +181,20 @@ class PingController {
         if (query == null) {
             return null;
         }
-        String value = org.springframework.web.util.UriComponentsBuilder.newInstance().query(query).build()
-                .getQueryParams().getFirst(name);
-        return value == null ? null : java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    @RequestMapping(path = "/ping/{uuid}/{kind}", method = {RequestMethod.GET, RequestMethod.POST, RequestMethod.HEAD},
-            produces = MediaType.TEXT_PLAIN_VALUE)
-    ResponseEntity<String> ping(@PathVariable String uuid, @PathVariable String kind,
-                                @RequestParam(required = false) String rid, HttpServletRequest request) {
-        return ping(uuid, kind, rid, queryParameter(request, "ts"), request);
-    }
-
-    private ResponseEntity<String> ping(String uuid, String kind, String rid, String ts, HttpServletRequest request) {
-        Instant receivedAt = Instant.now();
-        Body body = readBody(request);
-        Registration registration;
+        String value = UriComponentsBuilder.newInstance().query(query).build().getQueryParams().getFirst(name);
+        if (value == null) {
+            return null;
+        }
         try {
-            registration = registrations.require(Source.HEALTHCHECKS, uuid, body.text());
-        } catch (HookRejectedException e) {
-            if (e.status() != HttpStatus.UNAUTHORIZED) {
-                throw e;
-            }
-            throw new HookRejectedException(HttpStatus.NOT_FOUND, SOURCE, "not found", body.text());
+            return URLDecoder.decode(value, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return value; // a stray '%': validated as it is
         }
-
-        EventType type;
-        Outcome outcome;
-        ErrorInfo error = null;
-        switch (kind) {
-            case "success" -> { type = EventType.BACKUP_FINISHED; outcome = Outcome.SUCCESS; }
-            case "start" -> { type = EventType.BACKUP_STARTED; outcome = Outcome.NONE; }
-            case "fail" -> { type = EventType.BACKUP_FINISHED; outcome = Outcome.FAILED; }
-            case "log" -> { type = EventType.LOG; outcome = Outcome.NONE; }
-            default -> {
-                int status = exitStatus(kind, body.text());
-                type = EventType.BACKUP_FINISHED;
-                outcome = status == 0 ? Outcome.SUCCESS : Outcome.FAILED;
-                if (status != 0) {
-                    error = new ErrorInfo(Integer.toString(status), "exit status " + status);
-                }
-            }
-        }
-        if (outcome == Outcome.FAILED && error == null) {
-            error = new ErrorInfo(null, body.text().isBlank() ? "the job reported a failure" : lastLine(body.text()));
-        }
-        Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("method", request.getMethod());
-        if (!body.text().isEmpty()) {
-            attributes.put("log", body.text());
-        }
-        if (body.truncated()) {
-            attributes.put("logTruncated", "true");
-        }
-        String runId = rid != null && RID.matcher(rid).matches() ? rid : null;
-        String id = runId == null ? "hc-" + UUID.randomUUID() : "hc-" + registration.id() + "-" + runId + "-" + kind;
-        String job = registration.job() == null ? "ping" : registration.job();
-        // ?ts=<Unix seconds or RFC 3339>: when the run happened, for a ping a client held back (retries, a queue)
-        ClientTime.Reading time = ClientTime.read(ts, receivedAt);
-        if (time instanceof ClientTime.Unreadable) {
-            throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE,
-                    "ts must be Unix seconds or an RFC 3339 time", body.text());
-        }
-        if (time instanceof ClientTime.Ignored ignored) {
-            attributes.put("ts.ignored", ignored.value());
-        }
-        Instant occurredAt = time instanceof ClientTime.Used used ? used.at() : receivedAt;
-        BackupEvent event = new BackupEvent(id, Source.HEALTHCHECKS, type, outcome, occurredAt, receivedAt,
-                new JobKey(registration.tenant(), registration.account(), job), runId, null, error, attributes,
-                request.getRequestURI().replace(uuid, "***") + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
-        publisher.publish(event, registration.scheduleAttributes());
-        return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body("OK");
     }
 
-    private static int exitStatus(String kind, String raw) {
-        if (kind.matches("\\d{1,3}")) {
-            int status = Integer.parseInt(kind);
-            if (status <= 255) {
-                return status;
-            }
-        }
-        throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, "Unknown ping '" + kind
-                + "': use /start, /fail, /log or an exit status 0-255.", raw);
-    }
-
-    private static String lastLine(String text) {
-        String[] lines = text.strip().split("\\R");
-        String last = lines[lines.length - 1];
-        return last.length() > 500 ? last.substring(0, 500) : last;
-    }
-
-    private record Body(String text, boolean truncated) {
-    }
-
-    private static Body readBody(HttpServletRequest request) {
-        try (InputStream in = request.getInputStream()) {
-            byte[] bytes = in.readNBytes(BODY_LIMIT + 1);
-            boolean truncated = bytes.length > BODY_LIMIT;
-            if (truncated) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
-            }
-            return new Body(new String(bytes, 0, Math.min(bytes.length, BODY_LIMIT), StandardCharsets.UTF_8), truncated);
+    private static InputStream input(HttpServletRequest request) {
+        try {
+            return request.getInputStream();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

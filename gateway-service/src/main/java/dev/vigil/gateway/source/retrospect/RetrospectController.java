@@ -1,5 +1,6 @@
 package dev.vigil.gateway.source.retrospect;
 
+import dev.vigil.gateway.ingest.BodyText;
 import dev.vigil.gateway.ingest.ClientTime;
 import dev.vigil.gateway.ingest.EventPublisher;
 import dev.vigil.gateway.ingest.HookRejectedException;
@@ -62,7 +63,7 @@ class RetrospectController {
                              HttpServletRequest request) {
         Instant receivedAt = Instant.now();
         byte[] body = RequestBodies.read(request, BODY_LIMIT, SOURCE);
-        String raw = new String(body, StandardCharsets.UTF_8);
+        String raw = BodyText.decode(body, request.getContentType()).text();
         Registration registration = registrations.require(Source.RETROSPECT,
                 Registrations.bearer(authorization, vigilToken), raw);
         Call call = parse(raw, request.getContentType());

@@ -1,5 +1,6 @@
 package dev.vigil.gateway.source.stoney;
 
+import dev.vigil.gateway.ingest.BodyText;
 import dev.vigil.gateway.ingest.EventPublisher;
 import dev.vigil.gateway.ingest.HookRejectedException;
 import dev.vigil.gateway.ingest.RequestBodies;
@@ -46,7 +47,7 @@ class StoneyController {
                              @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                              HttpServletRequest request) {
         Instant receivedAt = Instant.now();
-        String body = new String(RequestBodies.read(request, BODY_LIMIT, SOURCE), StandardCharsets.UTF_8);
+        String body = BodyText.decode(RequestBodies.read(request, BODY_LIMIT, SOURCE), request.getContentType()).text();
         Registration registration = authorize(account, authorization, vigilToken, body);
         if (!NAME.matcher(prefix).matches()) {
             throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, "The backup prefix '" + prefix
@@ -66,7 +67,8 @@ class StoneyController {
                               @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                               HttpServletRequest request) {
         Instant receivedAt = Instant.now();
-        String body = new String(RequestBodies.read(request, DataSize.ofKilobytes(1), SOURCE), StandardCharsets.UTF_8);
+        String body = BodyText.decode(RequestBodies.read(request, DataSize.ofKilobytes(1), SOURCE),
+                request.getContentType()).text();
         Registration registration = authorize(account, authorization, vigilToken, body);
         try {
             return publish(StoneyFiles.quota(registration.tenant(), account, body, receivedAt));

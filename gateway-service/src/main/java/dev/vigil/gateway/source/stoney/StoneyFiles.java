@@ -245,7 +245,8 @@ final class StoneyFiles {
             factory.setExpandEntityReferences(false);
             DocumentBuilder builder = factory.newDocumentBuilder();
             builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler()); // fatal errors throw; nothing printed
-            return builder.parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+            // the text is decoded already (BodyText): an encoding in its XML declaration must not decode it again
+            return builder.parse(new org.xml.sax.InputSource(new java.io.StringReader(xml)));
         } catch (SAXException e) {
             throw new InvalidFileException("The upload is not well-formed XML: " + e.getMessage());
         } catch (ParserConfigurationException | IOException e) {

@@ -1,5 +1,6 @@
 package dev.vigil.gateway.source.xsibackup;
 
+import dev.vigil.gateway.ingest.BodyText;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -158,15 +159,9 @@ final class XsiBackupDecoder {
         return out.toByteArray();
     }
 
+    /** The gateway's one decoding of bytes (BOM, UTF-16, UTF-8, else windows-1252): see {@link BodyText}. */
     private static String toText(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return new String(bytes, StandardCharsets.ISO_8859_1);
-        }
+        return BodyText.decode(bytes, null).text();
     }
 
     /**

@@ -43,7 +43,7 @@ class PingIntegrationTests extends GatewayIntegrationTest {
 
     @Test
     void exitStatusesRunIdsAndMethods() throws Exception {
-        assertThat(get("/ping/" + UUID + "/0?rid=9b1a").body()).isEqualTo("OK");
+        assertThat(get("/ping/" + UUID + "/0?rid=9b1a0c4e-0d6f-4a8e-9c55-0c6b3c1d7e42").body()).isEqualTo("OK");
         assertThat(send(HttpRequest.newBuilder(uri("/ping/" + UUID + "/3")).method("HEAD",
                 HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(200);
         assertThat(get("/ping/" + UUID + "/log").statusCode()).isEqualTo(200);
@@ -52,8 +52,8 @@ class PingIntegrationTests extends GatewayIntegrationTest {
         List<BackupEvent> events = TopicTail.values(tail.await(4, Topics.EVENTS, Duration.ofSeconds(10)), BackupEvent.class);
         assertThat(events).extracting(BackupEvent::outcome)
                 .containsExactly(Outcome.SUCCESS, Outcome.FAILED, Outcome.NONE, Outcome.SUCCESS);
-        assertThat(events.get(0).id()).isEqualTo("hc-borg-nightly-9b1a-0");
-        assertThat(events.get(0).runId()).isEqualTo("9b1a");
+        assertThat(events.get(0).id()).isEqualTo("hc-borg-nightly-9b1a0c4e-0d6f-4a8e-9c55-0c6b3c1d7e42-0");
+        assertThat(events.get(0).runId()).isEqualTo("9b1a0c4e-0d6f-4a8e-9c55-0c6b3c1d7e42");
         assertThat(events.get(1).error().code()).isEqualTo("3");
         assertThat(events.get(2).type()).isEqualTo(EventType.LOG);
     }
@@ -68,12 +68,14 @@ class PingIntegrationTests extends GatewayIntegrationTest {
     }
 
     @Test
-    void aBodyOverOneHundredKilobytesIsKeptCutAndFlagged() throws Exception {
-        send(HttpRequest.newBuilder(uri("/ping/" + UUID)).POST(HttpRequest.BodyPublishers.ofString("y".repeat(150_000))));
+    void aBodyOverOneHundredKilobytesKeepsItsHeadAndTailAndIsFlagged() throws Exception {
+        send(HttpRequest.newBuilder(uri("/ping/" + UUID)).POST(HttpRequest.BodyPublishers.ofString(
+                "x".repeat(50_000) + "y".repeat(150_000) + "z".repeat(10_000))));
 
         BackupEvent event = TopicTail.value(tail.await(1, Topics.EVENTS, Duration.ofSeconds(10)).get(0), BackupEvent.class);
-        assertThat(event.attributes().get("log")).hasSize(100_000);
-        assertThat(event.attributes()).containsEntry("logTruncated", "true");
+        assertThat(event.attributes().get("log")).startsWith("x".repeat(50_000) + "yyy").endsWith("y" + "z".repeat(10_000))
+                .contains("\n[… 107600 bytes left out …]\n");
+        assertThat(event.attributes()).containsEntry("logTruncated", "true").containsEntry("logBytes", "210000");
     }
 
     @Test

@@ -1,0 +1,147 @@
+package dev.vigil.gateway.source.healthchecks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.gateway.GatewayIntegrationTest;
+import dev.vigil.kafka.test.TopicTail;
+import dev.vigil.model.BackupEvent;
+import dev.vigil.model.RejectedInput;
+import dev.vigil.model.Topics;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * healthchecks' Pinging API as its implementation answers it ({@code hc/api/urls.py}, {@code views.ping}), case by
+ * case: request → status, body, and what Vigil recorded (the event's type and outcome, or the refusal kept on
+ * {@code backup.rejected}). Then every body encoding a client sends, with and without a declared charset.
+ */
+class PingConformanceTests extends GatewayIntegrationTest {
+
+    static final String CHECK = "5f3b6a8e-2f1c-4c11-9a55-0c6b3c1d7e42";
+    static final String UNKNOWN = "0c1d2e3f-0000-4000-8000-000000000000";
+
+    @ParameterizedTest(name = "{0} {1} → {2} {3}, {4}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            // method | path and query (C = the check's UUID, U = an unknown UUID) | status | body | recorded
+            "GET    | /ping/C                     | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "GET    | /ping/C/                    | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "HEAD   | /ping/C                     | 200 | -                   | BACKUP_FINISHED SUCCESS",
+            "POST   | /ping/C                     | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "PUT    | /ping/C/                    | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "DELETE | /ping/C                     | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "GET    | /ping/C/start               | 200 | OK                  | BACKUP_STARTED NONE",
+            "POST   | /ping/C/start/              | 200 | OK                  | BACKUP_STARTED NONE",
+            "GET    | /ping/C/fail                | 200 | OK                  | BACKUP_FINISHED FAILED",
+            "HEAD   | /ping/C/fail/               | 200 | -                   | BACKUP_FINISHED FAILED",
+            "GET    | /ping/C/log                 | 200 | OK                  | LOG NONE",
+            "POST   | /ping/C/log/                | 200 | OK                  | LOG NONE",
+            "GET    | /ping/C/0                   | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "GET    | /ping/C/00/                 | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "GET    | /ping/C/1                   | 200 | OK                  | BACKUP_FINISHED FAILED",
+            "POST   | /ping/C/255                 | 200 | OK                  | BACKUP_FINISHED FAILED",
+            "GET    | /ping/C/256                 | 400 | invalid url format  | rejected",
+            "GET    | /ping/C/99999999999         | 404 | not found           | rejected",
+            "GET    | /ping/C/-1                  | 404 | not found           | rejected",
+            "GET    | /ping/C/starts              | 404 | not found           | rejected",
+            "GET    | /ping/C/success             | 404 | not found           | rejected",
+            "GET    | /ping/C?rid=5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d | 200 | OK | BACKUP_FINISHED SUCCESS",
+            "GET    | /ping/C/start?rid=5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d | 200 | OK | BACKUP_STARTED NONE",
+            "GET    | /ping/C?rid=abc             | 400 | invalid uuid format | rejected",
+            "GET    | /ping/C/fail?rid=5A0B1C2D-3E4F-4A5B-8C6D-7E8F9A0B1C2D | 400 | invalid uuid format | rejected",
+            "GET    | /ping/C?rid=                | 400 | invalid uuid format | rejected",
+            "GET    | /ping/U                     | 404 | not found           | rejected",
+            "GET    | /ping/U/fail                | 404 | not found           | rejected",
+            "GET    | /ping/U/256                 | 400 | invalid url format  | rejected",
+            "GET    | /ping/not-a-uuid            | 404 | not found           | rejected",
+            "GET    | /ping/5F3B6A8E-2F1C-4C11-9A55-0C6B3C1D7E42 | 404 | not found | rejected",
+            "GET    | /ping/my-ping-key/db-backup | 404 | not found           | rejected",
+            "GET    | /ping/my-ping-key/db-backup/fail | 404 | not found      | rejected",
+            "GET    | /ping/C?ts=yesterday        | 400 | ts must be Unix seconds or an RFC 3339 time | rejected",
+    })
+    void everyPingAsHealthchecksAnswersIt(String method, String path, int status, String body, String recorded)
+            throws Exception {
+        String target = path.replace("/C", "/" + CHECK).replace("/U", "/" + UNKNOWN);
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(target))
+                .method(method, method.equals("GET") || method.equals("HEAD") ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString("log line")));
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.body()).isEqualTo(body == null ? "" : body);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+                .startsWith("text/plain"));
+        if (status == 200) {
+            assertThat(response.headers().firstValue("Ping-Body-Limit")).isPresent();
+            assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+        }
+        List<ConsumerRecord<String, String>> records = tail.await(1, r -> true, Duration.ofSeconds(10));
+        assertThat(records).hasSize(1);
+        if (recorded.equals("rejected")) {
+            assertThat(records.get(0).topic()).isEqualTo(Topics.REJECTED);
+            assertThat(TopicTail.value(records.get(0), RejectedInput.class).status()).isEqualTo(status);
+        } else {
+            BackupEvent event = TopicTail.value(records.get(0), BackupEvent.class);
+            assertThat(event.type() + " " + event.outcome()).isEqualTo(recorded);
+            if (target.contains("rid=")) {
+                assertThat(event.runId()).isEqualTo("5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d");
+            }
+        }
+        assertThat(tail.settle(Duration.ofMillis(200))).as("one record per request").hasSize(1);
+    }
+
+    static final String LOG = "Sauvegarde démarrée\r\nÉchec : accès refusé à « D:\\Données »\r\nfin\r\n";
+
+    @ParameterizedTest(name = "{0} BOM={1} as {2}")
+    @CsvSource(nullValues = "none", value = {
+            "UTF-8, false, none", "UTF-8, false, text/plain", "UTF-8, false, application/x-www-form-urlencoded",
+            "UTF-8, true, none", "UTF-8, true, text/plain", "UTF-8, true, application/x-www-form-urlencoded",
+            "UTF-16LE, true, none", "UTF-16LE, true, text/plain; charset=utf-16", "UTF-16LE, true, application/x-www-form-urlencoded",
+            "UTF-16BE, true, none", "UTF-16BE, true, text/plain; charset=utf-16", "UTF-16BE, true, application/x-www-form-urlencoded",
+            "UTF-16LE, false, text/plain; charset=utf-16le", "UTF-16LE, false, none",
+            "windows-1252, false, none", "windows-1252, false, text/plain; charset=windows-1252",
+            "windows-1252, false, application/x-www-form-urlencoded; charset=windows-1252",
+            "ISO-8859-1, false, none", "ISO-8859-1, false, text/plain; charset=ISO-8859-1",
+            "ISO-8859-1, false, application/x-www-form-urlencoded",
+            "UTF-8, false, application/json", "UTF-8, false, application/octet-stream",
+    })
+    void aLogInAnyEncodingIsReadAsItsSenderMeantIt(String charset, boolean bom, String contentType) throws Exception {
+        byte[] text = LOG.getBytes(Charset.forName(charset));
+        byte[] mark = !bom ? new byte[0] : switch (charset) {
+            case "UTF-8" -> new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+            case "UTF-16LE" -> new byte[] {(byte) 0xFF, (byte) 0xFE};
+            default -> new byte[] {(byte) 0xFE, (byte) 0xFF};
+        };
+        byte[] body = new byte[mark.length + text.length];
+        System.arraycopy(mark, 0, body, 0, mark.length);
+        System.arraycopy(text, 0, body, mark.length, text.length);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/ping/" + CHECK + "/fail"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        assertThat(send(request).body()).isEqualTo("OK");
+
+        BackupEvent event = TopicTail.value(tail.await(1, Topics.EVENTS, Duration.ofSeconds(10)).get(0), BackupEvent.class);
+        assertThat(event.attributes().get("log")).isEqualTo(LOG);
+        assertThat(event.error().message()).isEqualTo("Échec : accès refusé à « D:\\Données »");
+    }
+
+    @org.junit.jupiter.api.Test
+    void a300KilobyteLogKeepsItsEndAndTheReasonIsItsLastErrorLine() throws Exception {
+        StringBuilder log = new StringBuilder();
+        while (log.length() < 300_000) {
+            log.append("restic: saved file ").append(log.length()).append('\n');
+        }
+        log.append("Fatal: unable to save snapshot: repository is locked\nFiles: 12 new\n");
+        assertThat(send(HttpRequest.newBuilder(uri("/ping/" + CHECK + "/1"))
+                .POST(HttpRequest.BodyPublishers.ofString(log.toString()))).body()).isEqualTo("OK");
+        BackupEvent event = TopicTail.value(tail.await(1, Topics.EVENTS, Duration.ofSeconds(10)).get(0), BackupEvent.class);
+        assertThat(event.error().message()).isEqualTo("Fatal: unable to save snapshot: repository is locked");
+        assertThat(event.attributes().get("log")).endsWith("Files: 12 new\n").contains("bytes left out");
+        assertThat(event.attributes()).containsEntry("exitStatus", "1");
+    }
+}
