@@ -52,6 +52,50 @@ class XsiBackupHookIntegrationTests extends GatewayIntegrationTest {
                 .isEqualTo("dev.vigil.backup.backup_finished");
     }
 
+    /** XSIBackup puts its whole command line, SMTP password and Vigil's own token included, into cmd. */
+    @Test
+    void noSecretOfTheCommandLineReachesATopic() throws Exception {
+        String cmd = "--backup-vms=MAIL01 --smtp-srv=smtp.example.org --smtp-usr=esxi@example.org --smtp-pwd=S3cr3t!pw "
+                + "--on-error=\"http://vigil.example.org/hooks/xsibackup/xsi-token-for-tests-0001/error|OK\"";
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        String query = b64.encodeToString(("PID=777|t=5|cmd=" + b64.encodeToString(cmd.getBytes(StandardCharsets.UTF_8))
+                + "|err=" + b64.encodeToString("MAIL01: failed, smtp password=S3cr3t!pw".getBytes(StandardCharsets.UTF_8)))
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(get("/hooks/xsibackup/xsi-token-for-tests-0001/error?" + query).statusCode()).isEqualTo(200);
+        assertThat(get("/hooks/xsibackup/xsi-token-for-tests-0001/bogus?" + query).statusCode()).isEqualTo(404);
+
+        List<ConsumerRecord<String, String>> records = tail.await(2, r -> true, Duration.ofSeconds(10));
+        assertThat(records).extracting(ConsumerRecord::topic).containsExactlyInAnyOrder(Topics.EVENTS, Topics.REJECTED);
+        for (ConsumerRecord<String, String> record : records) {
+            String everything = record.value() + " " + record.key();
+            String decodedRaw = everything;
+            java.util.regex.Matcher base64 = java.util.regex.Pattern.compile("[A-Za-z0-9+/=]{40,}").matcher(record.value());
+            while (base64.find()) {
+                try {
+                    String inner = new String(java.util.Base64.getDecoder().decode(base64.group()), StandardCharsets.UTF_8);
+                    decodedRaw += " " + inner;
+                    java.util.regex.Matcher nested = java.util.regex.Pattern.compile("[A-Za-z0-9+/=]{12,}").matcher(inner);
+                    while (nested.find()) {
+                        try {
+                            decodedRaw += " " + new String(java.util.Base64.getDecoder().decode(nested.group()),
+                                    StandardCharsets.UTF_8);
+                        } catch (IllegalArgumentException e) {
+                            // not base64
+                        }
+                    }
+                } catch (IllegalArgumentException e) {
+                    // not base64
+                }
+            }
+            assertThat(decodedRaw).as(record.topic()).doesNotContain("S3cr3t!pw", "xsi-token-for-tests-0001");
+        }
+        BackupEvent event = TopicTail.value(records.stream().filter(r -> r.topic().equals(Topics.EVENTS)).findFirst()
+                .orElseThrow(), BackupEvent.class);
+        assertThat(event.attributes().get("cmd")).contains("--smtp-pwd=***", "/hooks/xsibackup/***/error|OK",
+                "--backup-vms=MAIL01");
+        assertThat(event.job().job()).isEqualTo("MAIL01");
+    }
+
     @Test
     void x7IsRefusedWithAProblemAndItsRawQueryIsKeptOnRejected() throws Exception {
         // Sent over a plain socket: HTTP clients refuse to build this URL, a proxy or busybox wget does not.

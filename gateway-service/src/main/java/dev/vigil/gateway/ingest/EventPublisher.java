@@ -32,10 +32,13 @@ public class EventPublisher {
     private final Duration timeout;
     private final Timer publishLatency;
     private final MeterRegistry meters;
+    private final SecretMasker masker;
 
     public EventPublisher(KafkaTemplate<String, Object> kafka, GatewayProperties properties, MeterRegistry meters) {
         this.kafka = kafka;
         this.meters = meters;
+        this.masker = new SecretMasker(properties.registrations().stream()
+                .map(dev.vigil.gateway.registration.Registration::token).toList());
         this.timeout = properties.publishTimeout();
         this.publishLatency = Timer.builder("vigil.gateway.publish")
                 .description("Time from handing an event to Kafka until it was acknowledged")
@@ -57,12 +60,14 @@ public class EventPublisher {
      * attributes win.
      */
     public void publish(BackupEvent event, Map<String, String> registrationAttributes) {
-        if (!registrationAttributes.isEmpty()) {
-            Map<String, String> attributes = new java.util.LinkedHashMap<>(registrationAttributes);
-            attributes.putAll(event.attributes());
-            event = new BackupEvent(event.id(), event.source(), event.type(), event.outcome(), event.occurredAt(),
-                    event.receivedAt(), event.job(), event.runId(), event.measures(), event.error(), attributes, event.raw());
-        }
+        Map<String, String> attributes = new java.util.LinkedHashMap<>(registrationAttributes);
+        attributes.putAll(event.attributes());
+        attributes.replaceAll((key, value) -> masker.mask(value));
+        // secrets never leave the gateway: every text of the event is masked before it is published
+        event = new BackupEvent(event.id(), event.source(), event.type(), event.outcome(), event.occurredAt(),
+                event.receivedAt(), event.job(), event.runId(), event.measures(), event.error() == null ? null
+                : new dev.vigil.model.ErrorInfo(masker.mask(event.error().code()), masker.mask(event.error().message())),
+                attributes, masker.mask(event.raw()));
         long start = System.nanoTime();
         try {
             kafka.send(CloudEventRecords.record(Topics.EVENTS, event.job().asString(), event, event.id(),
@@ -81,8 +86,19 @@ public class EventPublisher {
         }
     }
 
-    /** Keeps a refused input on {@code backup.rejected}; a failure here is logged, never thrown at the caller. */
+    /** The masker every published text goes through (for sources that must mask inside their own encodings). */
+    public SecretMasker masker() {
+        return masker;
+    }
+
+    /**
+     * Keeps a refused input on {@code backup.rejected}, its secrets masked; a failure here is logged, never thrown
+     * at the caller.
+     */
     public void reject(RejectedInput input) {
+        input = new RejectedInput(input.source(), masker.mask(input.path()), input.method(), input.status(),
+                masker.mask(input.reason()), masker.mask(input.raw()), input.truncated(), input.headers(),
+                input.remoteAddress(), input.receivedAt());
         try {
             kafka.send(CloudEventRecords.record(Topics.REJECTED, input.source(), input,
                             java.util.UUID.randomUUID().toString(), "dev.vigil.backup.rejected", "gateway",

@@ -43,13 +43,14 @@ class XsiBackupController {
                                 HttpServletRequest request) {
         Instant receivedAt = Instant.now();
         String query = request.getQueryString();
-        Registration registration = registrations.require(Source.XSIBACKUP, token, query);
+        Registration registration = registrations.require(Source.XSIBACKUP, token,
+                XsiBackupDecoder.maskedQuery(query, publisher.masker()));
         Outcome outcome = switch (callback) {
             case "error" -> Outcome.FAILED;
             case "success" -> Outcome.SUCCESS;
             default -> throw new HookRejectedException(HttpStatus.NOT_FOUND, SOURCE,
                     "Unknown callback '" + callback + "': use .../error for --on-error and .../success for --on-success.",
-                    query);
+                    XsiBackupDecoder.maskedQuery(query, publisher.masker()));
         };
         if (query != null && query.length() > properties.maxQueryLength().toBytes()) {
             throw new HookRejectedException(HttpStatus.URI_TOO_LONG, SOURCE, "The query is " + query.length()
@@ -61,7 +62,8 @@ class XsiBackupController {
         } catch (XsiBackupDecoder.InvalidPayloadException e) {
             throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, e.getMessage(), query);
         }
-        BackupEvent event = XsiBackupEvents.toEvent(registration, outcome, payload, query, receivedAt);
+        BackupEvent event = XsiBackupEvents.toEvent(registration, outcome, payload,
+                XsiBackupDecoder.encodeMasked(payload, publisher.masker()), receivedAt);
         publisher.publish(event, registration.scheduleAttributes());
         return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(registration.reply());
     }

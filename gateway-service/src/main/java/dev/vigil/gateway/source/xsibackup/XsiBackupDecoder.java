@@ -32,6 +32,40 @@ final class XsiBackupDecoder {
                    Set<String> duplicateKeys) {
     }
 
+    /**
+     * The payload encoded again as XSIBackup sends it ({@code base64(PID=…|t=…|cmd=base64(…)|err=base64(…)|…)}) with
+     * {@code cmd} and {@code err} masked: what is kept as an event's raw input, still readable by {@link #decode}.
+     */
+    static String encodeMasked(Payload payload, dev.vigil.gateway.ingest.SecretMasker masker) {
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        StringBuilder inner = new StringBuilder();
+        java.util.function.BiConsumer<String, String> add = (key, value) -> {
+            if (value != null) {
+                inner.append(inner.isEmpty() ? "" : "|").append(key).append('=').append(value);
+            }
+        };
+        add.accept("PID", payload.pid());
+        add.accept("t", payload.t());
+        add.accept("cmd", payload.cmd() == null ? null
+                : b64.encodeToString(masker.mask(payload.cmd()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        add.accept("err", payload.err() == null ? null
+                : b64.encodeToString(masker.mask(payload.err()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        payload.extras().forEach((key, value) -> add.accept(key, masker.mask(value)));
+        return b64.encodeToString(inner.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A query as it may be kept: re-encoded with its secrets masked when it decodes, else as it came. */
+    static String maskedQuery(String query, dev.vigil.gateway.ingest.SecretMasker masker) {
+        if (query == null) {
+            return null;
+        }
+        try {
+            return encodeMasked(decode(query), masker);
+        } catch (InvalidPayloadException | RuntimeException e) {
+            return masker.mask(query);
+        }
+    }
+
     /** Thrown when the query is not an XSIBackup payload; the message says why. */
     static final class InvalidPayloadException extends Exception {
         InvalidPayloadException(String message) {

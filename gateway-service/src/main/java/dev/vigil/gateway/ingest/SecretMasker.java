@@ -1,0 +1,94 @@
+package dev.vigil.gateway.ingest;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Masks the secrets a backup product puts into what it sends, before anything is published: every text of an event
+ * (attributes, error, raw input) and every refused input go through {@link #mask}. The rules, in order:
+ * <ol>
+ *   <li><b>Vigil's own tokens</b> (every registration's token, and a ping UUID), wherever they appear, e.g. in the
+ *       {@code --on-error="http://vigil/hooks/xsibackup/<token>/error|OK"} that XSIBackup puts into {@code cmd};</li>
+ *   <li><b>command-line options</b> whose name holds {@code pwd}, {@code pass}, {@code secret}, {@code token} or
+ *       {@code key} ({@code --smtp-pwd=…}, {@code --encryption-key …}, {@code --api-token="…"}): their value;
+ *       options whose name holds {@code usr} or {@code user}: what follows a {@code :} in their value
+ *       ({@code --smtp-usr=me@example.org:secret});</li>
+ *   <li><b>URLs</b>: the password of their user-info ({@code https://user:secret@host}), and the value of query
+ *       parameters named like a secret ({@code token}, {@code key}, {@code password}, {@code secret}, {@code sig},
+ *       {@code signature}, {@code auth}, {@code api_key}, {@code apikey}, {@code access_token}, …);</li>
+ *   <li><b>{@code name=value} and {@code name: value} pairs</b> whose name is one of those (log lines such as
+ *       {@code password=hunter2}).</li>
+ * </ol>
+ * A masked value becomes {@value #MASK}. Masking never fails and never changes text without a secret.
+ */
+public final class SecretMasker {
+
+    public static final String MASK = "***";
+    private static final String SECRET_NAME = "[A-Za-z0-9_.-]*(?:pwd|passwd|password|pass|secret|token|key|apikey)[A-Za-z0-9_.-]*";
+    /** {@code --name=value}, {@code --name="value with blanks"}, {@code --name value}. */
+    private static final Pattern SECRET_OPTION = Pattern.compile("(?i)(--" + SECRET_NAME + ")(=|\\s+)(\"[^\"]*\"|'[^']*'|[^\\s\"']+)");
+    private static final Pattern USER_OPTION = Pattern.compile(
+            "(?i)(--[A-Za-z0-9_.-]*(?:usr|user)[A-Za-z0-9_.-]*=\"?[^\\s\":]*:)([^\\s\"]+)");
+    private static final Pattern URL_USER_INFO = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^/\\s:@\"']+:)([^@/\\s\"']+)(@)");
+    private static final Pattern SECRET_PARAMETER = Pattern.compile(
+            "(?i)([?&;](?:token|key|api_?key|apikey|access_token|auth|password|passwd|pwd|pass|secret|sig|signature"
+                    + "|client_secret|private_token)=)([^&#\\s\"'|]+)");
+    private static final Pattern SECRET_PAIR = Pattern.compile(
+            "(?i)(\\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?token)\\s*[=:]\\s*)([^\\s,;\"'&]+)");
+
+    private final List<String> tokens;
+
+    /** @param tokens Vigil's own secrets (registration tokens); blanks and short values are ignored */
+    public SecretMasker(List<String> tokens) {
+        List<String> kept = new ArrayList<>();
+        for (String token : tokens) {
+            if (token != null && token.strip().length() >= 8) {
+                kept.add(token.strip());
+            }
+        }
+        kept.sort(Comparator.comparingInt(String::length).reversed()); // a token inside another: the longer first
+        this.tokens = List.copyOf(kept);
+    }
+
+    /** {@code text} with every secret the rules above recognise replaced by {@value #MASK}; {@code null} stays. */
+    public String mask(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String masked = text;
+        for (String token : tokens) {
+            if (masked.contains(token)) {
+                masked = masked.replace(token, MASK);
+            }
+        }
+        masked = replaceGroup(SECRET_OPTION, masked, 3);
+        masked = replaceGroup(USER_OPTION, masked, 2);
+        masked = replaceGroup(URL_USER_INFO, masked, 2);
+        masked = replaceGroup(SECRET_PARAMETER, masked, 2);
+        masked = replaceGroup(SECRET_PAIR, masked, 2);
+        return masked;
+    }
+
+    private static String replaceGroup(Pattern pattern, String text, int group) {
+        Matcher m = pattern.matcher(text);
+        if (!m.find()) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        int last = 0;
+        do {
+            String value = m.group(group);
+            if (value.equals(MASK) || value.equals("\"" + MASK + "\"")) {
+                continue;
+            }
+            out.append(text, last, m.start(group));
+            out.append(value.startsWith("\"") ? "\"" + MASK + "\"" : value.startsWith("'") ? "'" + MASK + "'" : MASK);
+            last = m.end(group);
+        } while (m.find());
+        out.append(text, last, text.length());
+        return out.toString();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.vigil.gateway.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every secret carrier a backup product sends is masked; text without one is left as it was. */
+class SecretMaskerTests {
+
+    static final String TOKEN = "xsi-token-for-tests-0001";
+    private final SecretMasker masker = new SecretMasker(List.of(TOKEN, "5f3b6a8e-2f1c-4c11-9a55-0c6b3c1d7e42", ""));
+
+    @Test
+    void anXsiBackupCommandLineKeepsItsMeaningAndLosesItsSecrets() {
+        // the shape of XSIBackup-PRO's documentation: SMTP options and both callbacks pointing at Vigil
+        String cmd = "--backup-point=/vmfs/volumes/backup --backup-type=custom --backup-vms=WIN7,ERP01 "
+                + "--mail-from=esxi@example.org --mail-to=admin@example.org --smtp-srv=smtp.example.org --smtp-port=587 "
+                + "--smtp-usr=esxi@example.org --smtp-pwd=S3cr3t!pw --smtp-auth=LOGIN --smtp-sec=TLS "
+                + "--on-error=\"http://vigil.example.org:8080/hooks/xsibackup/" + TOKEN + "/error|OK\" "
+                + "--on-success=\"http://vigil.example.org:8080/hooks/xsibackup/" + TOKEN + "/success|OK\"";
+        String masked = masker.mask(cmd);
+        assertThat(masked).doesNotContain("S3cr3t!pw", TOKEN)
+                .contains("--smtp-pwd=***", "/hooks/xsibackup/***/error|OK", "--backup-vms=WIN7,ERP01",
+                        "--smtp-usr=esxi@example.org", "--smtp-port=587");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--smtp-pwd='pass word' --x=1                  | --smtp-pwd='***' --x=1",
+            "--smtp-pwd=\"pass word\" --x=1                | --smtp-pwd=\"***\" --x=1",
+            "--smtp-password hunter2 --x                   | --smtp-password *** --x",
+            "--encryption-key=AbC123 --backup-vms=A       | --encryption-key=*** --backup-vms=A",
+            "--api-token=tok_123                           | --api-token=***",
+            "--ftp-pass=x1                                 | --ftp-pass=***",
+            "--smtp-usr=me@example.org:hunter2 --smtp-port=25 | --smtp-usr=me@example.org:*** --smtp-port=25",
+            "https://backup:hunter2@nas.local/share        | https://backup:***@nas.local/share",
+            "http://h/x?token=abc&vm=1                     | http://h/x?token=***&vm=1",
+            "https://hooks.slack.com/x?sig=deadbeef#y      | https://hooks.slack.com/x?sig=***#y",
+            "login failed: password=hunter2 user=bob       | login failed: password=*** user=bob",
+            "ping http://vigil/ping/5f3b6a8e-2f1c-4c11-9a55-0c6b3c1d7e42/fail | ping http://vigil/ping/***/fail",
+            "--backup-vms=WIN7 --backup-type=custom        | --backup-vms=WIN7 --backup-type=custom",
+            "ERP01: snapshot creation failed               | ERP01: snapshot creation failed",
+    })
+    void eachCarrierIsMasked(String text, String expected) {
+        assertThat(masker.mask(text)).isEqualTo(expected);
+    }
+
+    @Test
+    void maskingTwiceChangesNothingMore() {
+        String once = masker.mask("--smtp-pwd=x --on-error=\"http://v/hooks/xsibackup/" + TOKEN + "/error|OK\"");
+        assertThat(masker.mask(once)).isEqualTo(once);
+    }
+}
