@@ -25,7 +25,7 @@ JAVA_OPTS=${JAVA_OPTS:--Xmx384m -XX:+UseSerialGC --enable-native-access=ALL-UNNA
 service_cmd() {
   case "$1" in
     gateway)  echo "$JAVA $JAVA_OPTS -jar $ROOT/gateway-service/target/gateway-service-$VERSION-exec.jar --spring.profiles.active=local" ;;
-    rules)    echo "$JAVA $JAVA_OPTS -jar $ROOT/rules-service/target/rules-service-$VERSION-exec.jar --spring.kafka.streams.state-dir=$LOCAL/rules-state" ;;
+    rules)    echo "$JAVA $JAVA_OPTS -jar $ROOT/rules-service/target/rules-service-$VERSION-exec.jar --spring.profiles.active=local --spring.kafka.streams.state-dir=$LOCAL/rules-state" ;;
     notifier) echo "$JAVA $JAVA_OPTS -jar $ROOT/notifier-service/target/notifier-service-$VERSION-exec.jar --spring.profiles.active=local" ;;
     *) echo "unknown service '$1' (gateway, rules or notifier)" >&2; return 1 ;;
   esac
@@ -91,7 +91,8 @@ Vigil is running on embedded defaults.
   mail      $LOCAL/mail/*.eml
   webhooks  $LOCAL/webhooks/*.json   (the demo Slack, IFTTT and webhook receivers, http://localhost:8099)
   logs      $LOCAL/logs/
-  status    curl localhost:8081/api/v1/jobs        silences  curl localhost:8082/api/v1/silences
+  status    curl -H 'Authorization: Bearer demo-read-key-00000001' localhost:8081/api/v1/jobs
+  silences  curl -H 'Authorization: Bearer demo-read-key-00000001' localhost:8082/api/v1/silences
 
 Fire a demo XSIBackup error (account 3723707; mails go to its owner and the reseller's support):
 curl 'http://localhost:8080/hooks/xsibackup/demo-xsibackup-token-0001/error?$PAYLOAD'

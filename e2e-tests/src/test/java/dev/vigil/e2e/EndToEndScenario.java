@@ -90,15 +90,27 @@ abstract class EndToEndScenario {
                 "--vigil.gateway.registrations[1].account=3723707");
         services.add(gateway);
         gatewayPort = Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
-        services.add(RulesApplication.application().run(kafka, "--server.port=0", "--management.server.port=0",
+        List<String> rulesArgs = new ArrayList<>(List.of(kafka, "--server.port=0", "--management.server.port=0",
                 "--spring.jmx.enabled=false", "--spring.kafka.streams.state-dir=" + stateDir));
+        rulesArgs.addAll(apiKeys());
+        services.add(RulesApplication.application().run(rulesArgs.toArray(String[]::new)));
         services.add(startNotifier());
     }
 
     private ConfigurableApplicationContext startNotifier() {
-        return NotifierApplication.application().run("--spring.kafka.bootstrap-servers=" + bootstrapServers,
+        List<String> args = new ArrayList<>(List.of("--spring.kafka.bootstrap-servers=" + bootstrapServers,
                 "--server.port=0", "--management.server.port=0", "--spring.jmx.enabled=false",
-                "--spring.mail.port=" + smtp.getSmtp().getPort(), "--spring.ldap.urls=" + directory.url());
+                "--spring.mail.port=" + smtp.getSmtp().getPort(), "--spring.ldap.urls=" + directory.url()));
+        args.addAll(apiKeys());
+        return NotifierApplication.application().run(args.toArray(String[]::new));
+    }
+
+    /** The read key of tenant demo for the rules' and the notifier's APIs. */
+    static final String API_KEY = "e2e-demo-read-key-00001";
+
+    static List<String> apiKeys() {
+        return List.of("--vigil.api.keys[0].id=e2e-demo-read", "--vigil.api.keys[0].tenant=demo",
+                "--vigil.api.keys[0].sha256=" + dev.vigil.security.ApiKeyIntrospector.sha256Hex(API_KEY));
     }
 
     @AfterAll
@@ -241,11 +253,11 @@ abstract class EndToEndScenario {
         String path = java.util.Arrays.stream(ODD_JOB.split("/", -1))
                 .map(segment -> org.springframework.web.util.UriUtils.encodePathSegment(segment, StandardCharsets.UTF_8))
                 .collect(java.util.stream.Collectors.joining("/"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + port + "/api/v1/jobs/demo/3723707/" + path)).build(), HttpResponse.BodyHandlers.ofString())
+        HttpRequest statusRequest = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/v1/jobs/demo/3723707/" + path)).header("Authorization", "Bearer " + API_KEY).build();
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.send(statusRequest, HttpResponse.BodyHandlers.ofString())
                 .statusCode() == 200);
-        HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/api/v1/jobs/demo/3723707/" + path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> status = http.send(statusRequest, HttpResponse.BodyHandlers.ofString());
         assertThat(Json.mapper().readTree(status.body()).path("summary").path("job").asString())
                 .isEqualTo("demo/3723707/" + ODD_JOB);
     }

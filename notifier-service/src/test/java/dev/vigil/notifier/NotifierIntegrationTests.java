@@ -169,16 +169,54 @@ class NotifierIntegrationTests {
     }
 
     private java.net.http.HttpResponse<String> api(String method, String path, String json) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                "http://127.0.0.1:" + port + path)).header("Content-Type", "application/json")
-                .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return api(method, path, json, TestServers.DEMO_WRITE_KEY);
+    }
+
+    /** A call of the notifier's API with {@code key} ({@code null}: without one). */
+    private java.net.http.HttpResponse<String> api(String method, String path, String json, String key) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(json));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     private String audit(Alert alert) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                "http://127.0.0.1:" + port + "/api/v1/alerts/" + alert.fingerprint() + "/deliveries")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return api("GET", "/api/v1/alerts/" + alert.fingerprint() + "/deliveries", null, TestServers.DEMO_READ_KEY).body();
+    }
+
+    @Test
+    void everyApiNeedsAKeyAndAKeySeesAndSilencesOnlyItsOwnTenant() throws Exception {
+        var anonymous = api("GET", "/api/v1/silences", null, null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("application/problem+json"));
+        assertThat(api("GET", "/api/v1/silences", null, "not-a-key-at-all-0000").statusCode()).isEqualTo(401);
+        String body = "{\"matchers\":{\"job\":\"scoped\"},\"endsAt\":\"" + Instant.now().plusSeconds(600)
+                + "\",\"author\":\"ops\"}";
+        assertThat(api("POST", "/api/v1/silences", body, TestServers.DEMO_READ_KEY).statusCode()).as("read key writes")
+                .isEqualTo(403);
+        assertThat(api("POST", "/api/v1/silences", body.replace("{\"job\"", "{\"tenant\":\"demo\",\"job\""),
+                TestServers.OTHER_WRITE_KEY).statusCode()).as("another tenant's alerts").isEqualTo(403);
+
+        var others = api("POST", "/api/v1/silences", body, TestServers.OTHER_WRITE_KEY);
+        assertThat(others.statusCode()).isEqualTo(201);
+        assertThat(others.body()).contains("\"tenant\":\"other\"");
+        String othersId = dev.vigil.model.Json.mapper().readTree(others.body()).path("id").asString();
+        var demos = api("POST", "/api/v1/silences", body, TestServers.DEMO_WRITE_KEY);
+        assertThat(demos.body()).contains("\"tenant\":\"demo\"");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> api("GET", "/api/v1/silences", null, TestServers.OPERATOR_KEY)
+                .body().contains(othersId));
+        assertThat(api("GET", "/api/v1/silences", null, TestServers.DEMO_READ_KEY).body()).doesNotContain(othersId)
+                .contains("\"tenant\":\"demo\"");
+        assertThat(api("DELETE", "/api/v1/silences/" + othersId, null, TestServers.DEMO_WRITE_KEY).statusCode())
+                .isEqualTo(404);
+        assertThat(api("DELETE", "/api/v1/silences/" + othersId, null, TestServers.OTHER_WRITE_KEY).statusCode())
+                .isEqualTo(200);
     }
 
     private void publish(Alert alert) throws Exception {

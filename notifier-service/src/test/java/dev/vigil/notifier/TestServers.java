@@ -26,8 +26,23 @@ final class TestServers {
     }
 
     /** Points the notifier at both. */
+    /** API keys of the tests: an operator, tenant demo's read and write keys, and tenant other's write key. */
+    static final String OPERATOR_KEY = "test-operator-key-0001";
+    static final String DEMO_READ_KEY = "test-demo-read-key-001";
+    static final String DEMO_WRITE_KEY = "test-demo-write-key-01";
+    static final String OTHER_WRITE_KEY = "test-other-write-key-1";
+
     static void register(DynamicPropertyRegistry registry, GreenMailExtension smtp, DemoDirectory directory) {
         registry.add("spring.mail.port", () -> smtp.getSmtp().getPort());
         registry.add("spring.ldap.urls", directory::url);
+        String[][] keys = {{"operator", OPERATOR_KEY, "*", "write"}, {"demo-read", DEMO_READ_KEY, "demo", "read"},
+                {"demo-write", DEMO_WRITE_KEY, "demo", "write"}, {"other-write", OTHER_WRITE_KEY, "other", "write"}};
+        for (int i = 0; i < keys.length; i++) {
+            String[] key = keys[i];
+            registry.add("vigil.api.keys[" + i + "].id", () -> key[0]);
+            registry.add("vigil.api.keys[" + i + "].sha256", () -> dev.vigil.security.ApiKeyIntrospector.sha256Hex(key[1]));
+            registry.add("vigil.api.keys[" + i + "].tenant", () -> key[2]);
+            registry.add("vigil.api.keys[" + i + "].access", () -> key[3]);
+        }
     }
 }

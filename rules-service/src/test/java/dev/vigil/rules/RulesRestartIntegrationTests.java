@@ -76,21 +76,44 @@ class RulesRestartIntegrationTests {
             String port = rules.getEnvironment().getProperty("local.server.port");
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
             String jobs = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
-                    + "/api/v1/jobs")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    + "/api/v1/jobs")).header("Authorization", "Bearer " + ACME_KEY).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             assertThat(jobs).contains("\"job\":\"acme/3723707/nightly\"").contains("\"lastOutcome\":\"SUCCESS\"")
                     .contains("\"openAlerts\":[]");
             String detail = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
-                    + "/api/v1/jobs/acme/3723707/nightly")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    + "/api/v1/jobs/acme/3723707/nightly")).header("Authorization", "Bearer " + ACME_KEY).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             assertThat(detail).contains("\"eventId\":\"e1\"").contains("\"eventId\":\"e2\"").contains("\"eventId\":\"e3\"");
+
+            // without a key 401; another tenant's key sees nothing of acme: 403 for the job, an empty list
+            var anonymous = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                    + "/api/v1/jobs")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                    .startsWith("application/problem+json"));
+            var foreign = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                    + "/api/v1/jobs/acme/3723707/nightly")).header("Authorization", "Bearer " + OTHER_KEY).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(foreign.statusCode()).isEqualTo(403);
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                    + "/api/v1/jobs")).header("Authorization", "Bearer " + OTHER_KEY).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("[]");
         } finally {
             rules.close();
         }
     }
 
+    static final String ACME_KEY = "test-acme-read-key-0001";
+    static final String OTHER_KEY = "test-other-read-key-001";
+
     private static ConfigurableApplicationContext start(Path stateDir) {
         return RulesApplication.application().run("--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                 "--server.port=0", "--management.server.port=0", "--spring.jmx.enabled=false",
-                "--spring.kafka.streams.state-dir=" + stateDir);
+                "--spring.kafka.streams.state-dir=" + stateDir,
+                "--vigil.api.keys[0].id=acme-read", "--vigil.api.keys[0].tenant=acme",
+                "--vigil.api.keys[0].sha256=" + dev.vigil.security.ApiKeyIntrospector.sha256Hex(ACME_KEY),
+                "--vigil.api.keys[1].id=other-read", "--vigil.api.keys[1].tenant=other",
+                "--vigil.api.keys[1].sha256=" + dev.vigil.security.ApiKeyIntrospector.sha256Hex(OTHER_KEY));
     }
 
     @SuppressWarnings("unchecked")

@@ -77,7 +77,7 @@ public class EventPublisher {
             meters.counter("vigil.hooks.received", "source", event.source().name().toLowerCase(java.util.Locale.ROOT),
                     "type", event.type().name()).increment();
             log.info("accepted {} {} {} for {} as {}", event.source(), event.type(), event.outcome(),
-                    event.job().asString(), event.id());
+                    dev.vigil.model.Text.line(event.job().asString(), 300), dev.vigil.model.Text.line(event.id(), 300));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IngestUnavailableException("interrupted while waiting for Kafka", e);

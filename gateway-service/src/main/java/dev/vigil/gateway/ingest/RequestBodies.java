@@ -60,4 +60,23 @@ public final class RequestBodies {
             return text; // a stray '%': keep what was sent rather than lose the call
         }
     }
+
+    /** Where and what, without the input's text or Vigil's class names: {@code at data.error: a value of the wrong type}. */
+    public static String describe(tools.jackson.core.JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (tools.jackson.core.JacksonException.Reference reference : e.getPath()) {
+            if (reference.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        String what = e instanceof tools.jackson.core.exc.StreamReadException ? "not well-formed JSON"
+                : e instanceof tools.jackson.databind.exc.InvalidFormatException ? "a value this field cannot take"
+                : "a value of the wrong type or shape";
+        var location = e.getLocation();
+        String where = path.isEmpty() ? location == null || location.getLineNr() < 0 ? ""
+                : " at line " + location.getLineNr() + ", column " + location.getColumnNr() : " at " + path;
+        return what + where + ".";
+    }
 }

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li><b>Vigil's own tokens</b> (every registration's token, and a ping UUID), wherever they appear, e.g. in the
  *       {@code --on-error="http://vigil/hooks/xsibackup/<token>/error|OK"} that XSIBackup puts into {@code cmd};</li>
- *   <li><b>command-line options</b> whose name holds {@code pwd}, {@code pass}, {@code secret}, {@code token} or
+ *   <li><b>command-line options</b> (also form-encoded, {@code --smtp-pwd%3D…}) whose name holds {@code pwd}, {@code pass}, {@code secret}, {@code token} or
  *       {@code key} ({@code --smtp-pwd=…}, {@code --encryption-key …}, {@code --api-token="…"}): their value;
  *       options whose name holds {@code usr} or {@code user}: what follows a {@code :} in their value
  *       ({@code --smtp-usr=me@example.org:secret});</li>
@@ -27,17 +27,27 @@ import java.util.regex.Pattern;
 public final class SecretMasker {
 
     public static final String MASK = "***";
-    private static final String SECRET_NAME = "[A-Za-z0-9_.-]*(?:pwd|passwd|password|pass|secret|token|key|apikey)[A-Za-z0-9_.-]*";
+    /*
+     * Every quantifier is bounded, so a pattern tries at most a few hundred characters from each position: masking is
+     * linear in the text's length, whatever a caller sends (a 200 kB line of one letter included).
+     */
+    private static final String SECRET_NAME = "[A-Za-z0-9_.-]{0,40}(?:pwd|passwd|password|pass|secret|token|key|apikey)[A-Za-z0-9_.-]{0,40}";
     /** {@code --name=value}, {@code --name="value with blanks"}, {@code --name value}. */
-    private static final Pattern SECRET_OPTION = Pattern.compile("(?i)(--" + SECRET_NAME + ")(=|\\s+)(\"[^\"]*\"|'[^']*'|[^\\s\"']+)");
+    private static final Pattern SECRET_OPTION = Pattern.compile(
+            "(?i)(--" + SECRET_NAME + ")(=|\\s{1,8})(\"[^\"]{0,512}\"|'[^']{0,512}'|[^\\s\"']{1,512})");
+    /** The same in a form-encoded body: {@code --smtp-pwd%3Dvalue}, up to the next {@code &}, {@code +} or {@code %20}. */
+    private static final Pattern ENCODED_SECRET_OPTION = Pattern.compile(
+            "(?i)(--" + SECRET_NAME + ")(%3D|=)((?:[^&+\\s%]|%(?!20|26|2B)[0-9A-Fa-f]{2}){1,512})");
     private static final Pattern USER_OPTION = Pattern.compile(
-            "(?i)(--[A-Za-z0-9_.-]*(?:usr|user)[A-Za-z0-9_.-]*=\"?[^\\s\":]*:)([^\\s\"]+)");
-    private static final Pattern URL_USER_INFO = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^/\\s:@\"']+:)([^@/\\s\"']+)(@)");
+            "(?i)(--[A-Za-z0-9_.-]{0,40}(?:usr|user)[A-Za-z0-9_.-]{0,40}(?:=|%3D)\"?[^\\s\":&]{0,256}(?::|%3A))([^\\s\"&]{1,256})");
+    private static final Pattern URL_USER_INFO = Pattern.compile(
+            "(?i)(\\b[a-z][a-z0-9+.-]{0,30}://[^/\\s:@\"']{1,256}:)([^@/\\s\"']{1,256})(@)");
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "(?i)([?&;](?:token|key|api_?key|apikey|access_token|auth|password|passwd|pwd|pass|secret|sig|signature"
-                    + "|client_secret|private_token)=)([^&#\\s\"'|]+)");
+                    + "|client_secret|private_token)=)([^&#\\s\"'|]{1,512})");
     private static final Pattern SECRET_PAIR = Pattern.compile(
-            "(?i)(\\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?token)\\s*[=:]\\s*)([^\\s,;\"'&]+)");
+            "(?i)(\\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?token)\\s{0,8}(?:[=:]|%3D)\\s{0,8})"
+                    + "([^\\s,;\"'&]{1,512})");
 
     private final List<String> tokens;
 
@@ -64,10 +74,17 @@ public final class SecretMasker {
                 masked = masked.replace(token, MASK);
             }
         }
-        masked = replaceGroup(SECRET_OPTION, masked, 3);
-        masked = replaceGroup(USER_OPTION, masked, 2);
-        masked = replaceGroup(URL_USER_INFO, masked, 2);
-        masked = replaceGroup(SECRET_PARAMETER, masked, 2);
+        if (masked.contains("--")) {
+            masked = replaceGroup(SECRET_OPTION, masked, 3);
+            masked = replaceGroup(ENCODED_SECRET_OPTION, masked, 3);
+            masked = replaceGroup(USER_OPTION, masked, 2);
+        }
+        if (masked.contains("://")) {
+            masked = replaceGroup(URL_USER_INFO, masked, 2);
+        }
+        if (masked.indexOf('=') >= 0) {
+            masked = replaceGroup(SECRET_PARAMETER, masked, 2);
+        }
         masked = replaceGroup(SECRET_PAIR, masked, 2);
         return masked;
     }
@@ -81,8 +98,8 @@ public final class SecretMasker {
         int last = 0;
         do {
             String value = m.group(group);
-            if (value.equals(MASK) || value.equals("\"" + MASK + "\"")) {
-                continue;
+            if (value.startsWith(MASK) || value.startsWith("\"" + MASK) || value.startsWith("'" + MASK)) {
+                continue; // masked by an earlier rule
             }
             out.append(text, last, m.start(group));
             out.append(value.startsWith("\"") ? "\"" + MASK + "\"" : value.startsWith("'") ? "'" + MASK + "'" : MASK);

@@ -34,6 +34,8 @@ class HookProblems {
     private static final Set<String> KEPT_HEADERS = Set.of("user-agent", "content-type", "content-length",
             "x-forwarded-for", "idempotency-key");
 
+    /** A refusal's reason, as answered, logged and kept: one line, secrets masked, at most this long. */
+    static final int REASON_LIMIT = 500;
     private final EventPublisher publisher;
     private final GatewayProperties properties;
     private final MeterRegistry meters;
@@ -47,23 +49,24 @@ class HookProblems {
     @ExceptionHandler
     ResponseEntity<?> rejected(HookRejectedException e, HttpServletRequest request) {
         meters.counter("vigil.hooks.refused", "source", e.source(), "reason", reasonTag(e.status())).increment();
+        String reason = dev.vigil.model.Text.line(publisher.masker().mask(e.getMessage()), REASON_LIMIT);
         int limit = (int) properties.rejectedRawLimit().toBytes();
         String raw = e.raw() == null ? "" : e.raw();
         byte[] bytes = raw.getBytes(StandardCharsets.UTF_8);
         boolean truncated = bytes.length > limit;
         String kept = truncated ? new String(bytes, 0, limit, StandardCharsets.UTF_8) : raw;
         publisher.reject(new RejectedInput(e.source(), Paths.maskToken(request.getRequestURI()), request.getMethod(),
-                e.status().value(), e.getMessage(), kept, truncated, headers(request), request.getRemoteAddr(),
+                e.status().value(), reason, kept, truncated, headers(request), request.getRemoteAddr(),
                 Instant.now()));
-        log.info("refused {} hook from {}: {} {}", e.source(), request.getRemoteAddr(), e.status().value(),
-                e.getMessage());
+        log.info("refused {} hook from {}: {} {}", e.source(), request.getRemoteAddr(), e.status().value(), reason);
 
-        if (request.getRequestURI().startsWith("/ping/")) {
+        if (request.getRequestURI().equals("/ping") || request.getRequestURI().startsWith("/ping/")) {
             // healthchecks' clients expect its plain answers ("not found"), not a problem document.
             return ResponseEntity.status(e.status()).contentType(MediaType.TEXT_PLAIN)
-                    .header("X-Vigil-Reason", dev.vigil.model.Text.line(e.getMessage(), 200)).body(e.answer());
+                    .header("X-Vigil-Reason", dev.vigil.model.Text.line(reason, 200)).body(e.answer() == null
+                            || e.answer().equals(e.getMessage()) ? reason : e.answer());
         }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), reason);
         problem.setTitle(switch (e.status()) {
             case UNAUTHORIZED -> "Unknown token";
             case TOO_MANY_REQUESTS -> "Too many calls";

@@ -53,4 +53,21 @@ class SecretMaskerTests {
         String once = masker.mask("--smtp-pwd=x --on-error=\"http://v/hooks/xsibackup/" + TOKEN + "/error|OK\"");
         assertThat(masker.mask(once)).isEqualTo(once);
     }
+
+    @Test
+    void aFormEncodedSecretIsMaskedToo() {
+        assertThat(masker.mask("arg=EndScript&arg=auth+failed+--smtp-pwd%3DTopSecret123+--x%3D1&host=h"))
+                .isEqualTo("arg=EndScript&arg=auth+failed+--smtp-pwd%3D***+--x%3D1&host=h");
+    }
+
+    /** Not a speed measurement: a guard that no pattern backtracks over a long line (it took minutes before). */
+    @Test
+    void aLongLineWithoutASecretIsMaskedInLinearTime() {
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            for (String unit : List.of("E", "a:", "--", "=", "x://", "--smtp-pwd")) {
+                String line = unit.repeat(200_000 / unit.length());
+                assertThat(masker.mask(line)).hasSizeGreaterThan(1000);
+            }
+        });
+    }
 }

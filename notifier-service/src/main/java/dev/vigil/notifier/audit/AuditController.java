@@ -1,5 +1,7 @@
 package dev.vigil.notifier.audit;
 
+import dev.vigil.security.ApiCaller;
+import org.springframework.security.core.Authentication;
 import dev.vigil.model.DeliveryRecord;
 import dev.vigil.notifier.delivery.DeliveryLedger;
 import java.util.List;
@@ -9,7 +11,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * "What happened to this alert's notifications?": every decision on {@code backup.deliveries} for one alert
- * fingerprint — sent, retrying, failed and why, suppressed by silence, dedup or lack of recipients — oldest first.
+ * fingerprint — sent, retrying, failed and why, suppressed by silence, dedup or lack of recipients — oldest first;
+ * only those of the caller's tenant (an operator sees all).
  */
 @RestController
 class AuditController {
@@ -21,7 +24,8 @@ class AuditController {
     }
 
     @GetMapping("/api/v1/alerts/{fingerprint}/deliveries")
-    List<DeliveryRecord> deliveries(@PathVariable String fingerprint) {
-        return ledger.decisions(fingerprint);
+    List<DeliveryRecord> deliveries(@PathVariable String fingerprint, Authentication caller) {
+        return ledger.decisions(fingerprint).stream()
+                .filter(record -> record.job() != null && ApiCaller.mayAct(caller, record.job().tenant())).toList();
     }
 }

@@ -1,5 +1,7 @@
 package dev.vigil.notifier.silence;
 
+import dev.vigil.security.ApiCaller;
+import org.springframework.security.core.Authentication;
 import dev.vigil.model.Silence;
 import java.net.URI;
 import java.time.Instant;
@@ -19,11 +21,14 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Silences and maintenance windows: {@code POST /api/v1/silences} ({@code matchers}, {@code startsAt} — now when
  * absent, a future time makes a maintenance window —, {@code endsAt}, {@code author}, {@code comment}),
- * {@code GET} to list, {@code DELETE /api/v1/silences/{id}} to expire one now.
+ * {@code GET} to list, {@code DELETE /api/v1/silences/{id}} to expire one now. A tenant's API key creates silences
+ * that match its tenant only (a {@code tenant} matcher is added, another tenant's is 403) and sees and expires
+ * only those; an operator's key sees all.
  */
 @RestController
 class SilenceController {
 
+    private static final String TENANT = "tenant";
     private final Silences silences;
 
     SilenceController(Silences silences) {
@@ -35,11 +40,20 @@ class SilenceController {
     }
 
     @PostMapping("/api/v1/silences")
-    ResponseEntity<?> create(@RequestBody NewSilence request) throws Exception {
+    ResponseEntity<?> create(@RequestBody NewSilence request, Authentication caller) throws Exception {
         Instant now = Instant.now();
         Instant starts = request.startsAt() == null ? now : request.startsAt();
         if (request.matchers() == null || request.matchers().isEmpty()) {
             return problem("A silence needs at least one matcher, e.g. {\"account\": \"3723707\"}.");
+        }
+        Map<String, String> matchers = new java.util.LinkedHashMap<>(request.matchers());
+        if (!ApiCaller.isOperator(caller)) {
+            // a tenant's key silences its own tenant's alerts, never another's
+            String own = ApiCaller.tenant(caller);
+            String asked = matchers.putIfAbsent(TENANT, own);
+            if (asked != null && !asked.equals(own)) {
+                return forbidden("This API key may only silence alerts of tenant '" + own + "'.");
+            }
         }
         if (request.endsAt() == null || !request.endsAt().isAfter(starts) || !request.endsAt().isAfter(now)) {
             return problem("endsAt must be in the future and after startsAt.");
@@ -47,20 +61,21 @@ class SilenceController {
         if (request.author() == null || request.author().isBlank()) {
             return problem("A silence needs an author.");
         }
-        Silence silence = silences.save(new Silence(UUID.randomUUID().toString(), request.matchers(), starts,
+        Silence silence = silences.save(new Silence(UUID.randomUUID().toString(), matchers, starts,
                 request.endsAt(), request.author(), request.comment(), now));
         return ResponseEntity.created(URI.create("/api/v1/silences/" + silence.id())).body(silence);
     }
 
+    /** The silences the caller's key may see: its tenant's (an operator's: all). */
     @GetMapping("/api/v1/silences")
-    List<Silence> list() {
-        return silences.all();
+    List<Silence> list(Authentication caller) {
+        return silences.all().stream().filter(s -> visible(s, caller)).toList();
     }
 
     @DeleteMapping("/api/v1/silences/{id}")
-    ResponseEntity<Silence> expire(@PathVariable String id) throws Exception {
+    ResponseEntity<?> expire(@PathVariable String id, Authentication caller) throws Exception {
         var existing = silences.get(id);
-        if (existing.isEmpty()) {
+        if (existing.isEmpty() || !visible(existing.get(), caller)) {
             return ResponseEntity.notFound().build();
         }
         Silence s = existing.get();
@@ -68,6 +83,17 @@ class SilenceController {
         Silence expired = new Silence(s.id(), s.matchers(), s.startsAt().isAfter(now) ? now : s.startsAt(),
                 now, s.author(), s.comment(), s.createdAt());
         return ResponseEntity.ok(silences.save(expired));
+    }
+
+    private static boolean visible(Silence silence, Authentication caller) {
+        return ApiCaller.isOperator(caller) || ApiCaller.tenant(caller) != null
+                && ApiCaller.tenant(caller).equals(silence.matchers().get(TENANT));
+    }
+
+    private static ResponseEntity<ProblemDetail> forbidden(String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, detail);
+        problem.setTitle("Forbidden");
+        return ResponseEntity.status(HttpStatus.FORBIDDEN).body(problem);
     }
 
     private static ResponseEntity<ProblemDetail> problem(String detail) {

@@ -16,7 +16,12 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import dev.vigil.security.ApiCaller;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.http.ResponseEntity;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,7 +33,8 @@ import org.springframework.web.client.RestClient;
 /**
  * What the rules know, read from their state stores (Kafka Streams interactive queries): every job with its last
  * run, outcome, next expected run and open alerts, and one job's recent history. A job kept by another instance
- * is fetched from that instance ({@code application.server}), so any instance answers for all.
+ * is fetched from that instance ({@code application.server}, with the caller's key), so any instance answers for all.
+ * A tenant's API key sees its tenant's jobs only ({@link ApiCaller}).
  */
 @RestController
 class JobStatusController {
@@ -56,20 +62,23 @@ class JobStatusController {
     record JobDetail(JobSummary summary, List<JobState.Entry> history, List<Alert> openAlerts) {
     }
 
+    /** Every job the caller's key may see (its tenant's; an operator's: all), from every instance. */
     @GetMapping("/api/v1/jobs")
-    List<JobSummary> jobs(@RequestParam(defaultValue = "false") boolean local) {
+    List<JobSummary> jobs(@RequestParam(defaultValue = "false") boolean local, Authentication caller,
+                          @RequestHeader(name = HttpHeaders.AUTHORIZATION) String authorization) {
         List<JobSummary> jobs = new ArrayList<>(localJobs());
         if (!local) {
             for (var metadata : kafkaStreams().streamsMetadataForStore(JobProcessor.STORE)) {
                 if (!isSelf(metadata.hostInfo())) {
                     JobSummary[] remote = http.get().uri(url(metadata.hostInfo(), "/api/v1/jobs?local=true"))
-                            .retrieve().body(JobSummary[].class);
+                            .header(HttpHeaders.AUTHORIZATION, authorization).retrieve().body(JobSummary[].class);
                     if (remote != null) {
                         jobs.addAll(List.of(remote));
                     }
                 }
             }
         }
+        jobs.removeIf(job -> !ApiCaller.mayAct(caller, JobKey.parse(job.job()).tenant()));
         jobs.sort(Comparator.comparing(JobSummary::job));
         return jobs;
     }
@@ -77,9 +86,17 @@ class JobStatusController {
     /**
      * One job. The job name is the rest of the path, so names with {@code /} (Retrospect's
      * {@code Daily/My Computer/Mac HD}) need no escaping beyond each segment's own percent-encoding (RFC 3986).
+     * A key of another tenant is answered 403.
      */
     @GetMapping("/api/v1/jobs/{tenant}/{account}/{*job}")
-    ResponseEntity<JobDetail> job(@PathVariable String tenant, @PathVariable String account, @PathVariable String job) {
+    ResponseEntity<?> job(@PathVariable String tenant, @PathVariable String account, @PathVariable String job,
+                          Authentication caller, @RequestHeader(name = HttpHeaders.AUTHORIZATION) String authorization) {
+        if (!ApiCaller.mayAct(caller, tenant)) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN,
+                    "This API key may not see jobs of tenant '" + tenant + "'.");
+            problem.setTitle("Forbidden");
+            return ResponseEntity.status(HttpStatus.FORBIDDEN).body(problem);
+        }
         job = job.startsWith("/") ? job.substring(1) : job;
         String key = new JobKey(tenant, account, job).asString();
         KeyQueryMetadata owner = kafkaStreams().queryMetadataForKey(JobProcessor.STORE, key, Serdes.String().serializer());
@@ -87,7 +104,7 @@ class JobStatusController {
                 && owner.activeHost().port() > 0) {
             return ResponseEntity.ok(http.get().uri(java.net.URI.create(url(owner.activeHost(), "/api/v1/jobs/"
                             + path(tenant) + "/" + path(account) + "/" + path(job))))
-                    .retrieve().body(JobDetail.class));
+                    .header(HttpHeaders.AUTHORIZATION, authorization).retrieve().body(JobDetail.class));
         }
         JobState state = store().get(key);
         if (state == null) {

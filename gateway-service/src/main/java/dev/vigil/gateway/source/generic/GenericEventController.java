@@ -79,7 +79,7 @@ class GenericEventController {
         try {
             ce = Json.mapper().readValue(raw, CloudEvent.class);
         } catch (JacksonException e) {
-            throw invalid("The body is not a CloudEvents JSON event: " + e.getOriginalMessage(), raw);
+            throw invalid("The body is not a CloudEvents JSON event: " + RequestBodies.describe(e), raw);
         }
         if (ce == null || !"1.0".equals(ce.specversion())) {
             throw invalid("specversion must be \"1.0\".", raw);
@@ -144,8 +144,8 @@ class GenericEventController {
             }
             for (String prefix : RESERVED_PREFIXES) {
                 if (name.startsWith(prefix)) {
-                    throw invalid("data.attributes: '" + prefix + "*' names are reserved (a schedule is set on the "
-                            + "registration).", raw);
+                    throw invalid("data.attributes: '" + prefix + "*' names are reserved for Vigil (a schedule belongs"
+                            + " on the registration).", raw);
                 }
             }
         }

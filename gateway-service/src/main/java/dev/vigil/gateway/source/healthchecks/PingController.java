@@ -56,7 +56,7 @@ class PingController {
     static final int BODY_LIMIT = BodyText.HEAD_BYTES + BodyText.TAIL_BYTES;
     /** healthchecks' {@code is_valid_uuid_string}: the lowercase canonical form only. */
     private static final Pattern RID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private static final Pattern EXIT_STATUS = Pattern.compile("[0-9]{1,9}");
+    private static final Pattern EXIT_STATUS = Pattern.compile("[0-9]{1,64}");
     private static final int REASON_LIMIT = 300;
     static final String NOT_FOUND = "not found";
 
@@ -76,6 +76,14 @@ class PingController {
     @RequestMapping(path = {"/ping/{uuid}/{kind}", "/ping/{uuid}/{kind}/"}, produces = MediaType.TEXT_PLAIN_VALUE)
     ResponseEntity<String> kind(@PathVariable String uuid, @PathVariable String kind, HttpServletRequest request) {
         return record(uuid, kind, request);
+    }
+
+    /** {@code /ping}, {@code /ping/}, {@code /ping/<uuid>//} and any other path under it: healthchecks' plain 404. */
+    @RequestMapping(path = {"/ping", "/ping/", "/ping/**"}, produces = MediaType.TEXT_PLAIN_VALUE)
+    ResponseEntity<String> elsewhere(HttpServletRequest request) {
+        BodyText.Raw raw = BodyText.read(input(request));
+        throw new HookRejectedException(HttpStatus.NOT_FOUND, SOURCE, "not found: no ping route matches this path",
+                BodyText.decode(raw, request.getContentType()).text(), NOT_FOUND);
     }
 
     /** {@code /ping/<ping-key>/<slug>/<kind>}: healthchecks' slug URLs, which Vigil does not offer. */
@@ -103,11 +111,7 @@ class PingController {
                     // healthchecks reads /ping/<x>/<y> it cannot route as a slug URL: not found
                     throw slugRefused(text);
                 }
-                exitStatus = Integer.parseInt(kind);
-                if (exitStatus > 255) {
-                    throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, "invalid url format: exit status "
-                            + exitStatus + " is above 255", text, "invalid url format");
-                }
+                exitStatus = kind.length() > 3 ? Integer.MAX_VALUE : Integer.parseInt(kind);
                 type = EventType.BACKUP_FINISHED;
                 outcome = exitStatus == 0 ? Outcome.SUCCESS : Outcome.FAILED;
             }
@@ -121,6 +125,10 @@ class PingController {
             }
             throw new HookRejectedException(HttpStatus.NOT_FOUND, SOURCE, "not found: no ping registration has this UUID",
                     text, NOT_FOUND);
+        }
+        if (exitStatus != null && exitStatus > 255) { // healthchecks looks the check up first, then the status
+            throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, "invalid url format: exit status " + kind
+                    + " is above 255", text, "invalid url format");
         }
         String rid = queryParameter(request, "rid");
         if (rid != null && !RID.matcher(rid).matches()) {

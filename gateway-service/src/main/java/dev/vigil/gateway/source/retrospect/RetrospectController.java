@@ -118,7 +118,7 @@ class RetrospectController {
                         call.occurred());
             } catch (JacksonException e) {
                 throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE,
-                        "The body is not the JSON the handler sends: " + e.getOriginalMessage(), raw);
+                        "The body is not the JSON the handler sends: " + RequestBodies.describe(e), raw);
             }
         }
         Map<String, List<String>> form = RequestBodies.form(raw);

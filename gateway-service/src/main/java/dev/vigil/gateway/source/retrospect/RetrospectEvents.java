@@ -149,7 +149,7 @@ final class RetrospectEvents {
                 Long errors = number(a.get("numErrors"), attributes, "numErrors");
                 String code = a.get("fatalErrCode");
                 outcome = verdict(code, errors);
-                error = outcome == Outcome.SUCCESS ? null : new ErrorInfo(code, a.get("fatalErrMsg"));
+                error = outcome == Outcome.SUCCESS || outcome == Outcome.NONE ? null : new ErrorInfo(code, a.get("fatalErrMsg"));
                 measures = new Measures(null, null, null, count(errors, attributes, "numErrors"), null, null);
             }
             case "AnomalyAlert" -> {
@@ -193,7 +193,7 @@ final class RetrospectEvents {
                 occurredAt = date(a.get("sourceEnd"), zone, receivedAt, attributes);
                 String code = a.get("fatalErrCode");
                 outcome = verdict(code, errors);
-                error = outcome == Outcome.SUCCESS ? null : new ErrorInfo(code, a.get("fatalErrMsg"));
+                error = outcome == Outcome.SUCCESS || outcome == Outcome.NONE ? null : new ErrorInfo(code, a.get("fatalErrMsg"));
                 measures = new Measures(kb == null || kb < 0 || kb > Long.MAX_VALUE / 1024 ? null : kb * 1024,
                         nonNegative(files), nonNegative(seconds), count(errors, attributes, "numErrors"), null, null);
             }
@@ -269,7 +269,14 @@ final class RetrospectEvents {
     }
 
     /** fatalErrCode ≠ 0 → FAILED; else numErrors > 0 → WARNING; else SUCCESS (§1.5). */
+    /**
+     * A run's verdict from its fatal error code and error count. A missing code is no verdict at all (NONE): a
+     * malformed call must never resolve a failure as if the run had succeeded.
+     */
     private static Outcome verdict(String code, Long errors) {
+        if (code == null || code.isBlank()) {
+            return Outcome.NONE;
+        }
         if (!isZero(code)) {
             return Outcome.FAILED;
         }

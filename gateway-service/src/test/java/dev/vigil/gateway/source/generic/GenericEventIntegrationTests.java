@@ -7,6 +7,7 @@ import dev.vigil.kafka.test.TopicTail;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.EventType;
 import dev.vigil.model.Outcome;
+import dev.vigil.model.RejectedInput;
 import dev.vigil.model.Topics;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -84,5 +85,20 @@ class GenericEventIntegrationTests extends GatewayIntegrationTest {
         assertThat(response.body()).contains(reason);
         assertThat(tail.await(1, Topics.REJECTED, Duration.ofSeconds(10))).hasSize(1);
         assertThat(tail.settle(Duration.ofMillis(300))).noneMatch(r -> r.topic().equals(Topics.EVENTS));
+    }
+
+    /** A refusal says where and what, in one bounded line, never the input's secrets or Vigil's class names. */
+    @Test
+    void aRefusalNeitherEchoesTheInputNorNamesVigilsClasses() throws Exception {
+        HttpResponse<String> response = post("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"s\",\"type\":\"t\","
+                + "\"data\":{\"job\":\"j\",\"error\":\"--smtp-pwd=LogSecret999\\n2026 INFO forged line " + "E".repeat(50_000)
+                + "\"}}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("at data.error").doesNotContain("LogSecret999", "dev.vigil", "forged", "EEEE")
+                .hasSizeLessThan(1_000);
+        RejectedInput rejected = TopicTail.value(tail.await(1, Topics.REJECTED, Duration.ofSeconds(10)).get(0),
+                RejectedInput.class);
+        assertThat(rejected.reason()).hasSizeLessThanOrEqualTo(500).doesNotContain("\n");
+        assertThat(rejected.raw()).doesNotContain("LogSecret999").contains("--smtp-pwd=***");
     }
 }

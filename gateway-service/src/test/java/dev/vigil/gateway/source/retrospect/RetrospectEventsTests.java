@@ -250,4 +250,13 @@ class RetrospectEventsTests {
             }
         };
     }
+
+    /** A call without its verdict is no verdict: it must never resolve a failure as a success would. */
+    @org.junit.jupiter.api.Test
+    void anEndScriptWithoutItsFatalCodeIsNoVerdict() {
+        dev.vigil.model.BackupEvent event = RetrospectEvents.toEvent("id", java.util.List.of("EndScript", "Daily/My Computer"),
+                "h", "Linux", "acme", "3723707", "engine", java.time.ZoneId.of("UTC"), java.time.Instant.EPOCH, "raw");
+        org.assertj.core.api.Assertions.assertThat(event.outcome()).isEqualTo(dev.vigil.model.Outcome.NONE);
+        org.assertj.core.api.Assertions.assertThat(event.attributes()).containsEntry("malformed", "true");
+    }
 }

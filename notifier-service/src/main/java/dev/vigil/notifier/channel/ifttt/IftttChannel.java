@@ -49,13 +49,13 @@ class IftttChannel implements Channel {
                     "value1", request.alerts().size() + " backup alerts: " + alert.summary()
                             + (request.alerts().size() > 1 ? ", …" : ""),
                     "value2", firing + " FIRING " + (request.alerts().size() - firing) + " RESOLVED",
-                    "value3", request.alerts().stream().map(a -> a.job().asString()).distinct()
-                            .collect(Collectors.joining(", ")));
+                    "value3", dev.vigil.model.Text.line(request.alerts().stream().map(a -> a.job().asString()).distinct()
+                            .collect(Collectors.joining(", ")), 1_000));
         } else {
             body = ifttt.json() ? alert : Map.of(
                     "value1", alert.summary(),
                     "value2", alert.status().name() + " " + String.valueOf(alert.severity()).toLowerCase(),
-                    "value3", alert.job().asString());
+                    "value3", dev.vigil.model.Text.line(alert.job().asString(), 1_000)); // values reach phones: one clean line
         }
         http.postJson(base, Json.write(body), Map.of());
     }

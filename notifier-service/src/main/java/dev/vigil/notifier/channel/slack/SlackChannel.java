@@ -3,6 +3,7 @@ package dev.vigil.notifier.channel.slack;
 import dev.vigil.model.Alert;
 import dev.vigil.model.AlertStatus;
 import dev.vigil.model.Json;
+import dev.vigil.model.Text;
 import dev.vigil.notifier.channel.Channel;
 import dev.vigil.notifier.channel.DeliveryException;
 import dev.vigil.notifier.channel.http.HttpTargets;
@@ -86,7 +87,7 @@ class SlackChannel implements Channel {
         blocks.add(Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn", "text",
                 "Vigil · since " + alert.startsAt() + (alert.endsAt() == null ? "" : " · resolved " + alert.endsAt())))));
         Map<String, Object> message = new LinkedHashMap<>();
-        message.put("text", icon + " " + title); // the notification text and the fallback of clients without blocks
+        message.put("text", icon + " " + escape(title)); // the notification text and the fallback without blocks
         message.put("blocks", blocks);
         return message;
     }
@@ -95,8 +96,11 @@ class SlackChannel implements Channel {
         return Map.of("type", "mrkdwn", "text", "*" + name + "*\n" + escape(value));
     }
 
-    /** Slack's three control characters in mrkdwn. */
-    private static String escape(String text) {
-        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    /**
+     * Slack's three control characters in mrkdwn ({@code <!channel>} and links come from them), after the text is made
+     * one clean line: no control or invisible characters (bidi overrides) from what a backup product sent.
+     */
+    static String escape(String text) {
+        return text == null ? "" : Text.line(text, 3_000).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }
