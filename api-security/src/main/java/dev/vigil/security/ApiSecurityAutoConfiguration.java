@@ -13,11 +13,13 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
  * Every HTTP API of a service ({@code /api/**}) behind tenant API keys, with Spring Security's bearer-token resource
@@ -31,6 +33,21 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 @EnableWebSecurity
 @EnableConfigurationProperties(ApiKeyProperties.class)
 public class ApiSecurityAutoConfiguration {
+
+    /**
+     * Spring Security's strict firewall, letting through what job names hold once percent-encoded (RFC 3986): a
+     * {@code %}, a {@code ;}, a backslash (Retrospect's {@code 100% done}, {@code R&D; nightly}, Windows paths). The
+     * API's rules are "everything under /api needs a key", so no encoding can slip past them.
+     */
+    @Bean
+    WebSecurityCustomizer jobNamesInPaths() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowUrlEncodedPercent(true);
+        firewall.setAllowSemicolon(true);
+        firewall.setAllowBackSlash(true);
+        firewall.setAllowUrlEncodedPeriod(true);
+        return web -> web.httpFirewall(firewall);
+    }
 
     @Bean
     @ConditionalOnProperty(prefix = "vigil.api", name = "enabled", havingValue = "true", matchIfMissing = true)
