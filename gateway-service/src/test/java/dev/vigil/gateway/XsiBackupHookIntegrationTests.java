@@ -96,6 +96,15 @@ class XsiBackupHookIntegrationTests extends GatewayIntegrationTest {
         assertThat(event.job().job()).isEqualTo("MAIL01");
     }
 
+    /** A raw '|' in the query (as XSIBackup's own --on-error line holds it) reaches Vigil: a problem, kept. */
+    @Test
+    void aRawPipeInTheQueryIsVigilsOwnProblemNotTomcatsHtml() throws Exception {
+        String response = rawGet("/hooks/xsibackup/xsi-token-for-tests-0001/error?PID=1|t=2|cmd=x");
+        assertThat(response).startsWith("HTTP/1.1 400").contains("application/problem+json");
+        List<ConsumerRecord<String, String>> rejected = tail.await(1, Topics.REJECTED, Duration.ofSeconds(10));
+        assertThat(TopicTail.value(rejected.get(0), RejectedInput.class).raw()).isEqualTo("PID=1|t=2|cmd=x");
+    }
+
     @Test
     void x7IsRefusedWithAProblemAndItsRawQueryIsKeptOnRejected() throws Exception {
         // Sent over a plain socket: HTTP clients refuse to build this URL, a proxy or busybox wget does not.

@@ -13,6 +13,7 @@ public class HookRejectedException extends RuntimeException {
     private final String source;
     private final String raw;
     private final String answer;
+    private final boolean unauthenticated;
 
     public HookRejectedException(HttpStatus status, String source, String reason, String raw) {
         this(status, source, reason, raw, null);
@@ -23,11 +24,32 @@ public class HookRejectedException extends RuntimeException {
      *               differs from the reason kept on {@code backup.rejected}; {@code null} to answer the reason
      */
     public HookRejectedException(HttpStatus status, String source, String reason, String raw, String answer) {
+        this(status, source, reason, raw, answer, false);
+    }
+
+    private HookRejectedException(HttpStatus status, String source, String reason, String raw, String answer,
+                                  boolean unauthenticated) {
         super(reason);
         this.status = status;
         this.source = source;
         this.raw = raw;
         this.answer = answer;
+        this.unauthenticated = unauthenticated;
+    }
+
+    /**
+     * A call nobody is known to have sent (no or a wrong token; a ping to an unknown UUID): refused before its body is
+     * read, counted, and kept on {@code backup.rejected} only as a sample, so a flood cannot fill the topic.
+     *
+     * @param answer the protocol's own body, or {@code null} to answer the reason
+     */
+    public static HookRejectedException unauthenticated(HttpStatus status, String source, String reason, String answer) {
+        return new HookRejectedException(status, source, reason, null, answer, true);
+    }
+
+    /** True for a call refused before anything of it was read because no registration knows its token. */
+    public boolean unauthenticatedCall() {
+        return unauthenticated;
     }
 
     /** The body to answer: the protocol's own text where it prescribes one, else the reason. */
@@ -35,9 +57,9 @@ public class HookRejectedException extends RuntimeException {
         return answer != null ? answer : getMessage();
     }
 
-    public static HookRejectedException unauthorized(String source, String raw) {
-        return new HookRejectedException(HttpStatus.UNAUTHORIZED, source,
-                "No registration matches this token for " + source + ".", raw);
+    public static HookRejectedException unauthorized(String source) {
+        return unauthenticated(HttpStatus.UNAUTHORIZED, source, "No registration matches this token for " + source + ".",
+                null);
     }
 
     public HttpStatus status() {

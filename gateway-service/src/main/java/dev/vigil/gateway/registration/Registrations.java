@@ -45,19 +45,33 @@ public class Registrations {
     }
 
     /**
-     * The registration of {@code token} for {@code source}, within its rate limit.
+     * The registration of {@code token} for {@code source}, before anything of the call is read.
+     *
+     * @throws HookRejectedException 401 (an unauthenticated call: sampled, not all kept) for a missing or wrong token
+     */
+    public Registration authenticated(Source source, String token) {
+        return authenticate(source, token).orElseThrow(() -> HookRejectedException.unauthorized(
+                source.name().toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /**
+     * Lets the call through within its registration's rate limit.
      *
      * @param raw the call's input, kept on {@code backup.rejected} when it is refused
-     * @throws HookRejectedException 401 for a missing or wrong token, 429 over the rate limit
+     * @throws HookRejectedException 429 over the rate limit
      */
-    public Registration require(Source source, String token, String raw) {
-        String name = source.name().toLowerCase(java.util.Locale.ROOT);
-        Registration registration = authenticate(source, token)
-                .orElseThrow(() -> HookRejectedException.unauthorized(name, raw));
+    public void admit(Registration registration, String raw) {
         if (!rateLimiter.admit(registration)) {
-            throw new HookRejectedException(HttpStatus.TOO_MANY_REQUESTS, name, "More than "
-                    + registration.rateLimit() + " calls per second from " + registration.id() + ".", raw);
+            throw new HookRejectedException(HttpStatus.TOO_MANY_REQUESTS, registration.source().name()
+                    .toLowerCase(java.util.Locale.ROOT), "More than " + registration.rateLimit() + " calls per second from "
+                    + registration.id() + ".", raw);
         }
+    }
+
+    /** {@link #authenticated} then {@link #admit}, for a call whose input is already read (a query string). */
+    public Registration require(Source source, String token, String raw) {
+        Registration registration = authenticated(source, token);
+        admit(registration, raw);
         return registration;
     }
 

@@ -36,6 +36,8 @@ class HookProblems {
 
     /** A refusal's reason, as answered, logged and kept: one line, secrets masked, at most this long. */
     static final int REASON_LIMIT = 500;
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> lastSampled =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final EventPublisher publisher;
     private final GatewayProperties properties;
     private final MeterRegistry meters;
@@ -55,10 +57,12 @@ class HookProblems {
         byte[] bytes = raw.getBytes(StandardCharsets.UTF_8);
         boolean truncated = bytes.length > limit;
         String kept = truncated ? new String(bytes, 0, limit, StandardCharsets.UTF_8) : raw;
-        publisher.reject(new RejectedInput(e.source(), Paths.maskToken(request.getRequestURI()), request.getMethod(),
+        if (!e.unauthenticatedCall() || sampled(e.source())) {
+            publisher.reject(new RejectedInput(e.source(), Paths.maskToken(request.getRequestURI()), request.getMethod(),
                 e.status().value(), reason, kept, truncated, headers(request), request.getRemoteAddr(),
                 Instant.now()));
-        log.info("refused {} hook from {}: {} {}", e.source(), request.getRemoteAddr(), e.status().value(), reason);
+            log.info("refused {} hook from {}: {} {}", e.source(), request.getRemoteAddr(), e.status().value(), reason);
+        }
 
         if (request.getRequestURI().equals("/ping") || request.getRequestURI().startsWith("/ping/")) {
             // healthchecks' clients expect its plain answers ("not found"), not a problem document.
@@ -95,6 +99,18 @@ class HookProblems {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(properties.retryAfter().toSeconds()))
                 .body(problem);
+    }
+
+    /**
+     * Calls nobody is known to have sent are kept on {@code backup.rejected} (and logged) at most once a second per
+     * source; every one is counted in {@code vigil_hooks_refused_total}. So a flood of wrong tokens cannot fill the topic.
+     */
+    private boolean sampled(String source) {
+        long now = System.currentTimeMillis();
+        java.util.concurrent.atomic.AtomicLong last = lastSampled.computeIfAbsent(source,
+                s -> new java.util.concurrent.atomic.AtomicLong());
+        long previous = last.get();
+        return now - previous >= 1_000 && last.compareAndSet(previous, now);
     }
 
     private static String reasonTag(HttpStatus status) {

@@ -73,8 +73,9 @@ class GenericEventController {
                               @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                               HttpServletRequest request) {
         Instant receivedAt = Instant.now();
+        Registration registration = registrations.authenticated(Source.GENERIC, Registrations.bearer(authorization, vigilToken));
         String raw = BodyText.decode(RequestBodies.read(request, BODY_LIMIT, SOURCE), request.getContentType()).text();
-        Registration registration = registrations.require(Source.GENERIC, Registrations.bearer(authorization, vigilToken), raw);
+        registrations.admit(registration, raw);
         CloudEvent ce;
         try {
             ce = Json.mapper().readValue(raw, CloudEvent.class);

@@ -80,23 +80,19 @@ class PingController {
 
     /** {@code /ping}, {@code /ping/}, {@code /ping/<uuid>//} and any other path under it: healthchecks' plain 404. */
     @RequestMapping(path = {"/ping", "/ping/", "/ping/**"}, produces = MediaType.TEXT_PLAIN_VALUE)
-    ResponseEntity<String> elsewhere(HttpServletRequest request) {
-        BodyText.Raw raw = BodyText.read(input(request));
-        throw new HookRejectedException(HttpStatus.NOT_FOUND, SOURCE, "not found: no ping route matches this path",
-                BodyText.decode(raw, request.getContentType()).text(), NOT_FOUND);
+    ResponseEntity<String> elsewhere() {
+        throw HookRejectedException.unauthenticated(HttpStatus.NOT_FOUND, SOURCE,
+                "not found: no ping route matches this path", NOT_FOUND);
     }
 
     /** {@code /ping/<ping-key>/<slug>/<kind>}: healthchecks' slug URLs, which Vigil does not offer. */
     @RequestMapping(path = {"/ping/{key}/{slug}/{kind}", "/ping/{key}/{slug}/{kind}/"}, produces = MediaType.TEXT_PLAIN_VALUE)
-    ResponseEntity<String> slug(@PathVariable String key, HttpServletRequest request) {
-        BodyText.Raw raw = BodyText.read(input(request));
-        throw slugRefused(BodyText.decode(raw, request.getContentType()).text());
+    ResponseEntity<String> slug(@PathVariable String key) {
+        throw slugRefused();
     }
 
     private ResponseEntity<String> record(String uuid, String kind, HttpServletRequest request) {
         Instant receivedAt = Instant.now();
-        BodyText.Raw raw = BodyText.read(input(request)); // the body first, before anything parses parameters
-        String text = BodyText.decode(raw, request.getContentType()).text();
 
         EventType type;
         Outcome outcome;
@@ -109,23 +105,20 @@ class PingController {
             default -> {
                 if (!EXIT_STATUS.matcher(kind).matches()) {
                     // healthchecks reads /ping/<x>/<y> it cannot route as a slug URL: not found
-                    throw slugRefused(text);
+                    throw slugRefused();
                 }
                 exitStatus = kind.length() > 3 ? Integer.MAX_VALUE : Integer.parseInt(kind);
                 type = EventType.BACKUP_FINISHED;
                 outcome = exitStatus == 0 ? Outcome.SUCCESS : Outcome.FAILED;
             }
         }
-        Registration registration;
-        try {
-            registration = registrations.require(Source.HEALTHCHECKS, uuid, text);
-        } catch (HookRejectedException e) {
-            if (e.status() != HttpStatus.UNAUTHORIZED) {
-                throw e;
-            }
-            throw new HookRejectedException(HttpStatus.NOT_FOUND, SOURCE, "not found: no ping registration has this UUID",
-                    text, NOT_FOUND);
-        }
+        // who it is before anything of the call is read: an unknown UUID is refused, counted and only sampled
+        Registration registration = registrations.authenticate(Source.HEALTHCHECKS, uuid).orElseThrow(() ->
+                HookRejectedException.unauthenticated(HttpStatus.NOT_FOUND, SOURCE,
+                        "not found: no ping registration has this UUID", NOT_FOUND));
+        BodyText.Raw raw = BodyText.read(input(request)); // the body, before anything parses parameters
+        String text = BodyText.decode(raw, request.getContentType()).text();
+        registrations.admit(registration, text);
         if (exitStatus != null && exitStatus > 255) { // healthchecks looks the check up first, then the status
             throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, "invalid url format: exit status " + kind
                     + " is above 255", text, "invalid url format");
@@ -178,9 +171,9 @@ class PingController {
                 .body("OK");
     }
 
-    private static HookRejectedException slugRefused(String body) {
-        return new HookRejectedException(HttpStatus.NOT_FOUND, SOURCE, "not found: Vigil pings by UUID only "
-                + "(/ping/<uuid>[/start|/fail|/log|/<0-255>]); ping key and slug URLs are not offered", body, NOT_FOUND);
+    private static HookRejectedException slugRefused() {
+        return HookRejectedException.unauthenticated(HttpStatus.NOT_FOUND, SOURCE, "not found: Vigil pings by UUID only "
+                + "(/ping/<uuid>[/start|/fail|/log|/<0-255>]); ping key and slug URLs are not offered", NOT_FOUND);
     }
 
     /** A parameter of the query string alone (never of the body, which is the job's log). */

@@ -62,10 +62,11 @@ class RetrospectController {
                              @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
                              HttpServletRequest request) {
         Instant receivedAt = Instant.now();
+        Registration registration = registrations.authenticated(Source.RETROSPECT,
+                Registrations.bearer(authorization, vigilToken));
         byte[] body = RequestBodies.read(request, BODY_LIMIT, SOURCE);
         String raw = BodyText.decode(body, request.getContentType()).text();
-        Registration registration = registrations.require(Source.RETROSPECT,
-                Registrations.bearer(authorization, vigilToken), raw);
+        registrations.admit(registration, raw);
         Call call = parse(raw, request.getContentType());
         if (call.argv().isEmpty() || call.argv().get(0).isBlank()) {
             throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE,

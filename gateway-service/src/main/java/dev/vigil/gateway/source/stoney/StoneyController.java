@@ -47,8 +47,9 @@ class StoneyController {
                              @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                              HttpServletRequest request) {
         Instant receivedAt = Instant.now();
+        Registration registration = authorize(account, authorization, vigilToken);
         String body = BodyText.decode(RequestBodies.read(request, BODY_LIMIT, SOURCE), request.getContentType()).text();
-        Registration registration = authorize(account, authorization, vigilToken, body);
+        registrations.admit(registration, body);
         if (!NAME.matcher(prefix).matches()) {
             throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, "The backup prefix '" + prefix
                     + "' is not a name (letters, digits, . _ @ -).", body);
@@ -67,9 +68,10 @@ class StoneyController {
                               @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                               HttpServletRequest request) {
         Instant receivedAt = Instant.now();
+        Registration registration = authorize(account, authorization, vigilToken);
         String body = BodyText.decode(RequestBodies.read(request, DataSize.ofKilobytes(1), SOURCE),
                 request.getContentType()).text();
-        Registration registration = authorize(account, authorization, vigilToken, body);
+        registrations.admit(registration, body);
         try {
             return publish(StoneyFiles.quota(registration.tenant(), account, body, receivedAt));
         } catch (StoneyFiles.InvalidFileException e) {
@@ -77,11 +79,11 @@ class StoneyController {
         }
     }
 
-    private Registration authorize(String account, String authorization, String vigilToken, String body) {
-        Registration registration = registrations.require(Source.STONEY, Registrations.bearer(authorization, vigilToken), body);
+    private Registration authorize(String account, String authorization, String vigilToken) {
+        Registration registration = registrations.authenticated(Source.STONEY, Registrations.bearer(authorization, vigilToken));
         if (!NAME.matcher(account).matches() || !registration.actsFor(account)) {
             throw new HookRejectedException(HttpStatus.FORBIDDEN, SOURCE, "This token may not report for account '"
-                    + account + "'.", body);
+                    + account + "'.", "");
         }
         return registration;
     }

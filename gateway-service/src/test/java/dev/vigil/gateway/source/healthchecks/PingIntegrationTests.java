@@ -64,7 +64,9 @@ class PingIntegrationTests extends GatewayIntegrationTest {
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.body()).isEqualTo("not found");
-        assertThat(tail.await(1, Topics.REJECTED, Duration.ofSeconds(10))).hasSize(1);
+        // an unknown UUID is nobody known: counted, kept on backup.rejected at most once a second (a sample)
+        assertThat(tail.settle(Duration.ofMillis(500))).hasSizeLessThanOrEqualTo(1)
+                .allSatisfy(r -> assertThat(r.topic()).isEqualTo(Topics.REJECTED));
     }
 
     @Test
