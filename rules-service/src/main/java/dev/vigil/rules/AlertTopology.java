@@ -4,7 +4,6 @@ import dev.vigil.kafka.VigilSerdes;
 import dev.vigil.model.AccountSettings;
 import dev.vigil.model.Alert;
 import dev.vigil.model.BackupEvent;
-import dev.vigil.model.EventType;
 import dev.vigil.model.JobKey;
 import dev.vigil.model.Topics;
 import dev.vigil.rules.account.AccountsUpdater;

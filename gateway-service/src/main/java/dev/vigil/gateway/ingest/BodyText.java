@@ -1,5 +1,6 @@
 package dev.vigil.gateway.ingest;
 
+import dev.vigil.model.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
  *       byte is lost and {@code échec} stays {@code échec}.</li>
  * </ol>
  * Long texts keep their head and their tail around a marker (the error is usually at the end of a log), and what may
- * reach a summary, a mail subject or a header is one line without control characters ({@link #line}).
+ * reach a summary, a mail subject or a header is one line without control characters ({@link Text#line}).
  */
 public final class BodyText {
 
@@ -160,17 +161,9 @@ public final class BodyText {
     }
 
     /**
-     * One line a person reads: control characters (NUL, escapes, line breaks, bidi overrides) become spaces, runs of
-     * blanks one space, cut to {@code limit} characters with "…". Safe in a summary, a mail subject, a header.
-     */
-    public static String line(String text, int limit) {
-        return dev.vigil.model.Text.line(text, limit);
-    }
-
-    /**
      * The reason a log gives for a failure: its last line that names an error (error, failed, fatal, denied, cannot,
      * …, and the same in French, German, Italian, Dutch and Spanish), else its last line that is not blank; as a
-     * {@link #line}. {@code null} for an empty log.
+     * {@link Text#line}. {@code null} for an empty log.
      */
     public static String reason(String log, int limit) {
         if (log == null || log.isBlank()) {
@@ -179,7 +172,7 @@ public final class BodyText {
         List<String> lines = Arrays.asList(log.split("\\R"));
         String lastText = null;
         for (int i = lines.size() - 1; i >= 0; i--) {
-            String candidate = line(lines.get(i), 4 * limit);
+            String candidate = Text.line(lines.get(i), 4 * limit);
             if (candidate.isEmpty() || candidate.startsWith("[… ")) {
                 continue;
             }
@@ -187,10 +180,10 @@ public final class BodyText {
                 lastText = candidate;
             }
             if (ERROR_LINE.matcher(candidate).find()) {
-                return line(candidate, limit);
+                return Text.line(candidate, limit);
             }
         }
-        return lastText == null ? null : line(lastText, limit);
+        return lastText == null ? null : Text.line(lastText, limit);
     }
 
     private static Charset declared(String contentType, byte[] bytes) {

@@ -15,7 +15,6 @@ import dev.vigil.model.Measures;
 import dev.vigil.model.Outcome;
 import dev.vigil.model.Source;
 import jakarta.servlet.http.HttpServletRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;

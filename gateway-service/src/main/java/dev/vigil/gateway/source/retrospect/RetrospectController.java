@@ -11,7 +11,6 @@ import dev.vigil.model.BackupEvent;
 import dev.vigil.model.Json;
 import dev.vigil.model.Source;
 import jakarta.servlet.http.HttpServletRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

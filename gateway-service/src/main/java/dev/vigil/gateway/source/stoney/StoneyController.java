@@ -9,7 +9,6 @@ import dev.vigil.gateway.registration.Registrations;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.Source;
 import jakarta.servlet.http.HttpServletRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Pattern;

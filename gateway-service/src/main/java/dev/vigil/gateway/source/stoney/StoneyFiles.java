@@ -6,7 +6,6 @@ import dev.vigil.model.JobKey;
 import dev.vigil.model.Measures;
 import dev.vigil.model.Outcome;
 import dev.vigil.model.Source;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

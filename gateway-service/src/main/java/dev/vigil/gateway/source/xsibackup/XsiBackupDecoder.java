@@ -2,9 +2,6 @@ package dev.vigil.gateway.source.xsibackup;
 
 import dev.vigil.gateway.ingest.BodyText;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
