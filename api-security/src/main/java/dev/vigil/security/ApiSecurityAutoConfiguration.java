@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -50,25 +49,11 @@ public class ApiSecurityAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnProperty(prefix = "vigil.api", name = "enabled", havingValue = "true", matchIfMissing = true)
     ApiKeyIntrospector apiKeyIntrospector(ApiKeyProperties properties) {
         return new ApiKeyIntrospector(properties);
     }
 
-    /**
-     * An application that authenticates its callers otherwise (the gateway: registration tokens) says
-     * {@code vigil.api.enabled=false}; where this module is on its class path anyway (several services in one JVM),
-     * it stays open as it was built.
-     */
     @Bean
-    @ConditionalOnProperty(prefix = "vigil.api", name = "enabled", havingValue = "false")
-    SecurityFilterChain openApplication(HttpSecurity http) throws Exception {
-        http.csrf(csrf -> csrf.disable()).authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
-        return http.build();
-    }
-
-    @Bean
-    @ConditionalOnProperty(prefix = "vigil.api", name = "enabled", havingValue = "true", matchIfMissing = true)
     SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyIntrospector introspector) throws Exception {
         Problems problems = new Problems();
         http.securityMatcher("/api/**")

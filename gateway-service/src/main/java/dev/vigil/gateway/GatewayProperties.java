@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retryAfter      the {@code Retry-After} a 503 suggests
  * @param rejectedRawLimit how much of a refused input is kept on {@code backup.rejected}
  * @param maxQueryLength  longest query string accepted (XSIBackup sends its whole payload in it)
+ * @param rotationGrace   how long a token replaced by {@code POST /api/v1/registrations/{id}/rotate} keeps working
+ * @param publicUrl       the gateway's URL as backup products reach it, for the setup lines the registration API answers
  */
 @Validated
 @ConfigurationProperties("vigil.gateway")
@@ -24,5 +26,7 @@ public record GatewayProperties(@DefaultValue List<@Valid Registration> registra
                                 @DefaultValue("5s") Duration publishTimeout,
                                 @DefaultValue("30s") Duration retryAfter,
                                 @DefaultValue("4KB") DataSize rejectedRawLimit,
-                                @DefaultValue("16KB") DataSize maxQueryLength) {
+                                @DefaultValue("16KB") DataSize maxQueryLength,
+                                @DefaultValue("24h") Duration rotationGrace,
+                                @DefaultValue("http://localhost:8080") String publicUrl) {
 }

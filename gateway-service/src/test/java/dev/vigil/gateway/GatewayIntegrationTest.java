@@ -59,7 +59,23 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
         "vigil.gateway.registrations[5].source=retrospect",
         "vigil.gateway.registrations[5].tenant=acme",
         "vigil.gateway.registrations[5].account=3723707",
-        "vigil.gateway.registrations[5].rate-limit=1"})
+        "vigil.gateway.registrations[5].rate-limit=1",
+        "vigil.api.keys[0].id=operator",
+        "vigil.api.keys[0].tenant=*",
+        "vigil.api.keys[0].access=write",
+        "vigil.api.keys[0].sha256=611e36fc127a122c53f9a880a7574a5a1fdaa145370c1472993f03d1cd5e7381",
+        "vigil.api.keys[1].id=acme-write",
+        "vigil.api.keys[1].tenant=acme",
+        "vigil.api.keys[1].access=write",
+        "vigil.api.keys[1].sha256=3579d2cf38d2f0770664623919a2220dda1cb38ca3497236e8eaaee8f050f7b7",
+        "vigil.api.keys[2].id=acme-read",
+        "vigil.api.keys[2].tenant=acme",
+        "vigil.api.keys[2].access=read",
+        "vigil.api.keys[2].sha256=05dc1dcd3fd836c78c19af09a8a564cfe2e4a426b05450f055ccd6ed2175425f",
+        "vigil.api.keys[3].id=other-write",
+        "vigil.api.keys[3].tenant=other",
+        "vigil.api.keys[3].access=write",
+        "vigil.api.keys[3].sha256=20c63b1d26ddb494e8dc9555c503c3d73972078785fe0f369ed2d466fba1ed02"})
 @EmbeddedKafka(partitions = 1, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 public abstract class GatewayIntegrationTest {
 

@@ -190,6 +190,7 @@ class NotifierIntegrationTests {
 
     @Test
     void everyApiNeedsAKeyAndAKeySeesAndSilencesOnlyItsOwnTenant() throws Exception {
+        dev.vigil.kafka.test.TopicTail changes = dev.vigil.kafka.test.TopicTail.open(broker.getBrokersAsString(), Topics.CHANGES);
         var anonymous = api("GET", "/api/v1/silences", null, null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(anonymous.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
@@ -217,6 +218,17 @@ class NotifierIntegrationTests {
                 .isEqualTo(404);
         assertThat(api("DELETE", "/api/v1/silences/" + othersId, null, TestServers.OTHER_WRITE_KEY).statusCode())
                 .isEqualTo(200);
+
+        // who changed what: each created and expired silence is told on backup.changes with the key that did it
+        List<dev.vigil.model.Change> told = dev.vigil.kafka.test.TopicTail.values(
+                changes.await(3, Topics.CHANGES, Duration.ofSeconds(10)), dev.vigil.model.Change.class);
+        changes.close();
+        assertThat(told).extracting(dev.vigil.model.Change::kind, dev.vigil.model.Change::action,
+                        dev.vigil.model.Change::actor, dev.vigil.model.Change::tenant)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("silence", "created", "other-write", "other"),
+                        org.assertj.core.groups.Tuple.tuple("silence", "created", "demo-write", "demo"),
+                        org.assertj.core.groups.Tuple.tuple("silence", "expired", "other-write", "other"));
+        assertThat(told).allSatisfy(change -> assertThat(change.details()).containsEntry("matcher.job", "scoped"));
     }
 
     private void publish(Alert alert) throws Exception {

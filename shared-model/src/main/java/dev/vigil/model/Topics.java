@@ -22,6 +22,15 @@ public final class Topics {
     /** {@link DeliveryRecord} keyed by delivery id. Written by the notifier. */
     public static final String DELIVERIES = "backup.deliveries";
 
+    /**
+     * The registrations created through the gateway's API, keyed by registration id (and {@code <id>/slug/<slug>} for
+     * a ping key's checks); compacted, a tombstone revokes. Tokens are kept as SHA-256 hashes only. Internal to the
+     * gateway.
+     */
+    public static final String REGISTRATIONS = "backup.registrations";
+    /** {@link Change}: who changed what (registrations, silences), keyed by the changed object's id. */
+    public static final String CHANGES = "backup.changes";
+
     /** Suffix of a topic's dead-letter topic. */
     public static final String DEAD_LETTER_SUFFIX = ".dlt";
 

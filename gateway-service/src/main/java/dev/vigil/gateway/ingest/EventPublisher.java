@@ -34,11 +34,11 @@ public class EventPublisher {
     private final MeterRegistry meters;
     private final SecretMasker masker;
 
-    public EventPublisher(KafkaTemplate<String, Object> kafka, GatewayProperties properties, MeterRegistry meters) {
+    public EventPublisher(KafkaTemplate<String, Object> kafka, GatewayProperties properties, MeterRegistry meters,
+                          dev.vigil.gateway.registration.Registrations registrations) {
         this.kafka = kafka;
         this.meters = meters;
-        this.masker = new SecretMasker(properties.registrations().stream()
-                .map(dev.vigil.gateway.registration.Registration::token).toList());
+        this.masker = new SecretMasker(registrations.seedTokens(), registrations::isToken);
         this.timeout = properties.publishTimeout();
         this.publishLatency = Timer.builder("vigil.gateway.publish")
                 .description("Time from handing an event to Kafka until it was acknowledged")
@@ -84,6 +84,11 @@ public class EventPublisher {
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             throw new IngestUnavailableException("Kafka did not acknowledge the event within " + timeout, e);
         }
+    }
+
+    /** How long a write waits for Kafka's acknowledgement ({@code vigil.gateway.publish-timeout}). */
+    public Duration publishTimeout() {
+        return timeout;
     }
 
     /** The masker every published text goes through (for sources that must mask inside their own encodings). */

@@ -10,8 +10,11 @@ import java.util.regex.Pattern;
  * Masks the secrets a backup product puts into what it sends, before anything is published: every text of an event
  * (attributes, error, raw input) and every refused input go through {@link #mask}. The rules, in order:
  * <ol>
- *   <li><b>Vigil's own tokens</b> (every registration's token, and a ping UUID), wherever they appear, e.g. in the
- *       {@code --on-error="http://vigil/hooks/xsibackup/<token>/error|OK"} that XSIBackup puts into {@code cmd};</li>
+ *   <li><b>Vigil's own tokens</b> wherever they appear, e.g. in the
+ *       {@code --on-error="http://vigil/hooks/xsibackup/<token>/error|OK"} that XSIBackup puts into {@code cmd}: the
+ *       seed registrations' tokens by their text, those made through the API (known only by their SHA-256) by hashing
+ *       every run of 16–256 token characters ({@code A-Z a-z 0-9 _ -}); and, whoever's token it is, the token segment
+ *       of a Vigil hook URL ({@code /hooks/xsibackup/<token>/}, {@code /ping/<uuid-or-key>});</li>
  *   <li><b>command-line options</b> (also form-encoded, {@code --smtp-pwd%3D…}) whose name holds {@code pwd}, {@code pass}, {@code secret}, {@code token} or
  *       {@code key} ({@code --smtp-pwd=…}, {@code --encryption-key …}, {@code --api-token="…"}): their value;
  *       options whose name holds {@code usr} or {@code user}: what follows a {@code :} in their value
@@ -49,10 +52,25 @@ public final class SecretMasker {
             "(?i)(\\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?token)\\s{0,8}(?:[=:]|%3D)\\s{0,8})"
                     + "([^\\s,;\"'&]{1,512})");
 
+    /** A run of characters a token is made of, bounded: {@code [A-Za-z0-9_-]}. */
+    private static final Pattern TOKEN_RUN = Pattern.compile("[A-Za-z0-9_-]{16,}+");
+    /** The token segment of Vigil's own hook URLs, whoever's token it is. */
+    private static final Pattern HOOK_URL_TOKEN = Pattern.compile("(/hooks/xsibackup/|/ping/)([^/?#\\s\"'|]{1,256})");
+
     private final List<String> tokens;
+    private final java.util.function.Predicate<String> knownToken;
 
     /** @param tokens Vigil's own secrets (registration tokens); blanks and short values are ignored */
     public SecretMasker(List<String> tokens) {
+        this(tokens, candidate -> false);
+    }
+
+    /**
+     * @param tokens     Vigil's own secrets in clear (seed registration tokens); blanks and short values are ignored
+     * @param knownToken true for a text that is a token Vigil knows only by its hash (registrations made at runtime)
+     */
+    public SecretMasker(List<String> tokens, java.util.function.Predicate<String> knownToken) {
+        this.knownToken = knownToken;
         List<String> kept = new ArrayList<>();
         for (String token : tokens) {
             if (token != null && token.strip().length() >= 8) {
@@ -74,6 +92,10 @@ public final class SecretMasker {
                 masked = masked.replace(token, MASK);
             }
         }
+        masked = maskKnownTokens(masked);
+        if (masked.contains("/hooks/xsibackup/") || masked.contains("/ping/")) {
+            masked = replaceGroup(HOOK_URL_TOKEN, masked, 2);
+        }
         if (masked.contains("--")) {
             masked = replaceGroup(SECRET_OPTION, masked, 3);
             masked = replaceGroup(ENCODED_SECRET_OPTION, masked, 3);
@@ -87,6 +109,22 @@ public final class SecretMasker {
         }
         masked = replaceGroup(SECRET_PAIR, masked, 2);
         return masked;
+    }
+
+    private String maskKnownTokens(String text) {
+        Matcher m = TOKEN_RUN.matcher(text);
+        StringBuilder out = null;
+        int last = 0;
+        while (m.find()) {
+            if (m.end() - m.start() <= 256 && knownToken.test(m.group())) {
+                if (out == null) {
+                    out = new StringBuilder(text.length());
+                }
+                out.append(text, last, m.start()).append(MASK);
+                last = m.end();
+            }
+        }
+        return out == null ? text : out.append(text, last, text.length()).toString();
     }
 
     private static String replaceGroup(Pattern pattern, String text, int group) {

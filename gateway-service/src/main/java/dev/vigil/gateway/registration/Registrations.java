@@ -6,6 +6,7 @@ import dev.vigil.model.Source;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -13,35 +14,146 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * Finds the registration of a presented token. Tokens are looked up by their SHA-256 and then compared in
- * constant time, so neither the map nor the comparison tells an attacker how much of a guess was right.
+ * Finds the registration of a presented token: among the seed registrations of the configuration
+ * ({@code vigil.gateway.registrations}, tokens in clear) and those made through the API ({@link RegistrationLog},
+ * tokens as SHA-256 only). Tokens are looked up by their SHA-256 and then compared in constant time, so neither the
+ * map nor the comparison tells an attacker how much of a guess was right. A token replaced by a rotation
+ * authenticates until the end of its grace period; a revoked registration's tokens at once.
  */
 @Component
 public class Registrations {
 
+    /** healthchecks' default check limit of a paid project; a ping key makes no more checks by {@code ?create=1}. */
+    static final int MAX_CHECKS_PER_PING_KEY = 1_000;
     private final Map<String, Registration> byTokenHash = new HashMap<>();
+    private final Map<String, Registration> seedsById = new HashMap<>();
+    private final RegistrationLog log;
     private final RateLimiter rateLimiter = new RateLimiter();
 
-    public Registrations(GatewayProperties properties) {
+    public Registrations(GatewayProperties properties, RegistrationLog log) {
+        this.log = log;
         for (Registration registration : properties.registrations()) {
             registration.validate();
             if (byTokenHash.put(hash(registration.token()), registration) != null) {
                 throw new IllegalStateException("two registrations share a token; the second is " + registration);
+            }
+            if (seedsById.put(registration.id(), registration) != null) {
+                throw new IllegalStateException("two registrations share the id " + registration.id());
             }
         }
     }
 
     /** The registration of {@code token} if it belongs to {@code source}; empty for a missing or wrong token. */
     public Optional<Registration> authenticate(Source source, String token) {
-        if (token == null || token.isEmpty()) {
+        return find(source, token);
+    }
+
+    /** A healthchecks project ping key: a registration made with {@code pingKey}, whose checks are its slugs. */
+    public record PingKey(StoredRegistration stored) {
+
+        public String id() {
+            return stored.id();
+        }
+
+        /** The registration the pings of its checks are made for (the job is each check's slug). */
+        public Registration registration() {
+            return stored.registration();
+        }
+    }
+
+    /**
+     * As {@link #authenticate}, for a healthchecks ping key ({@code /ping/<key>/<slug>}): only registrations made
+     * with {@code pingKey} match.
+     */
+    public Optional<PingKey> pingKey(String token) {
+        if (token == null || token.isEmpty() || token.length() > 256) {
             return Optional.empty();
         }
-        Registration candidate = byTokenHash.get(hash(token));
-        if (candidate == null || candidate.source() != source || !MessageDigest.isEqual(
-                candidate.token().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+        String hash = hash(token);
+        return log.byTokenHash(hash).filter(stored -> stored.pingKey() && stored.source() == Source.HEALTHCHECKS
+                && validToken(stored, hash)).map(PingKey::new);
+    }
+
+    /** True when the ping key has the check {@code slug}. */
+    public boolean hasSlug(PingKey key, String slug) {
+        return log.hasSlug(key.stored(), slug);
+    }
+
+    /** True when {@code ?create=1} may add a check to the ping key: auto-provisioning on, under the checks' limit. */
+    public boolean mayCreate(PingKey key) {
+        return key.stored().autoProvision()
+                && key.stored().slugs().size() + log.createdSlugs(key.id()).size() < MAX_CHECKS_PER_PING_KEY;
+    }
+
+    /**
+     * Adds the check {@code slug} to the ping key (healthchecks' auto-provisioning), on every gateway instance.
+     *
+     * @throws dev.vigil.gateway.ingest.IngestUnavailableException when Kafka did not take it in time
+     */
+    public void createSlug(PingKey key, String slug, java.time.Duration timeout) {
+        try {
+            log.write(key.id() + RegistrationLog.SLUG_INFIX + slug,
+                    new RegistrationLog.CreatedSlug(key.id(), slug, Instant.now()),
+                    org.slf4j.MDC.get(dev.vigil.kafka.CloudEventRecords.TRACE_ID_MDC), timeout);
+        } catch (IllegalStateException e) {
+            throw new dev.vigil.gateway.ingest.IngestUnavailableException("the check could not be created: "
+                    + e.getMessage(), e);
+        }
+        log.tell(dev.vigil.model.Change.now("gateway", key.stored().tenant(), "check", key.id() + "/" + slug,
+                "created", Map.of("slug", slug, "by", "ping with ?create=1")));
+    }
+
+    private Optional<Registration> find(Source source, String token) {
+        if (token == null || token.isEmpty() || token.length() > 256) {
             return Optional.empty();
         }
-        return Optional.of(candidate);
+        String hash = hash(token);
+        Registration candidate = byTokenHash.get(hash);
+        if (candidate != null) {
+            if (candidate.source() != source || !MessageDigest.isEqual(
+                    candidate.token().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+                return Optional.empty();
+            }
+            return Optional.of(candidate);
+        }
+        return log.byTokenHash(hash)
+                .filter(stored -> stored.source() == source && !stored.pingKey() && validToken(stored, hash))
+                .map(StoredRegistration::registration);
+    }
+
+    private static boolean validToken(StoredRegistration stored, String hash) {
+        Instant now = Instant.now();
+        boolean valid = false;
+        for (StoredRegistration.TokenHash token : stored.tokens()) {
+            // every hash is compared, in constant time, whatever matched before
+            valid |= MessageDigest.isEqual(token.sha256().getBytes(StandardCharsets.US_ASCII),
+                    hash.getBytes(StandardCharsets.US_ASCII)) && token.validAt(now);
+        }
+        return valid;
+    }
+
+    /** The seed registration {@code id} of the configuration, if there is one. */
+    public Optional<Registration> seed(String id) {
+        return Optional.ofNullable(seedsById.get(id));
+    }
+
+    /** Every seed registration of the configuration. */
+    public java.util.Collection<Registration> seeds() {
+        return java.util.Collections.unmodifiableCollection(seedsById.values());
+    }
+
+    /** True when {@code text} is a token of any registration, seed or made through the API (for masking). */
+    public boolean isToken(String text) {
+        if (text == null || text.length() < 16 || text.length() > 256) {
+            return false;
+        }
+        String hash = hash(text);
+        return byTokenHash.containsKey(hash) || log.isTokenHash(hash);
+    }
+
+    /** The seed tokens in clear (for masking wherever they appear). */
+    public java.util.List<String> seedTokens() {
+        return seedsById.values().stream().map(Registration::token).toList();
     }
 
     /**
@@ -83,7 +195,8 @@ public class Registrations {
         return vigilToken == null ? null : vigilToken.strip();
     }
 
-    private static String hash(String token) {
+    /** The SHA-256 of {@code token} in lowercase hex, as tokens are stored. */
+    static String hash(String token) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(digest);

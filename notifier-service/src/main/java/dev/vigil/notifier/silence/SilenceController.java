@@ -29,10 +29,36 @@ import org.springframework.web.bind.annotation.RestController;
 class SilenceController {
 
     private static final String TENANT = "tenant";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SilenceController.class);
     private final Silences silences;
+    private final org.springframework.kafka.core.KafkaTemplate<String, Object> kafka;
 
-    SilenceController(Silences silences) {
+    SilenceController(Silences silences, org.springframework.kafka.core.KafkaTemplate<String, Object> kafka) {
         this.silences = silences;
+        this.kafka = kafka;
+    }
+
+    /** Tells who created or expired a silence on {@code backup.changes}; a failure is logged, the change stands. */
+    private void told(Authentication caller, Silence silence, String action) {
+        Map<String, String> details = new java.util.LinkedHashMap<>();
+        silence.matchers().forEach((label, value) -> details.put("matcher." + label, value));
+        details.put("startsAt", silence.startsAt().toString());
+        details.put("endsAt", silence.endsAt().toString());
+        if (silence.comment() != null) {
+            details.put("comment", dev.vigil.model.Text.line(silence.comment(), 500));
+        }
+        dev.vigil.model.Change change = dev.vigil.model.Change.now(caller.getName(), silence.matchers().get(TENANT),
+                "silence", silence.id(), action, details);
+        try {
+            kafka.send(dev.vigil.kafka.CloudEventRecords.record(dev.vigil.model.Topics.CHANGES, silence.id(), change,
+                    change.id(), dev.vigil.model.Change.CLOUD_EVENT_TYPE, "notifier", change.at(),
+                    org.slf4j.MDC.get(dev.vigil.kafka.CloudEventRecords.TRACE_ID_MDC))).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("silence {} was {} but not told on {}: {}", silence.id(), action, dev.vigil.model.Topics.CHANGES,
+                    e.toString());
+        }
     }
 
     /** What a client sends to create a silence. */
@@ -63,6 +89,7 @@ class SilenceController {
         }
         Silence silence = silences.save(new Silence(UUID.randomUUID().toString(), matchers, starts,
                 request.endsAt(), request.author(), request.comment(), now));
+        told(caller, silence, "created");
         return ResponseEntity.created(URI.create("/api/v1/silences/" + silence.id())).body(silence);
     }
 
@@ -82,7 +109,9 @@ class SilenceController {
         Instant now = Instant.now();
         Silence expired = new Silence(s.id(), s.matchers(), s.startsAt().isAfter(now) ? now : s.startsAt(),
                 now, s.author(), s.comment(), s.createdAt());
-        return ResponseEntity.ok(silences.save(expired));
+        Silence saved = silences.save(expired);
+        told(caller, saved, "expired");
+        return ResponseEntity.ok(saved);
     }
 
     private static boolean visible(Silence silence, Authentication caller) {

@@ -57,6 +57,8 @@ class PingController {
     /** healthchecks' {@code is_valid_uuid_string}: the lowercase canonical form only. */
     private static final Pattern RID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern EXIT_STATUS = Pattern.compile("[0-9]{1,64}");
+    /** Django's {@code <slug:>} path converter, which healthchecks' slug routes use. */
+    private static final Pattern SLUG = Pattern.compile("[-a-zA-Z0-9_]{1,100}");
     private static final int REASON_LIMIT = 300;
     static final String NOT_FOUND = "not found";
 
@@ -70,12 +72,17 @@ class PingController {
 
     @RequestMapping(path = {"/ping/{uuid}", "/ping/{uuid}/"}, produces = MediaType.TEXT_PLAIN_VALUE)
     ResponseEntity<String> success(@PathVariable String uuid, HttpServletRequest request) {
-        return record(uuid, "", request);
+        return byUuid(uuid, "", request);
     }
 
+    /** {@code /ping/<uuid>/<kind>}, or a ping key's {@code /ping/<ping-key>/<slug>} (healthchecks' URL order). */
     @RequestMapping(path = {"/ping/{uuid}/{kind}", "/ping/{uuid}/{kind}/"}, produces = MediaType.TEXT_PLAIN_VALUE)
     ResponseEntity<String> kind(@PathVariable String uuid, @PathVariable String kind, HttpServletRequest request) {
-        return record(uuid, kind, request);
+        if (Kind.of(kind) != null && (RID.matcher(uuid).matches()
+                || registrations.authenticate(Source.HEALTHCHECKS, uuid).isPresent())) {
+            return byUuid(uuid, kind, request);
+        }
+        return bySlug(uuid, kind, "", request);
     }
 
     /** {@code /ping}, {@code /ping/}, {@code /ping/<uuid>//} and any other path under it: healthchecks' plain 404. */
@@ -85,37 +92,91 @@ class PingController {
                 "not found: no ping route matches this path", NOT_FOUND);
     }
 
-    /** {@code /ping/<ping-key>/<slug>/<kind>}: healthchecks' slug URLs, which Vigil does not offer. */
+    /** {@code /ping/<ping-key>/<slug>/<kind>}: a check of a ping key registration by its slug. */
     @RequestMapping(path = {"/ping/{key}/{slug}/{kind}", "/ping/{key}/{slug}/{kind}/"}, produces = MediaType.TEXT_PLAIN_VALUE)
-    ResponseEntity<String> slug(@PathVariable String key) {
-        throw slugRefused();
+    ResponseEntity<String> slug(@PathVariable String key, @PathVariable String slug, @PathVariable String kind,
+                                HttpServletRequest request) {
+        return bySlug(key, slug, kind, request);
     }
 
-    private ResponseEntity<String> record(String uuid, String kind, HttpServletRequest request) {
-        Instant receivedAt = Instant.now();
+    /** What a ping's kind segment says: {@code ""} success, start, fail, log, or an exit status. */
+    private record Kind(EventType type, Outcome outcome, Integer exitStatus, String name) {
 
-        EventType type;
-        Outcome outcome;
-        Integer exitStatus = null;
-        switch (kind) {
-            case "" -> { type = EventType.BACKUP_FINISHED; outcome = Outcome.SUCCESS; }
-            case "start" -> { type = EventType.BACKUP_STARTED; outcome = Outcome.NONE; }
-            case "fail" -> { type = EventType.BACKUP_FINISHED; outcome = Outcome.FAILED; }
-            case "log" -> { type = EventType.LOG; outcome = Outcome.NONE; }
-            default -> {
-                if (!EXIT_STATUS.matcher(kind).matches()) {
-                    // healthchecks reads /ping/<x>/<y> it cannot route as a slug URL: not found
-                    throw slugRefused();
+        static Kind of(String kind) {
+            return switch (kind) {
+                case "" -> new Kind(EventType.BACKUP_FINISHED, Outcome.SUCCESS, null, "success");
+                case "start" -> new Kind(EventType.BACKUP_STARTED, Outcome.NONE, null, kind);
+                case "fail" -> new Kind(EventType.BACKUP_FINISHED, Outcome.FAILED, null, kind);
+                case "log" -> new Kind(EventType.LOG, Outcome.NONE, null, kind);
+                default -> {
+                    if (!EXIT_STATUS.matcher(kind).matches()) {
+                        yield null;
+                    }
+                    int status = kind.length() > 3 ? Integer.MAX_VALUE : Integer.parseInt(kind);
+                    yield new Kind(EventType.BACKUP_FINISHED, status == 0 ? Outcome.SUCCESS : Outcome.FAILED, status, kind);
                 }
-                exitStatus = kind.length() > 3 ? Integer.MAX_VALUE : Integer.parseInt(kind);
-                type = EventType.BACKUP_FINISHED;
-                outcome = exitStatus == 0 ? Outcome.SUCCESS : Outcome.FAILED;
-            }
+            };
+        }
+    }
+
+    private ResponseEntity<String> byUuid(String uuid, String kind, HttpServletRequest request) {
+        Instant receivedAt = Instant.now();
+        Kind parsed = Kind.of(kind);
+        if (parsed == null) {
+            // healthchecks reads /ping/<x>/<y> it cannot route as a slug URL: not found
+            throw HookRejectedException.unauthenticated(HttpStatus.NOT_FOUND, SOURCE,
+                    "not found: no ping registration has this UUID", NOT_FOUND);
         }
         // who it is before anything of the call is read: an unknown UUID is refused, counted and only sampled
         Registration registration = registrations.authenticate(Source.HEALTHCHECKS, uuid).orElseThrow(() ->
                 HookRejectedException.unauthenticated(HttpStatus.NOT_FOUND, SOURCE,
                         "not found: no ping registration has this UUID", NOT_FOUND));
+        String job = registration.job() == null ? "ping" : registration.job();
+        return record(registration, job, null, parsed, kind, uuid, null, receivedAt, request);
+    }
+
+    /**
+     * healthchecks' slug URLs: the ping key of a registration made with {@code pingKey}, the check by its slug (the
+     * job). An unknown slug is {@code 404 not found}, unless the call says {@code ?create=1} and the registration
+     * allows auto-provisioning: then the check is made and the answer is {@code 201 Created}. A slug with capitals
+     * is {@code 400 invalid url format}; other characters do not route ({@code 404}).
+     */
+    private ResponseEntity<String> bySlug(String key, String slug, String kind, HttpServletRequest request) {
+        Instant receivedAt = Instant.now();
+        Kind parsed = Kind.of(kind);
+        var pingKey = registrations.pingKey(key).orElseThrow(() -> HookRejectedException.unauthenticated(
+                HttpStatus.NOT_FOUND, SOURCE, "not found: no ping key registration has this key", NOT_FOUND));
+        if (parsed == null || !SLUG.matcher(slug).matches()) {
+            throw new HookRejectedException(HttpStatus.NOT_FOUND, SOURCE, "not found: no ping route matches this path",
+                    null, NOT_FOUND);
+        }
+        if (!slug.equals(slug.toLowerCase(java.util.Locale.ROOT))) {
+            throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, "invalid url format: slug '" + slug
+                    + "' is not lowercase", null, "invalid url format");
+        }
+        boolean create = false;
+        if (!registrations.hasSlug(pingKey, slug)) {
+            if (!"1".equals(queryParameter(request, "create"))) {
+                throw new HookRejectedException(HttpStatus.NOT_FOUND, SOURCE, "not found: ping key " + pingKey.id()
+                        + " has no check '" + slug + "' (add ?create=1 to make it)", null, NOT_FOUND);
+            }
+            if (!registrations.mayCreate(pingKey)) {
+                throw new HookRejectedException(HttpStatus.NOT_FOUND, SOURCE, "not found: ping key " + pingKey.id()
+                        + " has no check '" + slug + "' and may not make one (autoProvision is off or its "
+                        + "checks are at the limit)", null, NOT_FOUND);
+            }
+            create = true;
+        }
+        return record(pingKey.registration(), slug, slug, parsed, kind, key, create ? pingKey : null, receivedAt,
+                request);
+    }
+
+    private ResponseEntity<String> record(Registration registration, String job, String slug, Kind parsed, String kind,
+                                          String secret, Registrations.PingKey creating, Instant receivedAt,
+                                          HttpServletRequest request) {
+        EventType type = parsed.type();
+        Outcome outcome = parsed.outcome();
+        Integer exitStatus = parsed.exitStatus();
         BodyText.Raw raw = BodyText.read(input(request)); // the body, before anything parses parameters
         String text = BodyText.decode(raw, request.getContentType()).text();
         registrations.admit(registration, text);
@@ -133,6 +194,9 @@ class PingController {
         if (time instanceof ClientTime.Unreadable) {
             throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE,
                     "ts must be Unix seconds or an RFC 3339 time", text);
+        }
+        if (creating != null) {
+            registrations.createSlug(creating, job, publisher.publishTimeout());
         }
 
         Map<String, String> attributes = new LinkedHashMap<>();
@@ -157,23 +221,18 @@ class PingController {
             error = new ErrorInfo(exitStatus == null ? null : exitStatus.toString(),
                     reason != null ? reason : status != null ? status : "the job reported a failure");
         }
-        String pingKind = kind.isEmpty() ? "success" : kind;
-        String id = rid == null ? "hc-" + UUID.randomUUID() : "hc-" + registration.id() + "-" + rid + "-" + pingKind;
-        String job = registration.job() == null ? "ping" : registration.job();
+        String id = rid == null ? "hc-" + UUID.randomUUID() : "hc-" + registration.id() + "-"
+                + (slug == null ? "" : slug + "-") + rid + "-" + parsed.name();
         Instant occurredAt = time instanceof ClientTime.Used used ? used.at() : receivedAt;
         BackupEvent event = new BackupEvent(id, Source.HEALTHCHECKS, type, outcome, occurredAt, receivedAt,
                 new JobKey(registration.tenant(), registration.account(), job), rid, null, error, attributes,
-                request.getRequestURI().replace(uuid, "***") + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
+                request.getRequestURI().replace(secret, "***") + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
         publisher.publish(event, registration.scheduleAttributes());
-        return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN)
+        return ResponseEntity.status(creating == null ? HttpStatus.OK : HttpStatus.CREATED)
+                .contentType(MediaType.TEXT_PLAIN)
                 .header("Ping-Body-Limit", Integer.toString(BODY_LIMIT))
                 .header("Access-Control-Allow-Origin", "*")
-                .body("OK");
-    }
-
-    private static HookRejectedException slugRefused() {
-        return HookRejectedException.unauthenticated(HttpStatus.NOT_FOUND, SOURCE, "not found: Vigil pings by UUID only "
-                + "(/ping/<uuid>[/start|/fail|/log|/<0-255>]); ping key and slug URLs are not offered", NOT_FOUND);
+                .body(creating == null ? "OK" : "Created");
     }
 
     /** A parameter of the query string alone (never of the body, which is the job's log). */

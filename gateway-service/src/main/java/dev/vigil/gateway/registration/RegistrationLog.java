@@ -1,0 +1,294 @@
+package dev.vigil.gateway.registration;
+
+import dev.vigil.kafka.CloudEventRecords;
+import dev.vigil.model.Json;
+import dev.vigil.model.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The registrations made through the API, read from the compacted {@code backup.registrations}: every gateway
+ * instance reads the whole topic from its beginning (a read-only lookup table, like a Kafka Streams global table) and
+ * keeps reading, so a registration created, rotated or revoked on one instance authenticates, or stops
+ * authenticating, on every instance within a poll (well under a second on a healthy broker).
+ * <p>
+ * Records: key {@code <id>} → {@link StoredRegistration} (a tombstone revokes it); key {@code <id>/slug/<slug>} →
+ * {@link CreatedSlug}, a check a ping key made by {@code ?create=1} (one record per slug, so two instances creating
+ * checks at once never overwrite each other). An unreadable record is counted in
+ * {@code vigil_gateway_registrations_unreadable_total} and skipped.
+ * <p>
+ * {@link #write} returns once this instance has read its own write back, so an API answer is followed by a view that
+ * holds it. The instance is ready ({@code registrations} health) once it has read what the topic held when it started.
+ */
+@Component
+public class RegistrationLog implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RegistrationLog.class);
+    static final String SLUG_INFIX = "/slug/";
+
+    /** A check made by a ping with {@code ?create=1}. */
+    public record CreatedSlug(String registration, String slug, Instant createdAt) {
+    }
+
+    private final KafkaProperties kafkaProperties;
+    private final KafkaTemplate<String, Object> kafka;
+    private final MeterRegistry meters;
+    private final Map<String, StoredRegistration> byId = new ConcurrentHashMap<>();
+    private final Map<String, String> idByTokenHash = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> createdSlugs = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
+    private volatile Map<TopicPartition, Long> startEnd;
+    private volatile boolean caughtUp;
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread reader;
+
+    public RegistrationLog(KafkaProperties kafkaProperties, KafkaTemplate<String, Object> kafka, MeterRegistry meters) {
+        this.kafkaProperties = kafkaProperties;
+        this.kafka = kafka;
+        this.meters = meters;
+    }
+
+    /** The registration {@code id}, if the API made it and it is not revoked. */
+    public Optional<StoredRegistration> get(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** Every registration the API made, not revoked. */
+    public List<StoredRegistration> all() {
+        return List.copyOf(byId.values());
+    }
+
+    /** The registration one of whose token hashes is {@code sha256} (expired grace periods included; check them). */
+    Optional<StoredRegistration> byTokenHash(String sha256) {
+        String id = idByTokenHash.get(sha256);
+        return id == null ? Optional.empty() : Optional.ofNullable(byId.get(id));
+    }
+
+    /** True when {@code sha256} is the hash of a token of any registration made through the API. */
+    boolean isTokenHash(String sha256) {
+        return idByTokenHash.containsKey(sha256);
+    }
+
+    /** True when {@code registration} has the check {@code slug}: listed in it, or made by {@code ?create=1}. */
+    boolean hasSlug(StoredRegistration registration, String slug) {
+        return registration.slugs().contains(slug)
+                || createdSlugs.getOrDefault(registration.id(), Set.of()).contains(slug);
+    }
+
+    /** The checks of a ping key made by {@code ?create=1}. */
+    Set<String> createdSlugs(String id) {
+        return Set.copyOf(createdSlugs.getOrDefault(id, Set.of()));
+    }
+
+    /** True once the view holds everything the topic held when this instance started. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /**
+     * Writes {@code value} (a {@link StoredRegistration}, a {@link CreatedSlug}, or {@code null} to delete) under
+     * {@code key} and waits until this instance has read it back.
+     *
+     * @throws IllegalStateException when Kafka did not take the write, or it was not read back, within {@code timeout}
+     */
+    void write(String key, Object value, String traceId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ProducerRecord<String, Object> record = CloudEventRecords.record(Topics.REGISTRATIONS, key, value,
+                java.util.UUID.randomUUID().toString(), "dev.vigil.registration", "gateway", Instant.now(), traceId);
+        RecordMetadata written;
+        try {
+            written = kafka.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS).getRecordMetadata();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing a registration", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Kafka did not take the registration change: " + e.getMessage(), e);
+        }
+        TopicPartition partition = new TopicPartition(written.topic(), written.partition());
+        synchronized (positions) {
+            while (positions.getOrDefault(partition, 0L) <= written.offset()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("the registration change was written but not read back in time");
+                }
+                try {
+                    positions.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while reading a registration change back", e);
+                }
+            }
+        }
+    }
+
+    /** Tells {@code change} on {@code backup.changes}; a failure is logged, the change itself stands. */
+    void tell(dev.vigil.model.Change change) {
+        try {
+            kafka.send(CloudEventRecords.record(Topics.CHANGES, change.subject(), change, change.id(),
+                    dev.vigil.model.Change.CLOUD_EVENT_TYPE, "gateway", change.at(),
+                    org.slf4j.MDC.get(CloudEventRecords.TRACE_ID_MDC))).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("{} of {} {} was made but not told on {}: {}", change.action(), change.kind(), change.subject(),
+                    Topics.CHANGES, e.toString());
+        }
+    }
+
+    @Override
+    public void start() {
+        Map<String, Object> properties = kafkaProperties.buildConsumerProperties();
+        properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-gateway-registrations-" + java.util.UUID.randomUUID());
+        consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
+        running = true;
+        reader = new Thread(this::read, "registrations-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void read() {
+        try {
+            List<TopicPartition> partitions = List.of();
+            while (running && partitions.isEmpty()) {
+                try {
+                    partitions = consumer.partitionsFor(Topics.REGISTRATIONS, Duration.ofSeconds(5)).stream()
+                            .map(PartitionInfo::partition).sorted()
+                            .map(p -> new TopicPartition(Topics.REGISTRATIONS, p)).toList();
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    log.warn("waiting for {}: {}", Topics.REGISTRATIONS, e.getMessage());
+                }
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            startEnd = consumer.endOffsets(partitions);
+            while (running) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    apply(record);
+                }
+                synchronized (positions) {
+                    for (TopicPartition partition : partitions) {
+                        positions.put(partition, consumer.position(partition));
+                    }
+                    positions.notifyAll();
+                }
+                if (!caughtUp && startEnd.entrySet().stream()
+                        .allMatch(e -> positions.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
+                    caughtUp = true;
+                    log.info("{} registrations made through the API are known", byId.size());
+                }
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } catch (RuntimeException e) {
+            log.error("the registrations reader stopped: {}", e.toString(), e);
+            caughtUp = false;
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record) {
+        String key = record.key();
+        if (key == null) {
+            unreadable(record, "no key");
+            return;
+        }
+        int slug = key.indexOf(SLUG_INFIX);
+        try {
+            if (slug > 0) {
+                String id = key.substring(0, slug);
+                String name = key.substring(slug + SLUG_INFIX.length());
+                if (record.value() == null) {
+                    createdSlugs.computeIfPresent(id, (k, set) -> {
+                        set.remove(name);
+                        return set.isEmpty() ? null : set;
+                    });
+                } else {
+                    createdSlugs.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(name);
+                }
+                return;
+            }
+            StoredRegistration previous;
+            if (record.value() == null) {
+                previous = byId.remove(key);
+            } else {
+                StoredRegistration registration = Json.mapper().readValue(record.value(), StoredRegistration.class);
+                if (registration.id() == null || !registration.id().equals(key) || registration.source() == null
+                        || registration.tenant() == null || registration.account() == null) {
+                    unreadable(record, "id, source, tenant and account are required and the id must be the key");
+                    return;
+                }
+                previous = byId.put(key, registration);
+                for (StoredRegistration.TokenHash token : registration.tokens()) {
+                    idByTokenHash.put(token.sha256(), key);
+                }
+            }
+            if (previous != null) {
+                StoredRegistration now = byId.get(key);
+                for (StoredRegistration.TokenHash token : previous.tokens()) {
+                    if (now == null || now.tokens().stream().noneMatch(t -> t.sha256().equals(token.sha256()))) {
+                        idByTokenHash.remove(token.sha256(), key);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            unreadable(record, e.getMessage());
+        }
+    }
+
+    private void unreadable(ConsumerRecord<String, byte[]> record, String why) {
+        meters.counter("vigil.gateway.registrations.unreadable").increment();
+        log.warn("skipped the unreadable registration record at {}-{}@{}: {}", record.topic(), record.partition(),
+                record.offset(), dev.vigil.model.Text.line(why, 300));
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (reader != null) {
+            try {
+                reader.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
