@@ -91,6 +91,12 @@ final class TopicContract {
                     problems.add(where + ": no header " + header);
                 }
             }
+            for (Header header : record.headers()) {
+                if (header.key().startsWith("__TypeId__") || new String(header.value(), StandardCharsets.UTF_8)
+                        .matches("(?s).*\\bdev\\.vigil\\.[a-z]+\\.[A-Za-z.]*[A-Z].*")) {
+                    problems.add(where + ": header " + header.key() + " names a Java class");
+                }
+            }
             Header type = record.headers().lastHeader("ce_type");
             if (typePrefix != null && type != null
                     && !new String(type.value(), StandardCharsets.UTF_8).startsWith(typePrefix)) {

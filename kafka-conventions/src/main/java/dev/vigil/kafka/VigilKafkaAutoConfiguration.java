@@ -32,13 +32,13 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
-import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * The one Kafka configuration of every Vigil service, so no service copies it:
  * <ol>
- *   <li>records are JSON in the shared-model mapping, keys are strings;</li>
+ *   <li>records are JSON in the shared-model mapping, keys are strings; no record carries a type header (a Java class
+ *       name on a topic others read): readers know a topic's type ({@link TopicValueType});</li>
  *   <li>producers are idempotent with {@code acks=all}: an acknowledged send is on every in-sync replica;</li>
  *   <li>a listener that fails backs off exponentially, then the record goes to {@code <topic>.dlt};
  *       a record that cannot be deserialised goes there at once;</li>
@@ -50,7 +50,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
 public class VigilKafkaAutoConfiguration {
 
     /** Topics whose latest value per key is the state: compacted, never deleted by age. */
-    static final List<String> COMPACTED = List.of(Topics.ACCOUNTS, Topics.ACCOUNT_ACTIVITY, Topics.SILENCES);
+    static final List<String> COMPACTED = List.of(Topics.ACCOUNTS, Topics.ACCOUNT_ACTIVITY, Topics.SILENCES,
+            Topics.REGISTRATIONS);
 
     @Bean
     DefaultKafkaProducerFactoryCustomizer vigilProducerDefaults() {
@@ -61,19 +62,24 @@ public class VigilKafkaAutoConfiguration {
             @SuppressWarnings("unchecked")
             var typed = (DefaultKafkaProducerFactory<String, Object>) factory;
             typed.setKeySerializer(new StringSerializer());
-            typed.setValueSerializer(new JacksonJsonSerializer<>(Json.mapper()));
+            typed.setValueSerializer(VigilSerdes.serializer());
         };
     }
 
     @Bean
-    DefaultKafkaConsumerFactoryCustomizer vigilConsumerDefaults() {
+    DefaultKafkaConsumerFactoryCustomizer vigilConsumerDefaults(
+            org.springframework.beans.factory.ObjectProvider<TopicValueType> privateTopics) {
+        Map<String, Class<?>> types = new java.util.HashMap<>();
+        TopicValueType.SHARED.forEach(t -> types.put(t.topic(), t.type()));
+        privateTopics.orderedStream().forEach(t -> types.put(t.topic(), t.type()));
         return factory -> {
             factory.updateConfigs(Map.of(
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                     // The rules service writes alerts in transactions: never read an aborted one.
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
             JacksonJsonDeserializer<Object> json = new JacksonJsonDeserializer<>(Json.mapper());
-            json.addTrustedPackages("dev.vigil.*"); // the shared model and records private to a service
+            // records carry no type header: the topic says what a value is
+            json.setTypeResolver((topic, data, headers) -> Json.mapper().constructType(TopicValueType.of(types, topic)));
             @SuppressWarnings("unchecked")
             var typed = (DefaultKafkaConsumerFactory<String, Object>) factory;
             typed.setKeyDeserializer(new StringDeserializer());
@@ -111,7 +117,7 @@ public class VigilKafkaAutoConfiguration {
     KafkaAdmin.NewTopics vigilTopics(VigilKafkaProperties properties) {
         List<NewTopic> topics = new ArrayList<>();
         for (String name : List.of(Topics.EVENTS, Topics.REJECTED, Topics.ACCOUNTS, Topics.ACCOUNT_ACTIVITY, Topics.ALERTS, Topics.SILENCES,
-                Topics.NOTIFICATIONS, Topics.NOTIFICATION_GROUPS, Topics.DELIVERIES)) {
+                Topics.NOTIFICATIONS, Topics.NOTIFICATION_GROUPS, Topics.DELIVERIES, Topics.REGISTRATIONS, Topics.CHANGES)) {
             TopicBuilder builder = TopicBuilder.name(name).partitions(properties.partitions())
                     .replicas(properties.replicas());
             if (COMPACTED.contains(name)) {

@@ -13,11 +13,17 @@ public final class VigilSerdes {
     }
 
     /**
-     * JSON of {@code type}. Reading ignores type headers (the type is known); writing adds them, so a Spring
-     * listener downstream can map the record without configuration.
+     * JSON of {@code type}. Reading ignores type headers (the type is known); writing adds none, so no Java class
+     * name reaches a topic (readers know each topic's type, {@link TopicValueType}).
      */
     public static <T> Serde<T> json(Class<T> type) {
-        return new JacksonJsonSerde<>(new JacksonJsonSerializer<>(Json.mapper()),
-                new JacksonJsonDeserializer<>(type, Json.mapper(), false));
+        return new JacksonJsonSerde<>(serializer(), new JacksonJsonDeserializer<>(type, Json.mapper(), false));
+    }
+
+    /** The JSON serialiser of every Vigil record: the shared mapping, no type header. */
+    public static <T> JacksonJsonSerializer<T> serializer() {
+        JacksonJsonSerializer<T> serializer = new JacksonJsonSerializer<>(Json.mapper());
+        serializer.setAddTypeInfo(false);
+        return serializer;
     }
 }

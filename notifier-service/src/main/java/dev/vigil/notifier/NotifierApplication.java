@@ -12,6 +12,13 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class NotifierApplication {
 
+    /** {@code backup.notifications} (and its retry topics) hold delivery requests, private to the notifier. */
+    @org.springframework.context.annotation.Bean
+    static dev.vigil.kafka.TopicValueType notificationsType() {
+        return new dev.vigil.kafka.TopicValueType(dev.vigil.model.Topics.NOTIFICATIONS,
+                dev.vigil.notifier.delivery.DeliveryRequest.class);
+    }
+
     public static void main(String[] args) {
         application().run(args);
     }
