@@ -82,8 +82,32 @@ public class EventPublisher {
             Thread.currentThread().interrupt();
             throw new IngestUnavailableException("interrupted while waiting for Kafka", e);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            throw new IngestUnavailableException("Kafka did not acknowledge the event within " + timeout, e);
+            throw permanent(e, event).orElseGet(() ->
+                    new IngestUnavailableException("Kafka did not acknowledge the event within " + timeout, e));
         }
+    }
+
+    /**
+     * A Kafka error that sending again cannot cure, as the refusal it is: an event larger than Kafka takes is the
+     * caller's {@code 413} (kept on {@code backup.rejected}); a write Kafka does not authorise, or a record it cannot
+     * serialise, is Vigil's own fault, answered {@code 500} ({@link IngestMisconfiguredException}), never the
+     * {@code 503} that tells a client to come back.
+     */
+    private static java.util.Optional<RuntimeException> permanent(Exception failure, BackupEvent event) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+                return java.util.Optional.of(new HookRejectedException(org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE,
+                        event.source().name().toLowerCase(java.util.Locale.ROOT), "The event is larger than Kafka "
+                        + "accepts (" + cause.getMessage() + "); send a shorter log or error text.", event.raw()));
+            }
+            if (cause instanceof org.apache.kafka.common.errors.AuthorizationException
+                    || cause instanceof org.apache.kafka.common.errors.SerializationException
+                    || cause instanceof org.apache.kafka.common.errors.InvalidTopicException) {
+                return java.util.Optional.of(new IngestMisconfiguredException(cause.getClass().getSimpleName()
+                        + ": " + cause.getMessage(), failure));
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** How long a write waits for Kafka's acknowledgement ({@code vigil.gateway.publish-timeout}). */

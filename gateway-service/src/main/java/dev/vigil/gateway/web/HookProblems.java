@@ -101,6 +101,34 @@ class HookProblems {
                 .body(problem);
     }
 
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> misconfigured(dev.vigil.gateway.ingest.IngestMisconfiguredException e,
+                                                HttpServletRequest request) {
+        meters.counter("vigil.hooks.refused", "source", Paths.sourceOf(request.getRequestURI()),
+                "reason", "kafka-refused").increment();
+        log.error("answering 500 to {}: Kafka refused the event: {}", Paths.maskToken(request.getRequestURI()),
+                e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "Vigil cannot store events right now because of its own configuration; nothing was accepted. "
+                        + "Its operators are told.");
+        problem.setTitle("Ingest misconfigured");
+        problem.setType(URI.create("https://vigil.dev/problems/ingest-misconfigured"));
+        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(problem);
+    }
+
+    /**
+     * Keeps, as a sample, a refusal the servlet container made before any of Vigil's code ran (such a call is not
+     * authenticated): on {@code backup.rejected} at most once a second per source, without a body.
+     */
+    void keepContainerRefusal(String source, String uri, String method, int status, String reason, String remote) {
+        if (sampled(source)) {
+            publisher.reject(new RejectedInput(source, Paths.maskToken(uri), method, status,
+                    dev.vigil.model.Text.line(publisher.masker().mask(reason), REASON_LIMIT), "", false, Map.of(),
+                    remote, Instant.now()));
+            log.info("refused a {} call from {} before it reached Vigil: {} {}", source, remote, status, reason);
+        }
+    }
+
     /**
      * Calls nobody is known to have sent are kept on {@code backup.rejected} (and logged) at most once a second per
      * source; every one is counted in {@code vigil_hooks_refused_total}. So a flood of wrong tokens cannot fill the topic.

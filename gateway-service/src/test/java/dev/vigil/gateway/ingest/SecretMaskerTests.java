@@ -70,4 +70,20 @@ class SecretMaskerTests {
             }
         });
     }
+
+    /** A token made at runtime is known only by its hash: every run of token characters is tried against it. */
+    @Test
+    void tokensKnownOnlyByTheirHashAreMaskedWhereverTheyAppear() {
+        String runtime = "vgl_Qm9vdHN0cmFwLXRva2VuLXJ1bnRpbWUx";
+        SecretMasker byHash = new SecretMasker(List.of(), candidate -> candidate.equals(runtime));
+        assertThat(byHash.mask("note " + runtime + ", again:" + runtime + "."))
+                .isEqualTo("note ***, again:***.");
+        assertThat(byHash.mask("vgl_Qm9vdHN0cmFwLXRva2VuLXJ1bnRpbWUxEXTRA")).as("a longer run is another word")
+                .doesNotContain("***");
+        // the token segment of Vigil's own hook URLs, whoever's token it is
+        assertThat(byHash.mask("--on-error=\"https://v.example/hooks/xsibackup/someone-elses-token/error|OK\" "
+                + "ping_url: https://v.example/ping/0b6f3c1e-5d2a-4e8f-9a71-3c2d1e0f4a5b/fail"))
+                .isEqualTo("--on-error=\"https://v.example/hooks/xsibackup/***/error|OK\" "
+                        + "ping_url: https://v.example/ping/***/fail");
+    }
 }

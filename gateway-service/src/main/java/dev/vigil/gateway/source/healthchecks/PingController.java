@@ -38,9 +38,10 @@ import org.springframework.web.util.UriComponentsBuilder;
  *   <li>{@code /ping/<uuid>} success, {@code /start}, {@code /fail}, {@code /log}, {@code /<exit-status>} (0 is
  *       success, 1–255 failure), each with or without a trailing slash, by any method (HEAD, GET, POST, PUT, …);</li>
  *   <li>{@code 200 OK} with {@code Ping-Body-Limit} and {@code Access-Control-Allow-Origin: *};</li>
- *   <li>{@code 404 not found}: an unknown UUID, an unknown kind ({@code /ping/<uuid>/starts}), a negative exit
- *       status, and ping key + slug URLs, which Vigil does not offer (the reason is in {@code X-Vigil-Reason} and
- *       on {@code backup.rejected});</li>
+ *   <li>{@code /ping/<ping-key>/<slug>[/<kind>]}: a check of a ping key registration by its slug, and
+ *       {@code ?create=1} auto-provisioning ({@code 201 Created}) where the registration allows it;</li>
+ *   <li>{@code 404 not found}: an unknown UUID, ping key or slug, an unknown kind ({@code /ping/<uuid>/starts}), a
+ *       negative exit status (the reason is in {@code X-Vigil-Reason} and on {@code backup.rejected});</li>
  *   <li>{@code 400 invalid url format}: an exit status above 255; {@code 400 invalid uuid format}: a {@code rid}
  *       that is not a lowercase UUID. A request that does not validate is never taken with a default meaning.</li>
  * </ul>
