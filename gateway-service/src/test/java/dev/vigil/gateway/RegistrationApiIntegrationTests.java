@@ -1,5 +1,6 @@
 package dev.vigil.gateway;
 
+import dev.vigil.kafka.InternalTopics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.kafka.test.TopicTail;
@@ -65,7 +66,7 @@ class RegistrationApiIntegrationTests extends GatewayIntegrationTest {
 
     @BeforeEach
     void openChanges() {
-        changes = TopicTail.open(broker.getBrokersAsString(), Topics.CHANGES, Topics.REGISTRATIONS);
+        changes = TopicTail.open(broker.getBrokersAsString(), Topics.CHANGES, InternalTopics.REGISTRATIONS);
     }
 
     @AfterEach

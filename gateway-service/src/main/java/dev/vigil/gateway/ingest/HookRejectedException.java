@@ -37,6 +37,14 @@ public class HookRejectedException extends RuntimeException {
         this.unauthenticated = unauthenticated;
     }
 
+    /** The same refusal, keeping {@code kept} as its input (a source's masked form of what it was sent). */
+    public HookRejectedException keeping(String kept) {
+        HookRejectedException copy = new HookRejectedException(status, source, getMessage(), kept, answer,
+                unauthenticated);
+        copy.setStackTrace(getStackTrace());
+        return copy;
+    }
+
     /**
      * A call nobody is known to have sent (no or a wrong token; a ping to an unknown UUID): refused before its body is
      * read, counted, and kept on {@code backup.rejected} only as a sample, so a flood cannot fill the topic.

@@ -1,5 +1,6 @@
 package dev.vigil.gateway.registration;
 
+import dev.vigil.kafka.InternalTopics;
 import dev.vigil.kafka.CloudEventRecords;
 import dev.vigil.model.Json;
 import dev.vigil.model.Topics;
@@ -118,7 +119,7 @@ public class RegistrationLog implements SmartLifecycle {
      */
     void write(String key, Object value, String traceId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        ProducerRecord<String, Object> record = CloudEventRecords.record(Topics.REGISTRATIONS, key, value,
+        ProducerRecord<String, Object> record = CloudEventRecords.record(InternalTopics.REGISTRATIONS, key, value,
                 java.util.UUID.randomUUID().toString(), "dev.vigil.registration", "gateway", Instant.now(), traceId);
         RecordMetadata written;
         try {
@@ -179,11 +180,11 @@ public class RegistrationLog implements SmartLifecycle {
             List<TopicPartition> partitions = List.of();
             while (running && partitions.isEmpty()) {
                 try {
-                    partitions = consumer.partitionsFor(Topics.REGISTRATIONS, Duration.ofSeconds(5)).stream()
+                    partitions = consumer.partitionsFor(InternalTopics.REGISTRATIONS, Duration.ofSeconds(5)).stream()
                             .map(PartitionInfo::partition).sorted()
-                            .map(p -> new TopicPartition(Topics.REGISTRATIONS, p)).toList();
+                            .map(p -> new TopicPartition(InternalTopics.REGISTRATIONS, p)).toList();
                 } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                    log.warn("waiting for {}: {}", Topics.REGISTRATIONS, e.getMessage());
+                    log.warn("waiting for {}: {}", InternalTopics.REGISTRATIONS, e.getMessage());
                 }
             }
             consumer.assign(partitions);

@@ -1,7 +1,6 @@
 package dev.vigil.gateway.source.generic;
 
-import dev.vigil.gateway.ingest.BodyText;
-import dev.vigil.gateway.ingest.EventPublisher;
+import dev.vigil.gateway.ingest.IngestPipeline;
 import dev.vigil.gateway.ingest.HookRejectedException;
 import dev.vigil.gateway.ingest.RequestBodies;
 import dev.vigil.gateway.registration.Registration;
@@ -49,12 +48,10 @@ class GenericEventController {
     static final int ATTRIBUTE_VALUE_LIMIT = 1024;
     static final int ID_LIMIT = 256;
 
-    private final Registrations registrations;
-    private final EventPublisher publisher;
+    private final IngestPipeline pipeline;
 
-    GenericEventController(Registrations registrations, EventPublisher publisher) {
-        this.registrations = registrations;
-        this.publisher = publisher;
+    GenericEventController(IngestPipeline pipeline) {
+        this.pipeline = pipeline;
     }
 
     /** The {@code data} of the CloudEvent. Every field but {@code job} is optional. */
@@ -71,10 +68,17 @@ class GenericEventController {
     Map<String, Object> event(@RequestHeader(name = "Authorization", required = false) String authorization,
                               @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                               HttpServletRequest request) {
-        Instant receivedAt = Instant.now();
-        Registration registration = registrations.authenticated(Source.GENERIC, Registrations.bearer(authorization, vigilToken));
-        String raw = BodyText.decode(RequestBodies.read(request, BODY_LIMIT, SOURCE), request.getContentType()).text();
-        registrations.admit(registration, raw);
+        BackupEvent event = pipeline.accept(Source.GENERIC, Registrations.bearer(authorization, vigilToken),
+                IngestPipeline.ANY, new IngestPipeline.Input.Body(BODY_LIMIT), request, GenericEventController::toEvent)
+                .event();
+        return Map.of("id", event.id(), "type", event.type().name(), "job", event.job().asString());
+    }
+
+    /** The Vigil event a CloudEvent carries, or the reason it cannot be one. */
+    private static BackupEvent toEvent(IngestPipeline.Call call) {
+        String raw = call.text();
+        Registration registration = call.registration();
+        Instant receivedAt = call.receivedAt();
         CloudEvent ce;
         try {
             ce = Json.mapper().readValue(raw, CloudEvent.class);
@@ -121,11 +125,9 @@ class GenericEventController {
         attributes.put("ce.source", ce.source());
         attributes.put("ce.type", ce.type());
         EventType type = data.type() == null ? EventType.UNKNOWN : data.type();
-        BackupEvent event = new BackupEvent("generic-" + registration.id() + "-" + ce.id(), Source.GENERIC, type,
+        return new BackupEvent("generic-" + registration.id() + "-" + ce.id(), Source.GENERIC, type,
                 data.outcome(), occurredAt, receivedAt, new JobKey(registration.tenant(), account, data.job()),
                 data.runId(), data.measures(), data.error(), attributes, raw);
-        publisher.publish(event, registration.scheduleAttributes());
-        return Map.of("id", event.id(), "type", type.name(), "job", event.job().asString());
     }
 
     private static void checkAttributes(Map<String, String> attributes, String raw) {

@@ -4,6 +4,7 @@ import dev.vigil.gateway.ingest.BodyText;
 import dev.vigil.gateway.ingest.ClientTime;
 import dev.vigil.gateway.ingest.EventPublisher;
 import dev.vigil.gateway.ingest.HookRejectedException;
+import dev.vigil.gateway.ingest.IngestPipeline;
 import dev.vigil.gateway.registration.Registration;
 import dev.vigil.gateway.registration.Registrations;
 import dev.vigil.model.BackupEvent;
@@ -13,9 +14,6 @@ import dev.vigil.model.JobKey;
 import dev.vigil.model.Outcome;
 import dev.vigil.model.Source;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -65,10 +63,12 @@ class PingController {
 
     private final Registrations registrations;
     private final EventPublisher publisher;
+    private final IngestPipeline pipeline;
 
-    PingController(Registrations registrations, EventPublisher publisher) {
+    PingController(Registrations registrations, EventPublisher publisher, IngestPipeline pipeline) {
         this.registrations = registrations;
         this.publisher = publisher;
+        this.pipeline = pipeline;
     }
 
     @RequestMapping(path = {"/ping/{uuid}", "/ping/{uuid}/"}, produces = MediaType.TEXT_PLAIN_VALUE)
@@ -175,12 +175,25 @@ class PingController {
     private ResponseEntity<String> record(Registration registration, String job, String slug, Kind parsed, String kind,
                                           String secret, Registrations.PingKey creating, Instant receivedAt,
                                           HttpServletRequest request) {
+        // the body is read (head and tail, any size) before anything parses parameters
+        pipeline.accept(registration, receivedAt, new IngestPipeline.Input.HeadAndTail(), request,
+                call -> toEvent(call, job, slug, parsed, kind, secret, creating));
+        return ResponseEntity.status(creating == null ? HttpStatus.OK : HttpStatus.CREATED)
+                .contentType(MediaType.TEXT_PLAIN)
+                .header("Ping-Body-Limit", Integer.toString(BODY_LIMIT))
+                .header("Access-Control-Allow-Origin", "*")
+                .body(creating == null ? "OK" : "Created");
+    }
+
+    private BackupEvent toEvent(IngestPipeline.Call call, String job, String slug, Kind parsed, String kind,
+                                String secret, Registrations.PingKey creating) {
+        Registration registration = call.registration();
+        HttpServletRequest request = call.request();
+        Instant receivedAt = call.receivedAt();
+        String text = call.text();
         EventType type = parsed.type();
         Outcome outcome = parsed.outcome();
         Integer exitStatus = parsed.exitStatus();
-        BodyText.Raw raw = BodyText.read(input(request)); // the body, before anything parses parameters
-        String text = BodyText.decode(raw, request.getContentType()).text();
-        registrations.admit(registration, text);
         if (exitStatus != null && exitStatus > 255) { // healthchecks looks the check up first, then the status
             throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, "invalid url format: exit status " + kind
                     + " is above 255", text, "invalid url format");
@@ -205,9 +218,9 @@ class PingController {
         if (!text.isEmpty()) {
             attributes.put("log", text);
         }
-        if (raw.cut()) {
+        if (call.truncated()) {
             attributes.put("logTruncated", "true");
-            attributes.put("logBytes", Long.toString(raw.total()));
+            attributes.put("logBytes", Long.toString(call.totalBytes()));
         }
         if (exitStatus != null) {
             attributes.put("exitStatus", exitStatus.toString());
@@ -225,15 +238,9 @@ class PingController {
         String id = rid == null ? "hc-" + UUID.randomUUID() : "hc-" + registration.id() + "-"
                 + (slug == null ? "" : slug + "-") + rid + "-" + parsed.name();
         Instant occurredAt = time instanceof ClientTime.Used used ? used.at() : receivedAt;
-        BackupEvent event = new BackupEvent(id, Source.HEALTHCHECKS, type, outcome, occurredAt, receivedAt,
+        return new BackupEvent(id, Source.HEALTHCHECKS, type, outcome, occurredAt, receivedAt,
                 new JobKey(registration.tenant(), registration.account(), job), rid, null, error, attributes,
                 request.getRequestURI().replace(secret, "***") + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
-        publisher.publish(event, registration.scheduleAttributes());
-        return ResponseEntity.status(creating == null ? HttpStatus.OK : HttpStatus.CREATED)
-                .contentType(MediaType.TEXT_PLAIN)
-                .header("Ping-Body-Limit", Integer.toString(BODY_LIMIT))
-                .header("Access-Control-Allow-Origin", "*")
-                .body(creating == null ? "OK" : "Created");
     }
 
     /** A parameter of the query string alone (never of the body, which is the job's log). */
@@ -250,14 +257,6 @@ class PingController {
             return URLDecoder.decode(value, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return value; // a stray '%': validated as it is
-        }
-    }
-
-    private static InputStream input(HttpServletRequest request) {
-        try {
-            return request.getInputStream();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,8 +1,7 @@
 package dev.vigil.gateway.source.retrospect;
 
-import dev.vigil.gateway.ingest.BodyText;
 import dev.vigil.gateway.ingest.ClientTime;
-import dev.vigil.gateway.ingest.EventPublisher;
+import dev.vigil.gateway.ingest.IngestPipeline;
 import dev.vigil.gateway.ingest.HookRejectedException;
 import dev.vigil.gateway.ingest.RequestBodies;
 import dev.vigil.gateway.registration.Registration;
@@ -38,20 +37,12 @@ class RetrospectController {
     private static final DataSize BODY_LIMIT = DataSize.ofKilobytes(64);
     private static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
-    private final Registrations registrations;
-    private final EventPublisher publisher;
+    private final IngestPipeline pipeline;
 
-    RetrospectController(Registrations registrations, EventPublisher publisher) {
-        this.registrations = registrations;
-        this.publisher = publisher;
+    RetrospectController(IngestPipeline pipeline) {
+        this.pipeline = pipeline;
     }
 
-    /**
-     * What the handler sends, in either encoding.
-     *
-     * @param occurred when Retrospect ran the handler (Unix seconds, the handler's clock); a spooled call sent later
-     *                 keeps it, so events whose arguments carry no date are judged by when they happened
-     */
     record Call(List<String> argv, String host, String platform, String occurred) {
     }
 
@@ -60,26 +51,24 @@ class RetrospectController {
                              @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                              @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
                              HttpServletRequest request) {
-        Instant receivedAt = Instant.now();
-        Registration registration = registrations.authenticated(Source.RETROSPECT,
-                Registrations.bearer(authorization, vigilToken));
-        byte[] body = RequestBodies.read(request, BODY_LIMIT, SOURCE);
-        String raw = BodyText.decode(body, request.getContentType()).text();
-        registrations.admit(registration, raw);
-        Call call = parse(raw, request.getContentType());
-        if (call.argv().isEmpty() || call.argv().get(0).isBlank()) {
-            throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE,
-                    "No event: send the handler's arguments as arg=<event>&arg=<first argument>&… or {\"argv\": [...]}.",
-                    raw);
-        }
-        String id = idempotencyKey != null && SAFE_KEY.matcher(idempotencyKey).matches()
-                ? "retrospect-" + registration.id() + "-" + idempotencyKey
-                : "retrospect-" + UUID.randomUUID();
-        BackupEvent event = RetrospectEvents.toEvent(id, call.argv(), call.host(), call.platform(),
-                registration.tenant(), registration.account(), registration.job() == null ? "engine" : registration.job(),
-                registration.zone(), receivedAt, raw);
-        event = withOccurred(event, call.occurred(), receivedAt);
-        publisher.publish(event, registration.scheduleAttributes());
+        BackupEvent event = pipeline.accept(Source.RETROSPECT, Registrations.bearer(authorization, vigilToken),
+                IngestPipeline.ANY, new IngestPipeline.Input.Body(BODY_LIMIT), request, input -> {
+                    String raw = input.text();
+                    Call call = parse(raw, request.getContentType());
+                    if (call.argv().isEmpty() || call.argv().get(0).isBlank()) {
+                        throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, "No event: send the handler's "
+                                + "arguments as arg=<event>&arg=<first argument>&… or {\"argv\": [...]}.", raw);
+                    }
+                    Registration registration = input.registration();
+                    String id = idempotencyKey != null && SAFE_KEY.matcher(idempotencyKey).matches()
+                            ? "retrospect-" + registration.id() + "-" + idempotencyKey
+                            : "retrospect-" + UUID.randomUUID();
+                    BackupEvent parsed = RetrospectEvents.toEvent(id, call.argv(), call.host(), call.platform(),
+                            registration.tenant(), registration.account(),
+                            registration.job() == null ? "engine" : registration.job(), registration.zone(),
+                            input.receivedAt(), raw);
+                    return withOccurred(parsed, call.occurred(), input.receivedAt());
+                }).event();
         return Map.of("id", event.id(), "type", event.type().name(), "job", event.job().asString(),
                 "malformed", Boolean.parseBoolean(event.attributes().getOrDefault("malformed", "false")));
     }

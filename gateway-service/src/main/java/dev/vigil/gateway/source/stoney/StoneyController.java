@@ -1,15 +1,11 @@
 package dev.vigil.gateway.source.stoney;
 
-import dev.vigil.gateway.ingest.BodyText;
-import dev.vigil.gateway.ingest.EventPublisher;
+import dev.vigil.gateway.ingest.IngestPipeline;
 import dev.vigil.gateway.ingest.HookRejectedException;
-import dev.vigil.gateway.ingest.RequestBodies;
-import dev.vigil.gateway.registration.Registration;
 import dev.vigil.gateway.registration.Registrations;
 import dev.vigil.model.BackupEvent;
 import dev.vigil.model.Source;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
@@ -32,12 +28,10 @@ class StoneyController {
     private static final DataSize BODY_LIMIT = DataSize.ofKilobytes(64);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
 
-    private final Registrations registrations;
-    private final EventPublisher publisher;
+    private final IngestPipeline pipeline;
 
-    StoneyController(Registrations registrations, EventPublisher publisher) {
-        this.registrations = registrations;
-        this.publisher = publisher;
+    StoneyController(IngestPipeline pipeline) {
+        this.pipeline = pipeline;
     }
 
     @PostMapping(path = "/hooks/stoney/{account}/{prefix}/{file}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -45,20 +39,19 @@ class StoneyController {
                              @RequestHeader(name = "Authorization", required = false) String authorization,
                              @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                              HttpServletRequest request) {
-        Instant receivedAt = Instant.now();
-        Registration registration = authorize(account, authorization, vigilToken);
-        String body = BodyText.decode(RequestBodies.read(request, BODY_LIMIT, SOURCE), request.getContentType()).text();
-        registrations.admit(registration, body);
-        if (!NAME.matcher(prefix).matches()) {
-            throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, "The backup prefix '" + prefix
-                    + "' is not a name (letters, digits, . _ @ -).", body);
-        }
-        try {
-            return publish(StoneyFiles.toEvent(registration.tenant(), account, prefix, file, body,
-                    registration.zone(), receivedAt));
-        } catch (StoneyFiles.InvalidFileException e) {
-            throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, e.getMessage(), body);
-        }
+        return answer(pipeline.accept(Source.STONEY, Registrations.bearer(authorization, vigilToken), actsFor(account),
+                new IngestPipeline.Input.Body(BODY_LIMIT), request, call -> {
+                    if (!NAME.matcher(prefix).matches()) {
+                        throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, "The backup prefix '" + prefix
+                                + "' is not a name (letters, digits, . _ @ -).", call.text());
+                    }
+                    try {
+                        return StoneyFiles.toEvent(call.registration().tenant(), account, prefix, file, call.text(),
+                                call.registration().zone(), call.receivedAt());
+                    } catch (StoneyFiles.InvalidFileException e) {
+                        throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, e.getMessage(), call.text());
+                    }
+                }));
     }
 
     @PostMapping(path = "/hooks/stoney/{account}/quota", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -66,29 +59,28 @@ class StoneyController {
                               @RequestHeader(name = "Authorization", required = false) String authorization,
                               @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                               HttpServletRequest request) {
-        Instant receivedAt = Instant.now();
-        Registration registration = authorize(account, authorization, vigilToken);
-        String body = BodyText.decode(RequestBodies.read(request, DataSize.ofKilobytes(1), SOURCE),
-                request.getContentType()).text();
-        registrations.admit(registration, body);
-        try {
-            return publish(StoneyFiles.quota(registration.tenant(), account, body, receivedAt));
-        } catch (StoneyFiles.InvalidFileException e) {
-            throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, e.getMessage(), body);
-        }
+        return answer(pipeline.accept(Source.STONEY, Registrations.bearer(authorization, vigilToken), actsFor(account),
+                new IngestPipeline.Input.Body(DataSize.ofKilobytes(1)), request, call -> {
+                    try {
+                        return StoneyFiles.quota(call.registration().tenant(), account, call.text(), call.receivedAt());
+                    } catch (StoneyFiles.InvalidFileException e) {
+                        throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, e.getMessage(), call.text());
+                    }
+                }));
     }
 
-    private Registration authorize(String account, String authorization, String vigilToken) {
-        Registration registration = registrations.authenticated(Source.STONEY, Registrations.bearer(authorization, vigilToken));
-        if (!NAME.matcher(account).matches() || !registration.actsFor(account)) {
-            throw new HookRejectedException(HttpStatus.FORBIDDEN, SOURCE, "This token may not report for account '"
-                    + account + "'.", "");
-        }
-        return registration;
+    /** The server's registration reports for its own account, or for any with account {@code *}. */
+    private static IngestPipeline.Authorization actsFor(String account) {
+        return registration -> {
+            if (!NAME.matcher(account).matches() || !registration.actsFor(account)) {
+                throw new HookRejectedException(HttpStatus.FORBIDDEN, SOURCE, "This token may not report for account '"
+                        + account + "'.", "");
+            }
+        };
     }
 
-    private Map<String, Object> publish(BackupEvent event) {
-        publisher.publish(event);
+    private static Map<String, Object> answer(IngestPipeline.Accepted accepted) {
+        BackupEvent event = accepted.event();
         return Map.of("id", event.id(), "type", event.type().name(), "job", event.job().asString());
     }
 }

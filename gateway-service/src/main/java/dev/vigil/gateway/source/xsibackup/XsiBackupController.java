@@ -3,13 +3,10 @@ package dev.vigil.gateway.source.xsibackup;
 import dev.vigil.gateway.GatewayProperties;
 import dev.vigil.gateway.ingest.EventPublisher;
 import dev.vigil.gateway.ingest.HookRejectedException;
-import dev.vigil.gateway.registration.Registration;
-import dev.vigil.gateway.registration.Registrations;
-import dev.vigil.model.BackupEvent;
+import dev.vigil.gateway.ingest.IngestPipeline;
 import dev.vigil.model.Outcome;
 import dev.vigil.model.Source;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Instant;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -28,12 +25,12 @@ class XsiBackupController {
 
     private static final String SOURCE = "xsibackup";
 
-    private final Registrations registrations;
+    private final IngestPipeline pipeline;
     private final EventPublisher publisher;
     private final GatewayProperties properties;
 
-    XsiBackupController(Registrations registrations, EventPublisher publisher, GatewayProperties properties) {
-        this.registrations = registrations;
+    XsiBackupController(IngestPipeline pipeline, EventPublisher publisher, GatewayProperties properties) {
+        this.pipeline = pipeline;
         this.publisher = publisher;
         this.properties = properties;
     }
@@ -41,30 +38,27 @@ class XsiBackupController {
     @GetMapping(path = "/hooks/xsibackup/{token}/{callback}", produces = MediaType.TEXT_PLAIN_VALUE)
     ResponseEntity<String> hook(@PathVariable String token, @PathVariable String callback,
                                 HttpServletRequest request) {
-        Instant receivedAt = Instant.now();
-        String query = request.getQueryString();
-        Registration registration = registrations.require(Source.XSIBACKUP, token,
-                XsiBackupDecoder.maskedQuery(query, publisher.masker()));
-        Outcome outcome = switch (callback) {
-            case "error" -> Outcome.FAILED;
-            case "success" -> Outcome.SUCCESS;
-            default -> throw new HookRejectedException(HttpStatus.NOT_FOUND, SOURCE,
-                    "Unknown callback '" + callback + "': use .../error for --on-error and .../success for --on-success.",
-                    XsiBackupDecoder.maskedQuery(query, publisher.masker()));
+        Outcome outcome = "error".equals(callback) ? Outcome.FAILED : "success".equals(callback) ? Outcome.SUCCESS : null;
+        IngestPipeline.Authorization knownCallback = registration -> {
+            if (outcome == null) {
+                throw new HookRejectedException(HttpStatus.NOT_FOUND, SOURCE, "Unknown callback '" + callback
+                        + "': use .../error for --on-error and .../success for --on-success.",
+                        XsiBackupDecoder.maskedQuery(request.getQueryString(), publisher.masker()));
+            }
         };
-        if (query != null && query.length() > properties.maxQueryLength().toBytes()) {
-            throw new HookRejectedException(HttpStatus.URI_TOO_LONG, SOURCE, "The query is " + query.length()
-                    + " characters long; at most " + properties.maxQueryLength().toBytes() + " are accepted.", query);
-        }
-        XsiBackupDecoder.Payload payload;
-        try {
-            payload = XsiBackupDecoder.decode(query);
-        } catch (XsiBackupDecoder.InvalidPayloadException e) {
-            throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, e.getMessage(), query);
-        }
-        BackupEvent event = XsiBackupEvents.toEvent(registration, outcome, payload,
-                XsiBackupDecoder.encodeMasked(payload, publisher.masker()), receivedAt);
-        publisher.publish(event, registration.scheduleAttributes());
-        return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(registration.reply());
+        IngestPipeline.Input query = new IngestPipeline.Input.Query(properties.maxQueryLength(),
+                raw -> XsiBackupDecoder.maskedQuery(raw, publisher.masker()));
+        IngestPipeline.Accepted accepted = pipeline.accept(Source.XSIBACKUP, token, knownCallback, query, request, call -> {
+            XsiBackupDecoder.Payload payload;
+            try {
+                payload = XsiBackupDecoder.decode(call.text());
+            } catch (XsiBackupDecoder.InvalidPayloadException e) {
+                throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, e.getMessage(), call.text());
+            }
+            return XsiBackupEvents.toEvent(call.registration(), outcome, payload,
+                    XsiBackupDecoder.encodeMasked(payload, publisher.masker()), call.receivedAt());
+        });
+        // the reply XSIBackup was told to expect, once Kafka has the event
+        return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(accepted.registration().reply());
     }
 }
