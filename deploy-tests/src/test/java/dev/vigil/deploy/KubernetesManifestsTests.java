@@ -1,5 +1,6 @@
 package dev.vigil.deploy;
 
+import dev.vigil.kafka.InternalTopics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -108,7 +109,8 @@ class KubernetesManifestsTests {
                 assertThat(spec.path("config").path("min.insync.replicas").asInt()).as(name).isEqualTo(2);
             }
         }
-        for (String compacted : List.of(Topics.ACCOUNTS, Topics.ACCOUNT_ACTIVITY, Topics.SILENCES)) {
+        for (String compacted : List.of(Topics.ACCOUNTS, InternalTopics.ACCOUNT_ACTIVITY, Topics.SILENCES,
+                InternalTopics.REGISTRATIONS)) {
             assertThat(topics.get(compacted).path("spec").path("config").path("cleanup.policy").asText())
                     .as(compacted).isEqualTo("compact");
         }
@@ -160,10 +162,12 @@ class KubernetesManifestsTests {
 
     private static List<String> topicNames() throws IllegalAccessException {
         List<String> names = new ArrayList<>();
-        for (Field field : Topics.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class
-                    && !field.getName().equals("DEAD_LETTER_SUFFIX")) {
-                names.add((String) field.get(null));
+        for (Class<?> declaring : List.of(Topics.class, InternalTopics.class)) {
+            for (Field field : declaring.getFields()) {
+                if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class
+                        && !field.getName().equals("DEAD_LETTER_SUFFIX")) {
+                    names.add((String) field.get(null));
+                }
             }
         }
         return names;

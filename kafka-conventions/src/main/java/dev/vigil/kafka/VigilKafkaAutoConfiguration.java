@@ -50,8 +50,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
 public class VigilKafkaAutoConfiguration {
 
     /** Topics whose latest value per key is the state: compacted, never deleted by age. */
-    static final List<String> COMPACTED = List.of(Topics.ACCOUNTS, Topics.ACCOUNT_ACTIVITY, Topics.SILENCES,
-            Topics.REGISTRATIONS);
+    static final List<String> COMPACTED = List.of(Topics.ACCOUNTS, InternalTopics.ACCOUNT_ACTIVITY, Topics.SILENCES,
+            InternalTopics.REGISTRATIONS);
 
     @Bean
     DefaultKafkaProducerFactoryCustomizer vigilProducerDefaults() {
@@ -116,8 +116,8 @@ public class VigilKafkaAutoConfiguration {
     @Bean
     KafkaAdmin.NewTopics vigilTopics(VigilKafkaProperties properties) {
         List<NewTopic> topics = new ArrayList<>();
-        for (String name : List.of(Topics.EVENTS, Topics.REJECTED, Topics.ACCOUNTS, Topics.ACCOUNT_ACTIVITY, Topics.ALERTS, Topics.SILENCES,
-                Topics.NOTIFICATIONS, Topics.NOTIFICATION_GROUPS, Topics.DELIVERIES, Topics.REGISTRATIONS, Topics.CHANGES)) {
+        for (String name : List.of(Topics.EVENTS, Topics.REJECTED, Topics.ACCOUNTS, InternalTopics.ACCOUNT_ACTIVITY, Topics.ALERTS, Topics.SILENCES,
+                InternalTopics.NOTIFICATIONS, InternalTopics.NOTIFICATION_GROUPS, Topics.DELIVERIES, InternalTopics.REGISTRATIONS, Topics.CHANGES)) {
             TopicBuilder builder = TopicBuilder.name(name).partitions(properties.partitions())
                     .replicas(properties.replicas());
             if (COMPACTED.contains(name)) {

@@ -1,5 +1,6 @@
 package dev.vigil.load;
 
+import dev.vigil.kafka.InternalTopics;
 import dev.vigil.kafka.VigilSerdes;
 import dev.vigil.local.LocalKafka;
 import dev.vigil.model.BackupEvent;
@@ -68,7 +69,7 @@ public final class RulesBenchmark {
             String bootstrap = kafka.bootstrapServers();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 List<NewTopic> topics = new ArrayList<>();
-                for (String topic : List.of(Topics.EVENTS, Topics.ALERTS, Topics.ACCOUNTS, Topics.ACCOUNT_ACTIVITY)) {
+                for (String topic : List.of(Topics.EVENTS, Topics.ALERTS, Topics.ACCOUNTS, InternalTopics.ACCOUNT_ACTIVITY)) {
                     topics.add(new NewTopic(topic, partitions, (short) 1));
                 }
                 admin.createTopics(topics).all().get();

@@ -1,5 +1,6 @@
 package dev.vigil.notifier;
 
+import dev.vigil.kafka.InternalTopics;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -15,7 +16,7 @@ public class NotifierApplication {
     /** {@code backup.notifications} (and its retry topics) hold delivery requests, private to the notifier. */
     @org.springframework.context.annotation.Bean
     static dev.vigil.kafka.TopicValueType notificationsType() {
-        return new dev.vigil.kafka.TopicValueType(dev.vigil.model.Topics.NOTIFICATIONS,
+        return new dev.vigil.kafka.TopicValueType(InternalTopics.NOTIFICATIONS,
                 dev.vigil.notifier.delivery.DeliveryRequest.class);
     }
 

@@ -1,5 +1,6 @@
 package dev.vigil.notifier;
 
+import dev.vigil.kafka.InternalTopics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -76,7 +77,7 @@ class GroupingIntegrationTests {
         List<Alert> together = List.of(alert("3723707", "g-web"), alert("3723707", "g-db"), alert("3723707", "g-mail"));
         Alert otherAccount = alert("3723709", "g-other");
         try (TopicTail deliveries = TopicTail.open(broker.getBrokersAsString(), Topics.DELIVERIES);
-             TopicTail groups = TopicTail.open(broker.getBrokersAsString(), Topics.NOTIFICATION_GROUPS)) {
+             TopicTail groups = TopicTail.open(broker.getBrokersAsString(), InternalTopics.NOTIFICATION_GROUPS)) {
             for (Alert alert : together) {
                 publish(alert);
             }

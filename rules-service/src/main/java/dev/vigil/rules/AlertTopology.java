@@ -1,5 +1,6 @@
 package dev.vigil.rules;
 
+import dev.vigil.kafka.InternalTopics;
 import dev.vigil.kafka.VigilSerdes;
 import dev.vigil.model.AccountSettings;
 import dev.vigil.model.Alert;
@@ -102,14 +103,14 @@ public final class AlertTopology {
         //    and the ingest watermark to every partition of it, so "never used" is judged on Vigil's time too
         events.filter((key, event) -> event != null)
                 .process(ActivityForwarder::new)
-                .to(Topics.ACCOUNT_ACTIVITY, Produced.with(Serdes.String(), Serdes.Long())
+                .to(InternalTopics.ACCOUNT_ACTIVITY, Produced.with(Serdes.String(), Serdes.Long())
                         .withStreamPartitioner(AlertTopology::watermarkToEveryPartition));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NeverUsedProcessor.FIRST_SEEN_STORE),
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NeverUsedProcessor.OPEN_STORE),
                 Serdes.String(), VigilSerdes.json(Alert.class)));
         KStream<String, Alert> accountAlerts = builder
-                .stream(Topics.ACCOUNT_ACTIVITY, Consumed.with(Serdes.String(), Serdes.Long()))
+                .stream(InternalTopics.ACCOUNT_ACTIVITY, Consumed.with(Serdes.String(), Serdes.Long()))
                 .process(() -> new NeverUsedProcessor(properties.neverUsed().after(), partitions),
                         NeverUsedProcessor.FIRST_SEEN_STORE, NeverUsedProcessor.OPEN_STORE);
         // 4. alert transitions, keyed by fingerprint

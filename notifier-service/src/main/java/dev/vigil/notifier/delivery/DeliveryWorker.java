@@ -1,5 +1,6 @@
 package dev.vigil.notifier.delivery;
 
+import dev.vigil.kafka.InternalTopics;
 import dev.vigil.kafka.CloudEventRecords;
 import dev.vigil.kafka.DeadLetters;
 import dev.vigil.model.CloudEventHeaders;
@@ -43,7 +44,7 @@ class DeliveryWorker {
     DeliveryWorker(Channels channels, DeliveryLedger ledger, DeliveryLog deliveryLog, TargetThrottle throttle,
                    io.micrometer.core.instrument.MeterRegistry meters) {
         this.meters = meters;
-        DeadLetters.register(meters, Topics.NOTIFICATIONS);
+        DeadLetters.register(meters, InternalTopics.NOTIFICATIONS);
         this.channels = channels;
         this.ledger = ledger;
         this.deliveryLog = deliveryLog;
@@ -58,7 +59,7 @@ class DeliveryWorker {
             sameIntervalTopicReuseStrategy = SameIntervalTopicReuseStrategy.SINGLE_TOPIC,
             numPartitions = "${vigil.kafka.partitions:3}", replicationFactor = "${vigil.kafka.replicas:1}",
             exclude = PermanentDeliveryFailure.class, traversingCauses = "true")
-    @KafkaListener(id = "deliveries", topics = Topics.NOTIFICATIONS, groupId = "vigil-notifier-delivery",
+    @KafkaListener(id = "deliveries", topics = InternalTopics.NOTIFICATIONS, groupId = "vigil-notifier-delivery",
             concurrency = "${vigil.notifier.delivery.concurrency:3}")
     void deliver(ConsumerRecord<String, DeliveryRequest> record) {
         DeliveryRequest request = record.value();
@@ -103,7 +104,7 @@ class DeliveryWorker {
     void failed(ConsumerRecord<String, DeliveryRequest> record,
                 @Header(name = KafkaHeaders.EXCEPTION_MESSAGE, required = false) String reason) {
         DeliveryRequest request = record.value();
-        DeadLetters.count(meters, Topics.NOTIFICATIONS);
+        DeadLetters.count(meters, InternalTopics.NOTIFICATIONS);
         log.error("delivery {} via {} to {} failed for good: {}", request.deliveryId(), request.channel(),
                 request.target(), reason);
         deliveryLog.record(request, List.of(request.target()), DeliveryStatus.FAILED,

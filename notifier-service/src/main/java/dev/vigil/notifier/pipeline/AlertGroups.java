@@ -1,5 +1,6 @@
 package dev.vigil.notifier.pipeline;
 
+import dev.vigil.kafka.InternalTopics;
 import dev.vigil.kafka.CloudEventRecords;
 import dev.vigil.kafka.FollowedTopic;
 import dev.vigil.model.Alert;
@@ -56,7 +57,7 @@ class AlertGroups extends FollowedTopic {
     private volatile boolean live;
 
     AlertGroups(KafkaProperties properties, NotificationPipeline pipeline, KafkaTemplate<String, Object> kafka) {
-        super(properties.buildConsumerProperties(), Topics.NOTIFICATION_GROUPS);
+        super(properties.buildConsumerProperties(), InternalTopics.NOTIFICATION_GROUPS);
         this.pipeline = pipeline;
         this.kafka = kafka;
     }
@@ -108,7 +109,7 @@ class AlertGroups extends FollowedTopic {
                 pipeline.deliverGroup(batch.receiver, batch.group, batch.window,
                         batch.alerts(), batch.ids(), batch.members.get(0).traceId);
                 GroupEntry flush = GroupEntry.flush(batch.group, batch.receiver, batch.window, batch.ids());
-                kafka.send(CloudEventRecords.record(Topics.NOTIFICATION_GROUPS, batch.group, flush,
+                kafka.send(CloudEventRecords.record(InternalTopics.NOTIFICATION_GROUPS, batch.group, flush,
                         batch.group + "@" + batch.window, "dev.vigil.notification.group-sent", "notifier", now,
                         batch.members.get(0).traceId)).get(10, TimeUnit.SECONDS);
                 synchronized (this) {

@@ -1,5 +1,6 @@
 package dev.vigil.notifier.pipeline;
 
+import dev.vigil.kafka.InternalTopics;
 import dev.vigil.kafka.CloudEventRecords;
 import dev.vigil.model.Alert;
 import dev.vigil.model.AlertStatus;
@@ -82,7 +83,7 @@ public class NotificationPipeline {
             } else if (reminder == 0 && routed.grouping().enabled()) {
                 GroupEntry member = GroupEntry.member(routed.grouping().key(receiver.name(), alert), receiver.name(),
                         DeliveryRequest.idFor(alert, receiver.name(), "group", ""), alert, traceId, routed.grouping());
-                writes.add(kafka.send(CloudEventRecords.record(Topics.NOTIFICATION_GROUPS, member.group(), member,
+                writes.add(kafka.send(CloudEventRecords.record(InternalTopics.NOTIFICATION_GROUPS, member.group(), member,
                         member.memberId(), "dev.vigil.notification.grouped", "notifier", Instant.now(), traceId)));
             } else {
                 requests.addAll(requestsFor(List.of(alert), receiver, reminder, null,
@@ -112,7 +113,7 @@ public class NotificationPipeline {
     private void send(List<DeliveryRequest> requests, List<CompletableFuture<?>> writes, String traceId)
             throws Exception {
         for (DeliveryRequest request : requests) {
-            writes.add(kafka.send(CloudEventRecords.record(Topics.NOTIFICATIONS, request.deliveryId(), request,
+            writes.add(kafka.send(CloudEventRecords.record(InternalTopics.NOTIFICATIONS, request.deliveryId(), request,
                     request.deliveryId(), "dev.vigil.notification.requested", "notifier", Instant.now(), traceId)));
         }
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);

@@ -1,0 +1,23 @@
+package dev.vigil.kafka;
+
+/**
+ * Topics private to one service: their names and records may change with it, so they are not part of the shared
+ * model other teams build on ({@link dev.vigil.model.Topics} and {@code contracts/asyncapi.yaml}).
+ */
+public final class InternalTopics {
+
+    /** The first event time of an account (epoch millis), keyed by account uid; compacted. The rules service's. */
+    public static final String ACCOUNT_ACTIVITY = "backup.account-activity";
+    /** Delivery requests keyed by delivery id. The notifier's. */
+    public static final String NOTIFICATIONS = "backup.notifications";
+    /** Alerts waiting in a notification group, and the group's sent batches, keyed by group. The notifier's. */
+    public static final String NOTIFICATION_GROUPS = "backup.notification-groups";
+    /**
+     * The registrations made through the gateway's API, keyed by registration id (and {@code <id>/slug/<slug>} for a
+     * ping key's checks); compacted, a tombstone revokes. Tokens as SHA-256 hashes only. The gateway's.
+     */
+    public static final String REGISTRATIONS = "backup.registrations";
+
+    private InternalTopics() {
+    }
+}
