@@ -93,6 +93,7 @@ Vigil is running on embedded defaults.
   logs      $LOCAL/logs/
   status    curl -H 'Authorization: Bearer demo-read-key-00000001' localhost:8081/api/v1/jobs
   silences  curl -H 'Authorization: Bearer demo-read-key-00000001' localhost:8082/api/v1/silences
+  registrations  curl -H 'Authorization: Bearer demo-read-key-00000001' localhost:8080/api/v1/registrations   (create, rotate, revoke: README, "Registrations at runtime")
 
 Fire a demo XSIBackup error (account 3723707; mails go to its owner and the reseller's support):
 curl 'http://localhost:8080/hooks/xsibackup/demo-xsibackup-token-0001/error?$PAYLOAD'

@@ -35,10 +35,19 @@ public record Receiver(String name, @DefaultValue("false") boolean directoryEmai
      */
     public record Ifttt(String event, String key, @DefaultValue("false") boolean json,
                         @DefaultValue("https://maker.ifttt.com") String baseUrl) {
+
+        /** Longest {@code value1..3}: one line each, for a phone's notification. */
+        public static final int VALUE_LIMIT = 1_000;
+        /** At most this many alerts in the JSON payload of a group; the rest are counted in {@code truncatedAlerts}. */
+        public static final int MAX_ALERTS = 50;
     }
 
-    /** @param secret the HMAC-SHA256 key of the {@code X-Vigil-Signature} header (a secret) */
-    public record Webhook(String url, String secret) {
+    /**
+     * @param secret    the HMAC-SHA256 key of the {@code X-Vigil-Signature} header (a secret)
+     * @param maxAlerts at most this many alerts in one group message (Alertmanager's {@code max_alerts}); the rest are
+     *                  counted in {@code truncatedAlerts}. 0 for all.
+     */
+    public record Webhook(String url, String secret, @DefaultValue("100") int maxAlerts) {
     }
 
     @Override

@@ -57,7 +57,7 @@ class EmailChannel implements Channel {
             };
             helper.setFrom(new InternetAddress(from));
             helper.setTo(new InternetAddress(request.target()));
-            helper.setSubject(dev.vigil.model.Text.line(mail.subject(), 250)); // a header: one line, whatever the source sent
+            helper.setSubject(mail.subject()); // one line within MailRenderer.SUBJECT_LIMIT
             helper.setText(mail.text(), mail.html());
             message.setHeader(DELIVERY_ID_HEADER, request.deliveryId());
         } catch (MessagingException e) {

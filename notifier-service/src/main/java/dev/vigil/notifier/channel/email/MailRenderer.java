@@ -28,7 +28,15 @@ public class MailRenderer {
 
     /** The parts of one mail. */
     public record Mail(String subject, String text, String html) {
+
+        /** A subject is one line of at most {@value #SUBJECT_LIMIT} characters (RFC 5322 allows 998 per line). */
+        public Mail {
+            subject = dev.vigil.model.Text.line(subject, SUBJECT_LIMIT);
+        }
     }
+
+    /** The longest subject: what a mail client shows, far below RFC 5322's 998 characters per header line. */
+    public static final int SUBJECT_LIMIT = 250;
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);

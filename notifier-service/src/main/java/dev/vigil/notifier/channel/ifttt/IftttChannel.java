@@ -10,6 +10,7 @@ import dev.vigil.notifier.routing.Receiver;
 import dev.vigil.notifier.routing.Router;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
@@ -45,19 +46,26 @@ class IftttChannel implements Channel {
         Object body;
         if (request.grouped()) {
             long firing = request.firingCount();
-            body = ifttt.json() ? Map.of("group", request.group(), "alerts", request.alerts()) : Map.of(
-                    "value1", request.alerts().size() + " backup alerts: " + alert.summary()
-                            + (request.alerts().size() > 1 ? ", …" : ""),
-                    "value2", firing + " FIRING " + (request.alerts().size() - firing) + " RESOLVED",
-                    "value3", dev.vigil.model.Text.line(request.alerts().stream().map(a -> a.job().asString()).distinct()
-                            .collect(Collectors.joining(", ")), 1_000));
+            List<Alert> alerts = request.alerts();
+            body = ifttt.json() ? Map.of("group", request.group(),
+                    "alerts", alerts.subList(0, Math.min(alerts.size(), Receiver.Ifttt.MAX_ALERTS)),
+                    "truncatedAlerts", Math.max(0, alerts.size() - Receiver.Ifttt.MAX_ALERTS)) : Map.of(
+                    "value1", value(alerts.size() + " backup alerts: " + alert.summary() + (alerts.size() > 1 ? ", …" : "")),
+                    "value2", firing + " FIRING " + (alerts.size() - firing) + " RESOLVED",
+                    "value3", value(alerts.stream().map(a -> a.job().asString()).distinct()
+                            .collect(Collectors.joining(", "))));
         } else {
             body = ifttt.json() ? alert : Map.of(
-                    "value1", alert.summary(),
+                    "value1", value(alert.summary()),
                     "value2", alert.status().name() + " " + String.valueOf(alert.severity()).toLowerCase(),
-                    "value3", dev.vigil.model.Text.line(alert.job().asString(), 1_000)); // values reach phones: one clean line
+                    "value3", value(alert.job().asString()));
         }
         http.postJson(base, Json.write(body), Map.of());
+    }
+
+    /** Values reach phones: one clean line within {@link Receiver.Ifttt#VALUE_LIMIT}, cut with "…". */
+    static String value(String text) {
+        return dev.vigil.model.Text.line(text == null ? "" : text, Receiver.Ifttt.VALUE_LIMIT);
     }
 
     private static String encode(String segment) {

@@ -44,6 +44,11 @@ class SlackChannel implements Channel {
                 Map.of());
     }
 
+    /** Slack's limits (Block Kit reference): a section's text, a field's text, the notification text we send. */
+    static final int SECTION_TEXT = 3_000;
+    static final int FIELD_TEXT = 2_000;
+    static final int FALLBACK_TEXT = 3_000;
+
     /** A group's message: a count, then a line per alert (Slack allows 50 blocks; the first 40 alerts are shown). */
     static Map<String, Object> groupMessage(DeliveryRequest request) {
         List<Alert> alerts = request.alerts();
@@ -52,9 +57,10 @@ class SlackChannel implements Channel {
         List<Map<String, Object>> blocks = new ArrayList<>();
         blocks.add(Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", "*" + escape(title) + "*")));
         for (Alert alert : alerts.subList(0, Math.min(alerts.size(), 40))) {
+            // a line per alert, within a section's limit whatever the summary and job name hold
             blocks.add(Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", icon(alert) + " "
-                    + escape((alert.status() == AlertStatus.FIRING ? "" : "Resolved: ") + alert.summary())
-                    + "\n_" + escape(alert.job().asString()) + " · " + escape(alert.rule()) + "_")));
+                    + fit(escape((alert.status() == AlertStatus.FIRING ? "" : "Resolved: ") + alert.summary()), 1_500)
+                    + "\n_" + fit(escape(alert.job().asString()), 1_200) + " · " + fit(escape(alert.rule()), 200) + "_")));
         }
         blocks.add(Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn", "text",
                 "Vigil" + (alerts.size() > 40 ? " · " + (alerts.size() - 40) + " more not shown" : "")))));
@@ -82,18 +88,40 @@ class SlackChannel implements Channel {
         fields.add(field("Rule", alert.rule()));
         fields.add(field("Severity", String.valueOf(alert.severity()).toLowerCase()));
         List<Map<String, Object>> blocks = new ArrayList<>();
-        blocks.add(Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", icon + " *" + escape(title) + "*")));
+        blocks.add(Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text",
+                icon + " *" + fit(escape(title), SECTION_TEXT - icon.length() - 3) + "*")));
         blocks.add(Map.of("type", "section", "fields", fields));
         blocks.add(Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn", "text",
                 "Vigil · since " + alert.startsAt() + (alert.endsAt() == null ? "" : " · resolved " + alert.endsAt())))));
         Map<String, Object> message = new LinkedHashMap<>();
-        message.put("text", icon + " " + escape(title)); // the notification text and the fallback without blocks
+        // the notification text and the fallback without blocks
+        message.put("text", icon + " " + fit(escape(title), FALLBACK_TEXT - icon.length() - 1));
         message.put("blocks", blocks);
         return message;
     }
 
     private static Map<String, Object> field(String name, String value) {
-        return Map.of("type", "mrkdwn", "text", "*" + name + "*\n" + escape(value));
+        return Map.of("type", "mrkdwn", "text", "*" + name + "*\n" + fit(escape(value), FIELD_TEXT - name.length() - 3));
+    }
+
+    /**
+     * {@code escaped} within {@code max} characters: cut with a visible marker that says how much was left out,
+     * never inside one of the entities {@link #escape} makes nor inside a surrogate pair.
+     */
+    static String fit(String escaped, int max) {
+        if (escaped.length() <= max) {
+            return escaped;
+        }
+        // the longest marker there can be: what is left out is never more than the whole text
+        int end = Math.max(0, max - ("… (" + escaped.length() + " more characters)").length());
+        int amp = escaped.lastIndexOf('&', end - 1);
+        if (amp >= 0 && amp > end - 5 && escaped.indexOf(';', amp) >= end) {
+            end = amp; // do not split &amp; &lt; &gt;
+        }
+        if (end > 0 && Character.isHighSurrogate(escaped.charAt(end - 1))) {
+            end--;
+        }
+        return escaped.substring(0, end) + "… (" + (escaped.length() - end) + " more characters)";
     }
 
     /**
@@ -101,6 +129,6 @@ class SlackChannel implements Channel {
      * one clean line: no control or invisible characters (bidi overrides) from what a backup product sent.
      */
     static String escape(String text) {
-        return text == null ? "" : Text.line(text, 3_000).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return text == null ? "" : Text.line(text, 40_000).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -50,8 +50,7 @@ class WebhookChannel implements Channel {
     public void send(DeliveryRequest request) throws DeliveryException {
         Receiver.Webhook webhook = Channel.settings(router, request, Receiver::webhook, "webhook");
         Alert alert = request.alert();
-        byte[] body = request.grouped() ? Json.write(Map.of("group", request.group(), "alerts", request.alerts()))
-                : Json.write(alert);
+        byte[] body = request.grouped() ? Json.write(groupBody(request, webhook.maxAlerts())) : Json.write(alert);
         String timestamp = Long.toString(Instant.now().getEpochSecond());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("ce-specversion", "1.0");
@@ -66,6 +65,22 @@ class WebhookChannel implements Channel {
             headers.put(SIGNATURE, "sha256=" + sign(webhook.secret(), timestamp, body));
         }
         http.postJson(webhook.url(), body, headers);
+    }
+
+    /**
+     * {@code {"group", "alerts", "truncatedAlerts"}}: at most {@code maxAlerts} alerts (0 for all), firing ones first,
+     * the rest counted, as Alertmanager's webhook does with {@code max_alerts}.
+     */
+    static Map<String, Object> groupBody(DeliveryRequest request, int maxAlerts) {
+        java.util.List<Alert> alerts = request.alerts().stream()
+                .sorted(java.util.Comparator.comparing((Alert a) -> a.status() != dev.vigil.model.AlertStatus.FIRING))
+                .toList();
+        int shown = maxAlerts <= 0 ? alerts.size() : Math.min(alerts.size(), maxAlerts);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("group", request.group());
+        body.put("alerts", alerts.subList(0, shown));
+        body.put("truncatedAlerts", alerts.size() - shown);
+        return body;
     }
 
     static String sign(String secret, String timestamp, byte[] body) {
