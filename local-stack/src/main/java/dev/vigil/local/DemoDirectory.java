@@ -30,8 +30,18 @@ public final class DemoDirectory implements AutoCloseable {
 
     /** Starts a directory on {@code port} (0 picks a free one) with the entries of the given LDIF resource. */
     public static DemoDirectory start(int port, String ldifResource) {
+        return start(port, ldifResource, config -> { });
+    }
+
+    /**
+     * As {@link #start(int, String)}, with the server's configuration tuned first (a size limit like OpenLDAP's 500,
+     * bind credentials), for tests of how Vigil copes with a real directory's limits.
+     */
+    public static DemoDirectory start(int port, String ldifResource,
+                                      java.util.function.Consumer<InMemoryDirectoryServerConfig> tune) {
         try {
             InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE_DN);
+            tune.accept(config);
             config.setSchema(Schema.mergeSchemas(Schema.getDefaultStandardSchema(), readSchema()));
             config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap",
                     InetAddress.getLoopbackAddress(), port, null));

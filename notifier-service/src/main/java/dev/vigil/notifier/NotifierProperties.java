@@ -28,6 +28,8 @@ public record NotifierProperties(@DefaultValue Directory directory, @DefaultValu
      * @param fallbackAddress who is told when the directory names nobody for an alert; empty for nobody
      * @param tenant          the tenant of the directory's accounts
      * @param syncInterval    how often the accounts' settings are published to {@code backup.accounts}
+     * @param pageSize        entries per page of the account sync's paged search (RFC 2696); below the server's
+     *                        size limit (OpenLDAP: 500)
      */
     public record Directory(@DefaultValue("ou=accounts,ou=backup,ou=services") String accountsBase,
                             @DefaultValue("ou=people") String peopleBase,
@@ -36,7 +38,8 @@ public record NotifierProperties(@DefaultValue Directory directory, @DefaultValu
                             @DefaultValue("5m") Duration cacheTtl,
                             String fallbackAddress,
                             @DefaultValue("stoney") String tenant,
-                            @DefaultValue("10m") Duration syncInterval) {
+                            @DefaultValue("10m") Duration syncInterval,
+                            @DefaultValue("200") int pageSize) {
     }
 
     public record Attributes(@DefaultValue("uid") String uid,

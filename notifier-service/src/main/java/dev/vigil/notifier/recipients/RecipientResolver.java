@@ -138,8 +138,11 @@ public class RecipientResolver {
                 trail.add("fallback");
             }
             return new Recipients(List.copyOf(addresses.values()), language == null ? defaultLanguage : language, trail);
-        } catch (CommunicationException | UncategorizedLdapException e) {
-            throw new DirectoryUnavailableException("the directory cannot be reached: " + e.getMessage(), e);
+        } catch (CommunicationException | UncategorizedLdapException | org.springframework.ldap.AuthenticationException
+                 | org.springframework.ldap.ServiceUnavailableException | org.springframework.ldap.TimeLimitExceededException e) {
+            // unreachable, hanging past the read timeout, busy, or refusing Vigil's bind (a rotated password): an
+            // outage of the directory to wait out and alert on, never a reason to drop the notification
+            throw new DirectoryUnavailableException("the directory cannot be used: " + e.getMessage(), e);
         }
     }
 
