@@ -178,6 +178,11 @@ class RegistrationApiIntegrationTests extends GatewayIntegrationTest {
         eventually(() -> status(a, "/hooks/xsibackup/" + third + "/error?" + XSI_QUERY) == 401
                 && status(b, "/hooks/xsibackup/" + third + "/error?" + XSI_QUERY) == 401);
         assertThat(api(a, "GET", "/api/v1/registrations/esxi-runtime", ACME_READ, null).statusCode()).isEqualTo(404);
+        // a revoked registration's token and id stay taken: another tenant cannot claim what a host still sends
+        assertThat(api(b, "POST", "/api/v1/registrations", OTHER_WRITE, "{\"source\":\"xsibackup\",\"account\":\"9\","
+                + "\"token\":\"" + third + "\"}").statusCode()).isEqualTo(409);
+        assertThat(api(b, "POST", "/api/v1/registrations", ACME_WRITE, "{\"id\":\"esxi-runtime\",\"source\":\"xsibackup\","
+                + "\"account\":\"9\"}").statusCode()).isEqualTo(409);
 
         // who changed what is told; no token is on any topic
         List<ConsumerRecord<String, String>> told = changes.await(5, Topics.CHANGES, Duration.ofSeconds(10));
@@ -235,6 +240,8 @@ class RegistrationApiIntegrationTests extends GatewayIntegrationTest {
                 "{\"source\":\"retrospect\",\"account\":\"a/b\"}", "{\"source\":\"retrospect\",\"account\":\"1\",\"zone\":\"Mars/Base\"}",
                 "{\"source\":\"retrospect\",\"account\":\"1\",\"schedule\":\"every tuesday\"}",
                 "{\"source\":\"retrospect\",\"account\":\"1\",\"rateLimit\":-1}",
+                "{\"source\":\"retrospect\",\"account\":\"1\",\"rateLimit\":1e-300}",
+                "{\"source\":\"retrospect\",\"account\":\"1\",\"schedule\":\"99 99 * * *\"}",
                 "{\"source\":\"healthchecks\",\"account\":\"1\",\"token\":\"NOT-A-UUID-0000000000\"}",
                 "{\"source\":\"retrospect\",\"account\":\"1\",\"pingKey\":true}",
                 "{\"source\":\"retrospect\",\"account\":\"1\",\"id\":\"../../etc\"}",
@@ -242,6 +249,7 @@ class RegistrationApiIntegrationTests extends GatewayIntegrationTest {
                 "[1,2]", "not json", "")) {
             HttpResponse<String> refused = api(port, "POST", "/api/v1/registrations", ACME_WRITE, invalid);
             assertThat(refused.statusCode()).as(invalid + " → " + refused.body()).isEqualTo(400);
+            assertThat(refused.body()).doesNotContain("Registration[").doesNotContain("6 fields").doesNotContain("dev.vigil");
             assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
         }
         assertThat(api(port, "PATCH", "/api/v1/registrations/other-retro", OTHER_WRITE, "{\"source\":\"generic\"}")

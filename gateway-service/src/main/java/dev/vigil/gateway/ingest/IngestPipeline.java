@@ -142,6 +142,21 @@ public class IngestPipeline {
                 receivedAt, request);
     }
 
+    /**
+     * The answer to an accepted hook as JSON, whatever the caller's {@code Accept} says: the event is on Kafka, so
+     * content negotiation must never turn it into a {@code 406} the caller would take for a failure.
+     */
+    public static org.springframework.http.ResponseEntity<java.util.Map<String, Object>> answer(BackupEvent event,
+                                                                                                java.util.Map<String, Object> more) {
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("id", event.id());
+        body.put("type", event.type().name());
+        body.put("job", event.job().asString());
+        body.putAll(more);
+        return org.springframework.http.ResponseEntity.ok().contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .body(body);
+    }
+
     /** No check beyond the token. */
     public static final Authorization ANY = registration -> { };
 }

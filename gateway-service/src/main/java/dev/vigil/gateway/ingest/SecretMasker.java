@@ -37,7 +37,7 @@ public final class SecretMasker {
     private static final String SECRET_NAME = "[A-Za-z0-9_.-]{0,40}(?:pwd|passwd|password|pass|secret|token|key|apikey)[A-Za-z0-9_.-]{0,40}";
     /** {@code --name=value}, {@code --name="value with blanks"}, {@code --name value}. */
     private static final Pattern SECRET_OPTION = Pattern.compile(
-            "(?i)(--" + SECRET_NAME + ")(=|\\s{1,8})(\"[^\"]{0,512}\"|'[^']{0,512}'|[^\\s\"']{1,512})");
+            "(?i)(--" + SECRET_NAME + ")(=|\\s{1,8})(\\\\?\"[^\"]{0,512}\"|\\\\?'[^']{0,512}'|[^\\s\"']{1,512})");
     /** The same in a form-encoded body: {@code --smtp-pwd%3Dvalue}, up to the next {@code &}, {@code +} or {@code %20}. */
     private static final Pattern ENCODED_SECRET_OPTION = Pattern.compile(
             "(?i)(--" + SECRET_NAME + ")(%3D|=)((?:[^&+\\s%]|%(?!20|26|2B)[0-9A-Fa-f]{2}){1,512})");

@@ -46,8 +46,9 @@ public record Registration(@NotBlank String id, @NotBlank @Size(min = 16) String
     public void validate() {
         if (dev.vigil.kafka.IngestControl.RESERVED_TENANT.equals(tenant) || tenant.contains("/")
                 || account.contains("/")) {
-            throw new IllegalStateException(this + ": tenant '" + dev.vigil.kafka.IngestControl.RESERVED_TENANT
-                    + "' is reserved, and tenant and account may not contain '/'");
+            throw new IllegalStateException("registration '" + id + "': tenant '"
+                    + dev.vigil.kafka.IngestControl.RESERVED_TENANT + "' is reserved, and tenant and account may not "
+                    + "contain '/'");
         }
         if (schedule == null || schedule.isBlank()) {
             return;
@@ -67,15 +68,20 @@ public record Registration(@NotBlank String id, @NotBlank @Size(min = 16) String
                 default -> amount > 1_000 ? Long.MAX_VALUE : amount * 86_400;
             };
             if (seconds < 1 || seconds > 366L * 86_400) {
-                throw new IllegalStateException(this + ": schedule period '" + value + "' is not between 1s and 366d");
+                throw new IllegalStateException("registration '" + id + "': schedule period '" + value
+                        + "' is not between 1s and 366d");
             }
             return;
+        }
+        if (value.split("\\s+").length != 5) {
+            throw new IllegalStateException("registration '" + id + "': schedule '" + value + "' is neither a period "
+                    + "(90m, 1d) nor a five-field cron (minute hour day-of-month month day-of-week, e.g. 0 2 * * *)");
         }
         try {
             org.springframework.scheduling.support.CronExpression.parse("0 " + value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(this + ": schedule '" + value + "' is neither a period (90m, 1d) nor a "
-                    + "five-field cron: " + e.getMessage(), e);
+            throw new IllegalStateException("registration '" + id + "': schedule '" + value + "' is neither a period "
+                    + "(90m, 1d) nor a five-field cron (minute hour day-of-month month day-of-week, e.g. 0 2 * * *)", e);
         }
     }
 

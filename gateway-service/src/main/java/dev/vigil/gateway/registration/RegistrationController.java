@@ -70,7 +70,7 @@ class RegistrationController {
     private static final Pattern OWN_TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,128}");
     static final Pattern UUID_TOKEN = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     static final Pattern SLUG = Pattern.compile("[a-z0-9_-]{1,100}");
-    private static final int MAX_SLUGS = 1_000;
+    private static final int MAX_SLUGS = Registrations.MAX_CHECKS_PER_PING_KEY;
     private static final Duration MAX_GRACE = Duration.ofDays(30);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -117,8 +117,9 @@ class RegistrationController {
         if (!ID.matcher(id).matches()) {
             throw new InvalidRegistration("id must match " + ID.pattern());
         }
-        if (known.seed(id).isPresent() || registrations.get(id).isPresent()) {
-            return problem(HttpStatus.CONFLICT, "Id taken", "A registration with id '" + id + "' exists already.");
+        if (known.seed(id).isPresent() || registrations.get(id).isPresent() || registrations.wasRevoked(id)) {
+            return problem(HttpStatus.CONFLICT, "Id taken", "The id '" + id + "' is taken (also a revoked "
+                    + "registration's id stays taken); choose another or leave it out.");
         }
         String token = request.token() == null ? newToken(source, pingKey) : request.token();
         if (!OWN_TOKEN.matcher(token).matches() || source == Source.HEALTHCHECKS && !pingKey
@@ -127,14 +128,15 @@ class RegistrationController {
                     + "ping check); leave it out and Vigil makes one");
         }
         if (known.isToken(token)) {
-            return problem(HttpStatus.CONFLICT, "Token taken", "This token belongs to another registration already.");
+            return problem(HttpStatus.CONFLICT, "Token taken", "This token cannot be used: it is or was another "
+                    + "registration's. Leave the token out and Vigil makes one.");
         }
         Instant now = Instant.now();
         StoredRegistration stored = new StoredRegistration(id, source, tenant, request.account(), request.job(),
                 request.reply() == null ? "OK" : request.reply(), request.zone() == null ? "UTC" : request.zone(),
                 request.rateLimit() == null ? 50 : request.rateLimit(), request.schedule(), pingKey,
                 Boolean.TRUE.equals(request.autoProvision()), request.slugs(),
-                List.of(new StoredRegistration.TokenHash(Registrations.hash(token), null)), 1, now, now, caller.getName());
+                List.of(new StoredRegistration.TokenHash(Registrations.hash(token), null)), 1, now, now, caller.getName(), null);
         validate(stored);
         registrations.write(id, stored, MDC.get(CloudEventRecords.TRACE_ID_MDC), properties.publishTimeout());
         changed(caller, stored, "created", describe(stored));
@@ -199,7 +201,7 @@ class RegistrationController {
         }
         StoredRegistration changed = new StoredRegistration(id, current.source(), current.tenant(), account, job, reply,
                 zone, rateLimit, schedule, current.pingKey(), autoProvision, slugs, current.tokens(),
-                current.revision() + 1, current.createdAt(), Instant.now(), caller.getName());
+                current.revision() + 1, current.createdAt(), Instant.now(), caller.getName(), null);
         validate(changed);
         registrations.write(id, changed, MDC.get(CloudEventRecords.TRACE_ID_MDC), properties.publishTimeout());
         changed(caller, changed, "changed", details);
@@ -234,7 +236,7 @@ class RegistrationController {
         StoredRegistration rotated = new StoredRegistration(id, current.source(), current.tenant(), current.account(),
                 current.job(), current.reply(), current.zone(), current.rateLimit(), current.schedule(),
                 current.pingKey(), current.autoProvision(), current.slugs(), tokens, current.revision() + 1,
-                current.createdAt(), now, caller.getName());
+                current.createdAt(), now, caller.getName(), null);
         registrations.write(id, rotated, MDC.get(CloudEventRecords.TRACE_ID_MDC), properties.publishTimeout());
         changed(caller, rotated, "rotated", Map.of("previousTokenValidUntil", oldUntil.toString()));
         return ResponseEntity.ok().eTag(etag(rotated)).body(view(rotated, token));
@@ -249,7 +251,14 @@ class RegistrationController {
         for (String slug : registrations.createdSlugs(id)) {
             registrations.write(id + RegistrationLog.SLUG_INFIX + slug, null, traceId, properties.publishTimeout());
         }
-        registrations.write(id, null, traceId, properties.publishTimeout());
+        // kept as revoked, not deleted: its id and tokens stay taken, so nobody can claim a token a host still sends
+        Instant now = Instant.now();
+        StoredRegistration revoked = new StoredRegistration(id, current.source(), current.tenant(), current.account(),
+                current.job(), current.reply(), current.zone(), current.rateLimit(), current.schedule(),
+                current.pingKey(), false, List.of(), current.tokens().stream()
+                        .map(t -> new StoredRegistration.TokenHash(t.sha256(), now)).toList(), current.revision() + 1,
+                current.createdAt(), now, caller.getName(), now);
+        registrations.write(id, revoked, traceId, properties.publishTimeout());
         changed(caller, current, "revoked", Map.of());
         return ResponseEntity.noContent().build();
     }
@@ -317,11 +326,14 @@ class RegistrationController {
         } catch (DateTimeException e) {
             throw new InvalidRegistration("zone must be a region id such as Europe/Zurich or UTC");
         }
-        if (!(stored.rateLimit() >= 0 && stored.rateLimit() <= 100_000)) {
-            throw new InvalidRegistration("rateLimit must be between 0 (no limit) and 100000 calls per second");
+        if (!(stored.rateLimit() == 0 || stored.rateLimit() >= 0.01 && stored.rateLimit() <= 100_000)) {
+            throw new InvalidRegistration("rateLimit must be 0 (no limit) or between 0.01 and 100000 calls per second");
         }
-        if (stored.slugs().size() > MAX_SLUGS || stored.slugs().stream().anyMatch(s -> s == null || !SLUG.matcher(s).matches())) {
-            throw new InvalidRegistration("slugs must be at most " + MAX_SLUGS + " names of a-z 0-9 _ -");
+        java.util.Set<String> checks = new java.util.HashSet<>(stored.slugs());
+        checks.addAll(registrations.createdSlugs(stored.id()));
+        if (checks.size() > MAX_SLUGS || stored.slugs().stream().anyMatch(s -> s == null || !SLUG.matcher(s).matches())) {
+            throw new InvalidRegistration("slugs must be names of a-z 0-9 _ -, and a ping key has at most " + MAX_SLUGS
+                    + " checks (those ?create=1 made included)");
         }
         if (!stored.pingKey() && (stored.autoProvision() || !stored.slugs().isEmpty())) {
             throw new InvalidRegistration("slugs and autoProvision are for ping keys (pingKey: true) only");

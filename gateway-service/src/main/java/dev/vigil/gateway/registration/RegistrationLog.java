@@ -37,7 +37,8 @@ import org.springframework.stereotype.Component;
  * keeps reading, so a registration created, rotated or revoked on one instance authenticates, or stops
  * authenticating, on every instance within a poll (well under a second on a healthy broker).
  * <p>
- * Records: key {@code <id>} → {@link StoredRegistration} (a tombstone revokes it); key {@code <id>/slug/<slug>} →
+ * Records: key {@code <id>} → {@link StoredRegistration} (one with {@code revokedAt} is revoked: it authenticates
+ * nothing, and its id and token hashes stay taken); key {@code <id>/slug/<slug>} →
  * {@link CreatedSlug}, a check a ping key made by {@code ?create=1} (one record per slug, so two instances creating
  * checks at once never overwrite each other). An unreadable record is counted in
  * {@code vigil_gateway_registrations_unreadable_total} and skipped.
@@ -61,6 +62,9 @@ public class RegistrationLog implements SmartLifecycle {
     private final Map<String, StoredRegistration> byId = new ConcurrentHashMap<>();
     private final Map<String, String> idByTokenHash = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> createdSlugs = new ConcurrentHashMap<>();
+    /** Revoked registrations by id, and the hashes of their tokens: never to be given out again. */
+    private final Map<String, StoredRegistration> revoked = new ConcurrentHashMap<>();
+    private final Set<String> burntTokenHashes = ConcurrentHashMap.newKeySet();
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private volatile Map<TopicPartition, Long> startEnd;
     private volatile boolean caughtUp;
@@ -90,9 +94,14 @@ public class RegistrationLog implements SmartLifecycle {
         return id == null ? Optional.empty() : Optional.ofNullable(byId.get(id));
     }
 
-    /** True when {@code sha256} is the hash of a token of any registration made through the API. */
+    /** True when {@code sha256} is the hash of a token of any registration made through the API, revoked ones too. */
     boolean isTokenHash(String sha256) {
-        return idByTokenHash.containsKey(sha256);
+        return idByTokenHash.containsKey(sha256) || burntTokenHashes.contains(sha256);
+    }
+
+    /** True when {@code id} was a registration's that is revoked: the id stays taken. */
+    boolean wasRevoked(String id) {
+        return revoked.containsKey(id);
     }
 
     /** True when {@code registration} has the check {@code slug}: listed in it, or made by {@code ?create=1}. */
@@ -248,9 +257,15 @@ public class RegistrationLog implements SmartLifecycle {
                     unreadable(record, "id, source, tenant and account are required and the id must be the key");
                     return;
                 }
-                previous = byId.put(key, registration);
-                for (StoredRegistration.TokenHash token : registration.tokens()) {
-                    idByTokenHash.put(token.sha256(), key);
+                if (registration.revokedAt() != null) {
+                    previous = byId.remove(key);
+                    revoked.put(key, registration);
+                    registration.tokens().forEach(token -> burntTokenHashes.add(token.sha256()));
+                } else {
+                    previous = byId.put(key, registration);
+                    for (StoredRegistration.TokenHash token : registration.tokens()) {
+                        idByTokenHash.put(token.sha256(), key);
+                    }
                 }
             }
             if (previous != null) {

@@ -81,8 +81,9 @@ public class Registrations {
 
     /** True when {@code ?create=1} may add a check to the ping key: auto-provisioning on, under the checks' limit. */
     public boolean mayCreate(PingKey key) {
-        return key.stored().autoProvision()
-                && key.stored().slugs().size() + log.createdSlugs(key.id()).size() < MAX_CHECKS_PER_PING_KEY;
+        java.util.Set<String> checks = new java.util.HashSet<>(key.stored().slugs());
+        checks.addAll(log.createdSlugs(key.id()));
+        return key.stored().autoProvision() && checks.size() < MAX_CHECKS_PER_PING_KEY;
     }
 
     /**

@@ -15,11 +15,14 @@ import java.util.List;
  * @param autoProvision for a ping key: {@code ?create=1} adds an unknown slug as a new check (healthchecks' option)
  * @param slugs     for a ping key: the checks (slugs) it has; those made by {@code ?create=1} are separate records
  * @param revision  1 when created, +1 per change; the API's {@code ETag}
+ * @param revokedAt when it was revoked: it authenticates nothing any more, and its id and tokens are never given to
+ *                  another registration (a revoked token a backup host still sends cannot be claimed by another
+ *                  tenant); {@code null} while it is in force
  */
 public record StoredRegistration(String id, Source source, String tenant, String account, String job, String reply,
                                  String zone, double rateLimit, String schedule, boolean pingKey,
                                  boolean autoProvision, List<String> slugs, List<TokenHash> tokens, long revision,
-                                 Instant createdAt, Instant changedAt, String changedBy) {
+                                 Instant createdAt, Instant changedAt, String changedBy, Instant revokedAt) {
 
     public StoredRegistration {
         slugs = slugs == null ? List.of() : List.copyOf(slugs);

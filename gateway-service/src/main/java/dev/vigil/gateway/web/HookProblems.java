@@ -80,7 +80,8 @@ class HookProblems {
         problem.setType(URI.create("https://vigil.dev/problems/" + reasonTag(e.status())));
         problem.setInstance(URI.create(Paths.maskToken(request.getRequestURI())));
         problem.setProperty("source", e.source());
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
+        // problem+json whatever the caller's Accept says (a backup product sends what it sends)
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (e.status() == HttpStatus.TOO_MANY_REQUESTS) {
             response.header(HttpHeaders.RETRY_AFTER, "1");
         }
@@ -96,7 +97,7 @@ class HookProblems {
                 "The event could not be stored safely; nothing was accepted. Send it again later.");
         problem.setTitle("Ingest unavailable");
         problem.setType(URI.create("https://vigil.dev/problems/ingest-unavailable"));
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(properties.retryAfter().toSeconds()))
                 .body(problem);
     }
@@ -113,7 +114,8 @@ class HookProblems {
                         + "Its operators are told.");
         problem.setTitle("Ingest misconfigured");
         problem.setType(URI.create("https://vigil.dev/problems/ingest-misconfigured"));
-        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(problem);
+        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     /**

@@ -86,4 +86,11 @@ class SecretMaskerTests {
                 .isEqualTo("--on-error=\"https://v.example/hooks/xsibackup/***/error|OK\" "
                         + "ping_url: https://v.example/ping/***/fail");
     }
+
+    /** A shell-escaped quote (as a command line shows inside another quoted string) does not hide the value. */
+    @Test
+    void anEscapedQuoteAroundASecretIsMaskedWhole() {
+        assertThat(masker.mask("--smtp-pwd=\\\"Esc-1208\\\" --next")).isEqualTo("--smtp-pwd=*** --next");
+        assertThat(masker.mask("--smtp-pwd=\\'Esc-1209\\' --next")).isEqualTo("--smtp-pwd=*** --next");
+    }
 }

@@ -64,14 +64,14 @@ class GenericEventController {
                       String datacontenttype, Data data) {
     }
 
-    @PostMapping(path = "/api/v1/events", produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> event(@RequestHeader(name = "Authorization", required = false) String authorization,
+    @PostMapping(path = "/api/v1/events")
+    org.springframework.http.ResponseEntity<Map<String, Object>> event(@RequestHeader(name = "Authorization", required = false) String authorization,
                               @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                               HttpServletRequest request) {
         BackupEvent event = pipeline.accept(Source.GENERIC, Registrations.bearer(authorization, vigilToken),
                 IngestPipeline.ANY, new IngestPipeline.Input.Body(BODY_LIMIT), request, GenericEventController::toEvent)
                 .event();
-        return Map.of("id", event.id(), "type", event.type().name(), "job", event.job().asString());
+        return IngestPipeline.answer(event, Map.of());
     }
 
     /** The Vigil event a CloudEvent carries, or the reason it cannot be one. */

@@ -71,13 +71,13 @@ class PingController {
         this.pipeline = pipeline;
     }
 
-    @RequestMapping(path = {"/ping/{uuid}", "/ping/{uuid}/"}, produces = MediaType.TEXT_PLAIN_VALUE)
+    @RequestMapping(path = {"/ping/{uuid}", "/ping/{uuid}/"})
     ResponseEntity<String> success(@PathVariable String uuid, HttpServletRequest request) {
         return byUuid(uuid, "", request);
     }
 
     /** {@code /ping/<uuid>/<kind>}, or a ping key's {@code /ping/<ping-key>/<slug>} (healthchecks' URL order). */
-    @RequestMapping(path = {"/ping/{uuid}/{kind}", "/ping/{uuid}/{kind}/"}, produces = MediaType.TEXT_PLAIN_VALUE)
+    @RequestMapping(path = {"/ping/{uuid}/{kind}", "/ping/{uuid}/{kind}/"})
     ResponseEntity<String> kind(@PathVariable String uuid, @PathVariable String kind, HttpServletRequest request) {
         if (Kind.of(kind) != null && (RID.matcher(uuid).matches()
                 || registrations.authenticate(Source.HEALTHCHECKS, uuid).isPresent())) {
@@ -87,14 +87,14 @@ class PingController {
     }
 
     /** {@code /ping}, {@code /ping/}, {@code /ping/<uuid>//} and any other path under it: healthchecks' plain 404. */
-    @RequestMapping(path = {"/ping", "/ping/", "/ping/**"}, produces = MediaType.TEXT_PLAIN_VALUE)
+    @RequestMapping(path = {"/ping", "/ping/", "/ping/**"})
     ResponseEntity<String> elsewhere() {
         throw HookRejectedException.unauthenticated(HttpStatus.NOT_FOUND, SOURCE,
                 "not found: no ping route matches this path", NOT_FOUND);
     }
 
     /** {@code /ping/<ping-key>/<slug>/<kind>}: a check of a ping key registration by its slug. */
-    @RequestMapping(path = {"/ping/{key}/{slug}/{kind}", "/ping/{key}/{slug}/{kind}/"}, produces = MediaType.TEXT_PLAIN_VALUE)
+    @RequestMapping(path = {"/ping/{key}/{slug}/{kind}", "/ping/{key}/{slug}/{kind}/"})
     ResponseEntity<String> slug(@PathVariable String key, @PathVariable String slug, @PathVariable String kind,
                                 HttpServletRequest request) {
         return bySlug(key, slug, kind, request);

@@ -46,8 +46,8 @@ class RetrospectController {
     record Call(List<String> argv, String host, String platform, String occurred) {
     }
 
-    @PostMapping(path = "/hooks/retrospect", produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> hook(@RequestHeader(name = "Authorization", required = false) String authorization,
+    @PostMapping(path = "/hooks/retrospect")
+    org.springframework.http.ResponseEntity<Map<String, Object>> hook(@RequestHeader(name = "Authorization", required = false) String authorization,
                              @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                              @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
                              HttpServletRequest request) {
@@ -69,8 +69,8 @@ class RetrospectController {
                             input.receivedAt(), raw);
                     return withOccurred(parsed, call.occurred(), input.receivedAt());
                 }).event();
-        return Map.of("id", event.id(), "type", event.type().name(), "job", event.job().asString(),
-                "malformed", Boolean.parseBoolean(event.attributes().getOrDefault("malformed", "false")));
+        return IngestPipeline.answer(event, Map.of("malformed",
+                Boolean.parseBoolean(event.attributes().getOrDefault("malformed", "false"))));
     }
 
     /**

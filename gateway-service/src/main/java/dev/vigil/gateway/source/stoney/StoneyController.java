@@ -34,8 +34,8 @@ class StoneyController {
         this.pipeline = pipeline;
     }
 
-    @PostMapping(path = "/hooks/stoney/{account}/{prefix}/{file}", produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> file(@PathVariable String account, @PathVariable String prefix, @PathVariable String file,
+    @PostMapping(path = "/hooks/stoney/{account}/{prefix}/{file}")
+    org.springframework.http.ResponseEntity<Map<String, Object>> file(@PathVariable String account, @PathVariable String prefix, @PathVariable String file,
                              @RequestHeader(name = "Authorization", required = false) String authorization,
                              @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                              HttpServletRequest request) {
@@ -54,8 +54,8 @@ class StoneyController {
                 }));
     }
 
-    @PostMapping(path = "/hooks/stoney/{account}/quota", produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> quota(@PathVariable String account,
+    @PostMapping(path = "/hooks/stoney/{account}/quota")
+    org.springframework.http.ResponseEntity<Map<String, Object>> quota(@PathVariable String account,
                               @RequestHeader(name = "Authorization", required = false) String authorization,
                               @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                               HttpServletRequest request) {
@@ -79,8 +79,7 @@ class StoneyController {
         };
     }
 
-    private static Map<String, Object> answer(IngestPipeline.Accepted accepted) {
-        BackupEvent event = accepted.event();
-        return Map.of("id", event.id(), "type", event.type().name(), "job", event.job().asString());
+    private static org.springframework.http.ResponseEntity<Map<String, Object>> answer(IngestPipeline.Accepted accepted) {
+        return IngestPipeline.answer(accepted.event(), Map.of());
     }
 }

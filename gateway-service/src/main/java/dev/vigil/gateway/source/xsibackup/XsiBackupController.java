@@ -35,7 +35,7 @@ class XsiBackupController {
         this.properties = properties;
     }
 
-    @GetMapping(path = "/hooks/xsibackup/{token}/{callback}", produces = MediaType.TEXT_PLAIN_VALUE)
+    @GetMapping(path = "/hooks/xsibackup/{token}/{callback}")
     ResponseEntity<String> hook(@PathVariable String token, @PathVariable String callback,
                                 HttpServletRequest request) {
         Outcome outcome = "error".equals(callback) ? Outcome.FAILED : "success".equals(callback) ? Outcome.SUCCESS : null;

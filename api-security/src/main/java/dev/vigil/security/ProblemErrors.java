@@ -1,0 +1,30 @@
+package dev.vigil.security;
+
+import java.util.List;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The error page of every Vigil service: whatever ended in the servlet container's error dispatch (a method not
+ * allowed, a path Spring's firewall refused, a timed-out body, an answer the caller's {@code Accept} could not take)
+ * is answered as an RFC 9457 {@code application/problem+json} document, whatever the {@code Accept} header says;
+ * never Spring Boot's Whitelabel HTML page or its {@code {"timestamp", "error"}} JSON, never a stack trace or a class
+ * name. Paths listed in {@code vigil.web.plain-text-paths} (the gateway's {@code /ping}: healthchecks' clients
+ * expect plain text) get the status's plain reason instead. {@code /error} asked for directly is a {@code 404}.
+ */
+@AutoConfiguration(before = ErrorMvcAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+public class ProblemErrors {
+
+    @Bean
+    @ConditionalOnMissingBean(ErrorController.class)
+    ProblemErrorController problemErrorController(org.springframework.core.env.Environment environment) {
+        return new ProblemErrorController(org.springframework.boot.context.properties.bind.Binder.get(environment)
+                .bind("vigil.web.plain-text-paths", org.springframework.boot.context.properties.bind.Bindable
+                        .listOf(String.class)).orElse(List.of()));
+    }
+}
