@@ -254,6 +254,47 @@ class NotifierIntegrationTests {
         }
     }
 
+    @Autowired
+    dev.vigil.notifier.silence.OpenAlerts openAlerts;
+
+    /** A retry of a FIRING notification that arrives after the alert was resolved is not sent: the last word stands. */
+    @Test
+    void aFiringRetriedAfterItsResolvedIsNotSent() throws Exception {
+        Alert firing = alert("3723707", "superseded-job", "e-sup-1");
+        Alert resolved = new Alert(firing.fingerprint(), firing.rule(), firing.severity(), AlertStatus.RESOLVED,
+                firing.job(), firing.source(), "Backup superseded-job succeeded again", Map.of(), firing.startsAt(),
+                firing.startsAt().plusSeconds(60), "e-sup-2");
+        kafka.send(CloudEventRecords.record(Topics.ALERTS, resolved.fingerprint(), resolved, resolved.eventId(),
+                "dev.vigil.alert.resolved", "test", Instant.now(), null)).get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> openAlerts.superseded(firing));
+
+        String target = "late-retry@example.org";
+        dev.vigil.notifier.delivery.DeliveryRequest retry = new dev.vigil.notifier.delivery.DeliveryRequest(
+                dev.vigil.notifier.delivery.DeliveryRequest.idFor(firing, "owners", "email", target), firing, "owners",
+                "email", target, "en", List.of());
+        try (TopicTail deliveries = TopicTail.open(broker.getBrokersAsString(), Topics.DELIVERIES)) {
+            kafka.send(CloudEventRecords.record(dev.vigil.kafka.InternalTopics.NOTIFICATIONS, retry.deliveryId(), retry,
+                    retry.deliveryId(), "dev.vigil.notification", "test", Instant.now(), null)).get();
+            DeliveryRecord decided = TopicTail.values(deliveries.await(1, r -> r.key().equals(retry.deliveryId()),
+                    Duration.ofSeconds(15)).stream().filter(r -> r.key().equals(retry.deliveryId())).toList(),
+                    DeliveryRecord.class).get(0);
+            assertThat(decided.status()).isEqualTo(DeliveryStatus.SUPPRESSED);
+            assertThat(decided.reason()).isEqualTo("superseded");
+        }
+        assertThat(Arrays.stream(smtp.getReceivedMessages()).map(NotifierIntegrationTests::to)).doesNotContain(target);
+    }
+
+    /** A transition is its own notification: a new failure whose event id repeats an old one gets a new delivery id. */
+    @Test
+    void aRecycledEventIdIsANewTransition() {
+        Alert old = alert("3723707", "recycled", "xsibackup-esxi-07-4711-failed");
+        Alert again = new Alert(old.fingerprint(), old.rule(), old.severity(), old.status(), old.job(), old.source(),
+                old.summary(), old.details(), old.startsAt().plus(Duration.ofDays(40)), null, old.eventId());
+        assertThat(dev.vigil.notifier.delivery.DeliveryRequest.idFor(again, "owners", "email", "a@example.org"))
+                .isNotEqualTo(dev.vigil.notifier.delivery.DeliveryRequest.idFor(old, "owners", "email", "a@example.org"))
+                .isEqualTo(dev.vigil.notifier.delivery.DeliveryRequest.idFor(again, "owners", "email", "a@example.org"));
+    }
+
     private static Alert alert(String account, String job, String eventId) {
         JobKey key = new JobKey("demo", account, job);
         return new Alert(Alert.fingerprint(Rules.FAILED_BACKUP, key), Rules.FAILED_BACKUP, Severity.CRITICAL,

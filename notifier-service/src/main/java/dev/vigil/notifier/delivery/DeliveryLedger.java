@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  * Which deliveries were already sent, read from {@code backup.deliveries} itself: at start-up the whole topic up
  * to its end (before any listener starts), then every new record, from every partition and every notifier
  * instance. A request redelivered after a crash or a rebalance is therefore recognised and not sent twice.
- * It also keeps, per alert, every decision recorded about its notifications, for the audit API.
+ * Ids are remembered for {@code vigil.notifier.delivery.ledger-retention} (30 days). It also keeps, per alert, every decision recorded about its notifications, for the audit API.
  */
 @Component
 public class DeliveryLedger extends FollowedTopic {
@@ -31,7 +31,10 @@ public class DeliveryLedger extends FollowedTopic {
     private static final int AUDITED_ALERTS = 50_000;
     private static final int RECORDS_PER_ALERT = 200;
 
-    private final Set<String> sent = ConcurrentHashMap.newKeySet();
+    /** Delivery id → when it was sent (epoch millis), forgotten after {@code vigil.notifier.delivery.ledger-retention}. */
+    private final Map<String, Long> sent = new ConcurrentHashMap<>();
+    private final long retentionMillis;
+    private final java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
     /** The decisions about each alert's notifications, newest alerts kept: the audit API's answer. */
     private final Map<String, List<DeliveryRecord>> byAlert = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -40,8 +43,11 @@ public class DeliveryLedger extends FollowedTopic {
         }
     };
 
-    public DeliveryLedger(KafkaProperties kafka) {
+    public DeliveryLedger(KafkaProperties kafka,
+                          @org.springframework.beans.factory.annotation.Value("${vigil.notifier.delivery.ledger-retention:30d}")
+                          java.time.Duration retention) {
         super(kafka.buildConsumerProperties(), Topics.DELIVERIES);
+        this.retentionMillis = retention.toMillis();
     }
 
     @Override
@@ -50,11 +56,20 @@ public class DeliveryLedger extends FollowedTopic {
     }
 
     public boolean wasSent(String deliveryId) {
-        return sent.contains(deliveryId);
+        return sent.containsKey(deliveryId);
     }
 
     void markSent(String deliveryId) {
-        sent.add(deliveryId);
+        sent.put(deliveryId, System.currentTimeMillis());
+    }
+
+    /**
+     * Forgets what was sent longer ago than the retention: ids are unique per transition, and no request is redelivered
+     * after that long (the topics it comes from keep records for days), so the ledger's memory is bounded in time.
+     */
+    void forgetOld(long now) {
+        long before = now - retentionMillis;
+        sent.values().removeIf(at -> at < before);
     }
 
     /** Every decision recorded about the notifications of one alert (all its transitions), oldest first. */
@@ -71,7 +86,10 @@ public class DeliveryLedger extends FollowedTopic {
         }
         DeliveryRecord delivery = Json.read(record.value(), DeliveryRecord.class);
         if (delivery.status() == DeliveryStatus.SENT) {
-            sent.add(delivery.deliveryId());
+            sent.put(delivery.deliveryId(), delivery.at() == null ? record.timestamp() : delivery.at().toEpochMilli());
+        }
+        if (applied.incrementAndGet() % 10_000 == 0) {
+            forgetOld(System.currentTimeMillis());
         }
         if (delivery.fingerprint() != null) {
             synchronized (byAlert) {

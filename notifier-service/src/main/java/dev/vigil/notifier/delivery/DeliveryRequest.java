@@ -54,12 +54,13 @@ public record DeliveryRequest(String deliveryId, Alert alert, String receiver, S
 
     /**
      * Deterministic for one alert transition, receiver, channel and target: a redelivered alert or request
-     * yields the same id, which the delivery ledger recognises.
+     * yields the same id, which the delivery ledger recognises. A transition is its status, severity, the time it
+     * happened (the episode's start and, resolved, its end) and the event that caused it, so a new failure whose
+     * source id repeats an old one (XSIBackup PIDs recycle) is a new notification, never "already sent".
      */
     public static String idFor(Alert alert, String receiver, String channel, String target, int reminder) {
-        String transition = alert.status() + "|" + alert.severity() + "|"
-                + (alert.eventId() != null ? alert.eventId() : String.valueOf(alert.endsAt() != null ? alert.endsAt() : alert.startsAt()))
-                + (reminder > 0 ? "|reminder " + reminder : "");
+        String transition = alert.status() + "|" + alert.severity() + "|" + alert.startsAt() + "|" + alert.endsAt()
+                + "|" + alert.eventId() + (reminder > 0 ? "|reminder " + reminder : "");
         return hash(String.join("\n", alert.fingerprint(), transition, receiver, channel, target));
     }
 

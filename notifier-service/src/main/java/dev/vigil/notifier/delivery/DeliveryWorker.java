@@ -41,9 +41,12 @@ class DeliveryWorker {
 
     private final io.micrometer.core.instrument.MeterRegistry meters;
 
+    private final dev.vigil.notifier.silence.OpenAlerts alerts;
+
     DeliveryWorker(Channels channels, DeliveryLedger ledger, DeliveryLog deliveryLog, TargetThrottle throttle,
-                   io.micrometer.core.instrument.MeterRegistry meters) {
+                   io.micrometer.core.instrument.MeterRegistry meters, dev.vigil.notifier.silence.OpenAlerts alerts) {
         this.meters = meters;
+        this.alerts = alerts;
         DeadLetters.register(meters, InternalTopics.NOTIFICATIONS);
         this.channels = channels;
         this.ledger = ledger;
@@ -67,6 +70,12 @@ class DeliveryWorker {
         int attempt = attempt(record);
         if (ledger.wasSent(request.deliveryId())) {
             deliveryLog.record(request, List.of(request.target()), DeliveryStatus.SUPPRESSED, "already-sent", attempt,
+                    traceId);
+            return;
+        }
+        if (!request.grouped() && alerts.superseded(request.alert())) {
+            // resolved meanwhile, or a newer episode began: a late FIRING must not be the last word
+            deliveryLog.record(request, List.of(request.target()), DeliveryStatus.SUPPRESSED, "superseded", attempt,
                     traceId);
             return;
         }

@@ -17,6 +17,14 @@ import org.springframework.stereotype.Component;
 public class OpenAlerts extends FollowedTopic {
 
     private final Map<String, Alert> firing = new ConcurrentHashMap<>();
+    /** The latest transition of each alert, the most recently changed 200,000 kept. */
+    private final Map<String, Alert> latest = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Alert> eldest) {
+                    return size() > 200_000;
+                }
+            });
 
     public OpenAlerts(KafkaProperties properties) {
         super(properties.buildConsumerProperties(), Topics.ALERTS);
@@ -28,6 +36,7 @@ public class OpenAlerts extends FollowedTopic {
             return;
         }
         Alert alert = Json.read(record.value(), Alert.class);
+        latest.put(alert.fingerprint(), alert);
         if (alert.status() == AlertStatus.FIRING) {
             firing.put(alert.fingerprint(), alert);
         } else {
@@ -37,6 +46,23 @@ public class OpenAlerts extends FollowedTopic {
 
     public List<Alert> firing() {
         return List.copyOf(firing.values());
+    }
+
+    /**
+     * True when a newer transition of the same alert has happened: {@code alert} is FIRING and its episode has been
+     * resolved, or a later episode began. Such a FIRING is never delivered after what superseded it (retries
+     * included), so the last message a person got about an alert is its latest state.
+     */
+    public boolean superseded(Alert alert) {
+        if (alert.status() != AlertStatus.FIRING || alert.startsAt() == null) {
+            return false;
+        }
+        Alert now = latest.get(alert.fingerprint());
+        if (now == null || now.startsAt() == null) {
+            return false;
+        }
+        return now.startsAt().isAfter(alert.startsAt())
+                || now.status() != AlertStatus.FIRING && now.startsAt().equals(alert.startsAt());
     }
 
 
