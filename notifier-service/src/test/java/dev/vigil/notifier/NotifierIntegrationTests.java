@@ -284,6 +284,28 @@ class NotifierIntegrationTests {
         assertThat(Arrays.stream(smtp.getReceivedMessages()).map(NotifierIntegrationTests::to)).doesNotContain(target);
     }
 
+    @Autowired
+    dev.vigil.notifier.pipeline.AlertOwnership ownership;
+
+    /**
+     * Reminders, silence releases and group batches are done by the instance that owns an alert's partition: the
+     * ownership must name the partition Kafka's producer writes the fingerprint to, and a lone instance owns all.
+     */
+    @Test
+    void ownershipFollowsTheProducersPartitionsAndALoneInstanceOwnsAll() throws Exception {
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            String fingerprint = "ownership-probe-" + i;
+            // a tombstone: nothing reads it as an alert
+            var written = kafka.send(Topics.ALERTS, fingerprint, null).get().getRecordMetadata();
+            assertThat(ownership.partitionOf(fingerprint)).as(fingerprint).isEqualTo(written.partition());
+            seen.add(written.partition());
+            await().atMost(Duration.ofSeconds(10)).until(() -> ownership.owns(fingerprint));
+            assertThat(ownership.ownsGroup("owners/" + fingerprint)).isTrue();
+        }
+        assertThat(seen).as("the probes spread over the partitions").hasSizeGreaterThan(1);
+    }
+
     /** A transition is its own notification: a new failure whose event id repeats an old one gets a new delivery id. */
     @Test
     void aRecycledEventIdIsANewTransition() {

@@ -56,8 +56,12 @@ class AlertGroups extends FollowedTopic {
     private final LinkedHashMap<String, Instant> sent = new LinkedHashMap<>();
     private volatile boolean live;
 
-    AlertGroups(KafkaProperties properties, NotificationPipeline pipeline, KafkaTemplate<String, Object> kafka) {
+    private final AlertOwnership ownership;
+
+    AlertGroups(KafkaProperties properties, NotificationPipeline pipeline, KafkaTemplate<String, Object> kafka,
+                AlertOwnership ownership) {
         super(properties.buildConsumerProperties(), InternalTopics.NOTIFICATION_GROUPS);
+        this.ownership = ownership;
         this.pipeline = pipeline;
         this.kafka = kafka;
     }
@@ -102,6 +106,9 @@ class AlertGroups extends FollowedTopic {
         }
         Instant now = Instant.now();
         for (Batch batch : due(now)) {
+            if (!ownership.ownsGroup(batch.group)) {
+                continue; // another instance sends this group's batches; its flush record removes them here
+            }
             if (batch.members.get(0).traceId != null) {
                 org.slf4j.MDC.put(CloudEventRecords.TRACE_ID_MDC, batch.members.get(0).traceId);
             }

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * Alertmanager's {@code repeat_interval}: an alert still firing after n intervals is notified again, the n-th
  * reminder, on every channel (healthchecks only nags by email). Reminder n has its own deterministic delivery
- * ids, so after a restart a reminder already sent is not sent again; silences hold reminders back too.
+ * ids, so after a restart a reminder already sent is not sent again; silences hold reminders back too. With several
+ * instances, an alert is reminded of by the one that owns it ({@link AlertOwnership}).
  */
 @Component
 class Reminders {
@@ -27,7 +28,11 @@ class Reminders {
     private final Duration interval;
     private final Map<String, Integer> done = new ConcurrentHashMap<>();
 
-    Reminders(OpenAlerts openAlerts, NotificationPipeline pipeline, NotifierProperties properties) {
+    private final AlertOwnership ownership;
+
+    Reminders(OpenAlerts openAlerts, NotificationPipeline pipeline, NotifierProperties properties,
+              AlertOwnership ownership) {
+        this.ownership = ownership;
         this.openAlerts = openAlerts;
         this.pipeline = pipeline;
         this.interval = properties.repeatInterval();
@@ -39,7 +44,8 @@ class Reminders {
             return;
         }
         Instant now = Instant.now();
-        java.util.List<Alert> firing = openAlerts.firing();
+        // each alert is reminded of by the one instance that owns its partition of backup.alerts
+        java.util.List<Alert> firing = openAlerts.firing().stream().filter(a -> ownership.owns(a.fingerprint())).toList();
         for (Alert alert : firing) {
             if (alert.startsAt() == null) {
                 continue;

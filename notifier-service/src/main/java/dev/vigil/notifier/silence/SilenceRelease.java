@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * When a silence or maintenance window ends, what it held back and is still firing is notified (Keep's
  * "recover previous status"; Alertmanager forgets it). Deliveries keep their deterministic ids, so what was
- * already sent before the silence is not sent again.
+ * already sent before the silence is not sent again. With several instances, each alert is released by the one that
+ * owns it ({@link dev.vigil.notifier.pipeline.AlertOwnership}).
  */
 @Component
 class SilenceRelease {
@@ -27,7 +28,11 @@ class SilenceRelease {
     private final NotificationPipeline pipeline;
     private final Set<String> released = ConcurrentHashMap.newKeySet();
 
-    SilenceRelease(Silences silences, OpenAlerts openAlerts, NotificationPipeline pipeline) {
+    private final dev.vigil.notifier.pipeline.AlertOwnership ownership;
+
+    SilenceRelease(Silences silences, OpenAlerts openAlerts, NotificationPipeline pipeline,
+                   dev.vigil.notifier.pipeline.AlertOwnership ownership) {
+        this.ownership = ownership;
         this.silences = silences;
         this.openAlerts = openAlerts;
         this.pipeline = pipeline;
@@ -41,7 +46,8 @@ class SilenceRelease {
                 continue;
             }
             for (Alert alert : openAlerts.firing()) {
-                if (Route.matches(silence.matchers(), alert) && silences.silencing(alert).isEmpty()
+                if (ownership.owns(alert.fingerprint()) && Route.matches(silence.matchers(), alert)
+                        && silences.silencing(alert).isEmpty()
                         && !alert.startsAt().isAfter(silence.endsAt())) {
                     try {
                         log.info("silence {} ended: notifying {} {}", silence.id(), alert.rule(), alert.job().asString());
