@@ -8,7 +8,7 @@ public final class InternalTopics {
 
     /** The first event time of an account (epoch millis), keyed by account uid; compacted. The rules service's. */
     public static final String ACCOUNT_ACTIVITY = "backup.account-activity";
-    /** Delivery requests keyed by delivery id. The notifier's. */
+    /** Delivery requests keyed by channel and target (all requests to one target on one partition). The notifier's. */
     public static final String NOTIFICATIONS = "backup.notifications";
     /** Alerts waiting in a notification group, and the group's sent batches, keyed by group. The notifier's. */
     public static final String NOTIFICATION_GROUPS = "backup.notification-groups";

@@ -37,7 +37,11 @@ import org.springframework.test.context.DynamicPropertySource;
 /** Alert in, mail out: a real broker, a real LDAP server over TCP and a real SMTP server. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=notifier", "server.port=0", "management.server.port=0",
         "vigil.notifier.delivery.initial-delay=200", "vigil.notifier.delivery.attempts=3",
-        "vigil.notifier.directory.sync-initial-delay=1h"})
+        "vigil.notifier.directory.sync-initial-delay=1h",
+        "vigil.notifier.inhibit-rules[0].source-matchers.rule=quota",
+        "vigil.notifier.inhibit-rules[0].target-matchers.rule=failed-backup",
+        "vigil.notifier.inhibit-rules[0].equal[0]=tenant",
+        "vigil.notifier.inhibit-rules[0].equal[1]=account"})
 @EmbeddedKafka(partitions = 1, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 class NotifierIntegrationTests {
 
@@ -304,6 +308,46 @@ class NotifierIntegrationTests {
             assertThat(ownership.ownsGroup("owners/" + fingerprint)).isTrue();
         }
         assertThat(seen).as("the probes spread over the partitions").hasSizeGreaterThan(1);
+    }
+
+    /**
+     * An inhibition rule: while the account's quota alert fires, its failed backups are explained and held back; the
+     * same failure on another account is not, and a RESOLVED notice always goes out.
+     */
+    @Test
+    void aFiringQuotaAlertInhibitsTheAccountsFailedBackupsButNeverTheirResolvedNotice() throws Exception {
+        // a tenant of its own, so the quota alert that stays firing explains nothing of the other tests
+        JobKey storage = new JobKey("inhibit", "3723707", "inhibit-storage");
+        Alert quota = new Alert(Alert.fingerprint(Rules.QUOTA, storage), Rules.QUOTA, Severity.WARNING,
+                AlertStatus.FIRING, storage, Source.STONEY, "Account 3723707 uses 97% of its quota", Map.of(),
+                Instant.now(), null, "e-inh-q");
+        publish(quota);
+        await().atMost(Duration.ofSeconds(10)).until(() -> openAlerts.firing().stream()
+                .anyMatch(a -> a.fingerprint().equals(quota.fingerprint())));
+
+        Alert explained = inTenant("inhibit", alert("3723707", "inhibit-explained", "e-inh-1"));
+        Alert elsewhere = inTenant("inhibit", alert("3723708", "inhibit-elsewhere", "e-inh-2"));
+        try (TopicTail deliveries = TopicTail.open(broker.getBrokersAsString(), Topics.DELIVERIES)) {
+            publish(explained);
+            publish(elsewhere);
+            List<DeliveryRecord> records = TopicTail.values(deliveries.await(3, r -> r.value().contains("inhibit-"),
+                    Duration.ofSeconds(15)), DeliveryRecord.class);
+            assertThat(records).filteredOn(r -> r.job().job().equals("inhibit-explained")).singleElement()
+                    .satisfies(r -> assertThat(r.status()).isEqualTo(DeliveryStatus.SUPPRESSED))
+                    .satisfies(r -> assertThat(r.reason()).startsWith("inhibited by quota inhibit/3723707/"));
+            assertThat(records).filteredOn(r -> r.job().job().equals("inhibit-elsewhere"))
+                    .allSatisfy(r -> assertThat(r.status()).isEqualTo(DeliveryStatus.SENT)).isNotEmpty();
+
+            publish(explained.resolve(Instant.now(), "Backup inhibit-explained succeeded again", "e-inh-3"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> !mailsTo(explained).isEmpty());
+        }
+        assertThat(mailsTo(explained)).allSatisfy(m -> assertThat(m.getSubject()).doesNotContain("failed"));
+    }
+
+    private static Alert inTenant(String tenant, Alert alert) {
+        JobKey key = new JobKey(tenant, alert.job().account(), alert.job().job());
+        return new Alert(Alert.fingerprint(alert.rule(), key), alert.rule(), alert.severity(), alert.status(), key,
+                alert.source(), alert.summary(), alert.details(), alert.startsAt(), alert.endsAt(), alert.eventId());
     }
 
     /** A transition is its own notification: a new failure whose event id repeats an old one gets a new delivery id. */

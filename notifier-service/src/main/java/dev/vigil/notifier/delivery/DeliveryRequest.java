@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * One notification for one channel and one target. Value of {@code backup.notifications}, keyed by
- * {@link #deliveryId()}; it stays inside the notifier.
+ * {@link #targetKey()}; it stays inside the notifier.
  *
  * @param receiver   the configured receiver that asked for it
  * @param target     where it goes: a mail address, a webhook's name
@@ -36,6 +36,15 @@ public record DeliveryRequest(String deliveryId, Alert alert, String receiver, S
     public DeliveryRequest(String deliveryId, Alert alert, String receiver, String channel, String target,
                            String language, List<String> trail) {
         this(deliveryId, alert, receiver, channel, target, language, trail, 0);
+    }
+
+    /**
+     * The record key of the request on {@code backup.notifications}: its channel and target, so all requests to one
+     * target are on one partition and one delivery thread handles them (in order, paced, and held together by a
+     * {@code Retry-After}), whatever the number of notifier instances.
+     */
+    public String targetKey() {
+        return channel + "|" + target;
     }
 
     /** How many of the message's alerts are firing (the others are resolved). */

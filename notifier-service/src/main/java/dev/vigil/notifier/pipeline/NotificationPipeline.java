@@ -51,8 +51,12 @@ public class NotificationPipeline {
     private final DeliveryLog deliveryLog;
     private final Silences silences;
 
+    private final dev.vigil.notifier.inhibit.Inhibitor inhibitor;
+
     public NotificationPipeline(Router router, RecipientResolver recipients, KafkaTemplate<String, Object> kafka,
-                                DeliveryLog deliveryLog, Silences silences) {
+                                DeliveryLog deliveryLog, Silences silences,
+                                dev.vigil.notifier.inhibit.Inhibitor inhibitor) {
+        this.inhibitor = inhibitor;
         this.silences = silences;
         this.router = router;
         this.recipients = recipients;
@@ -67,6 +71,7 @@ public class NotificationPipeline {
     /** @param reminder 0 for a transition, n for the n-th reminder of an alert that is still firing */
     public void handle(Alert alert, String traceId, int reminder) throws Exception {
         Optional<Silence> silence = alert.status() == AlertStatus.FIRING ? silences.silencing(alert) : Optional.empty();
+        Optional<Alert> inhibitor = silence.isPresent() ? Optional.empty() : this.inhibitor.inhibitor(alert);
         List<DeliveryRequest> requests = new ArrayList<>();
         List<CompletableFuture<?>> writes = new ArrayList<>();
         for (Router.Routed routed : router.route(alert)) {
@@ -76,6 +81,11 @@ public class NotificationPipeline {
                         silence.get().id(), reminder), alert, receiver.name(), "*", "", null, List.of(), reminder);
                 deliveryLog.record(held, List.of(), DeliveryStatus.SUPPRESSED, "silenced by " + silence.get().id()
                         + " (" + silence.get().author() + ")", 0, traceId);
+            } else if (inhibitor.isPresent()) {
+                DeliveryRequest held = new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "inhibit",
+                        inhibitor.get().fingerprint(), reminder), alert, receiver.name(), "*", "", null, List.of(), reminder);
+                deliveryLog.record(held, List.of(), DeliveryStatus.SUPPRESSED, "inhibited by "
+                        + inhibitor.get().rule() + " " + inhibitor.get().job().asString(), 0, traceId);
             } else if (alert.status() != AlertStatus.FIRING && !receiver.sendResolved()) {
                 DeliveryRequest skipped = new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "*", ""),
                         alert, receiver.name(), "*", "", null, List.of());
@@ -113,7 +123,9 @@ public class NotificationPipeline {
     private void send(List<DeliveryRequest> requests, List<CompletableFuture<?>> writes, String traceId)
             throws Exception {
         for (DeliveryRequest request : requests) {
-            writes.add(kafka.send(CloudEventRecords.record(InternalTopics.NOTIFICATIONS, request.deliveryId(), request,
+            // keyed by channel and target: every message to one Slack webhook or mailbox is on one partition, so one
+            // delivery thread of one instance sends them in order, and its pace and a Retry-After hold for all
+            writes.add(kafka.send(CloudEventRecords.record(InternalTopics.NOTIFICATIONS, request.targetKey(), request,
                     request.deliveryId(), "dev.vigil.notification.requested", "notifier", Instant.now(), traceId)));
         }
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
