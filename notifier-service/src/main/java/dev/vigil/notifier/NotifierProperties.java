@@ -20,7 +20,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("vigil.notifier")
 public record NotifierProperties(@DefaultValue Directory directory, @DefaultValue Mail mail,
                                  @DefaultValue List<Receiver> receivers, Route route,
-                                 @DefaultValue("4h") Duration repeatInterval) {
+                                 @DefaultValue("4h") Duration repeatInterval,
+                                 @DefaultValue ChatGrouping chatGrouping) {
+
+    /**
+     * The default grouping of chat channels (Slack, IFTTT) for routes that do not group: what reaches one receiver
+     * within {@code groupWait} is one digest message, later alerts follow every {@code groupInterval}; a lone alert
+     * arrives as itself, {@code groupWait} after it fired. Mail and webhooks are not held. {@code groupWait} 0 turns it
+     * off.
+     */
+    public record ChatGrouping(@DefaultValue("5s") Duration groupWait, @DefaultValue("1m") Duration groupInterval) {
+
+        public boolean enabled() {
+            return groupWait.toMillis() > 0;
+        }
+    }
 
     /**
      * The stoney directory layout, relative to {@code spring.ldap.base}, and its attribute names (source spec §3.3).

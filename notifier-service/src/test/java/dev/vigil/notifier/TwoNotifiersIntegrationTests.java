@@ -43,6 +43,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(properties = {"spring.config.name=notifier", "server.port=0", "management.server.port=0",
         "vigil.notifier.directory.sync-initial-delay=1h", "vigil.notifier.group-check-interval=200ms"})
 @EmbeddedKafka(partitions = 1, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+@org.springframework.test.annotation.DirtiesContext // a broker of its own, closed after: the heap holds the other classes' contexts
 class TwoNotifiersIntegrationTests {
 
     @RegisterExtension

@@ -75,7 +75,8 @@ class AlertGroups extends FollowedTopic {
         synchronized (this) {
             if (entry.isMember()) {
                 if (!sent.containsKey(entry.memberId())) {
-                    groups.computeIfAbsent(entry.group(), g -> new Group(entry.receiver(), entry.groupWait(), entry.groupInterval()))
+                    groups.computeIfAbsent(entry.group(), g -> new Group(entry.receiver(), entry.groupWait(), entry.groupInterval(),
+                            entry.channels()))
                             .add(new Member(entry.memberId(), entry.alert(), entry.traceId(),
                                     Instant.ofEpochMilli(record.timestamp())));
                 }
@@ -114,7 +115,7 @@ class AlertGroups extends FollowedTopic {
             }
             try {
                 pipeline.deliverGroup(batch.receiver, batch.group, batch.window,
-                        batch.alerts(), batch.ids(), batch.members.get(0).traceId);
+                        batch.alerts(), batch.ids(), batch.members.get(0).traceId, batch.channels);
                 GroupEntry flush = GroupEntry.flush(batch.group, batch.receiver, batch.window, batch.ids());
                 kafka.send(CloudEventRecords.record(InternalTopics.NOTIFICATION_GROUPS, batch.group, flush,
                         batch.group + "@" + batch.window, "dev.vigil.notification.group-sent", "notifier", now,
@@ -146,7 +147,7 @@ class AlertGroups extends FollowedTopic {
             Map.Entry<String, Group> entry = it.next();
             Group group = entry.getValue();
             if (group.window != null && !now.isBefore(group.window.plus(GRACE))) {
-                due.add(new Batch(entry.getKey(), group.receiver, group.window, group.batch()));
+                due.add(new Batch(entry.getKey(), group.receiver, group.window, group.batch(), group.channels));
             } else if (group.window == null && (group.lastWindow == null
                     || now.isAfter(group.lastWindow.plus(group.interval).plus(IDLE_MARGIN)))) {
                 it.remove(); // idle: the next alert would open the group anew (with group-wait) anyway
@@ -165,7 +166,7 @@ class AlertGroups extends FollowedTopic {
     private record Member(String id, Alert alert, String traceId, Instant at) {
     }
 
-    private record Batch(String group, String receiver, Instant window, List<Member> members) {
+    private record Batch(String group, String receiver, Instant window, List<Member> members, List<String> channels) {
         /** Every member's id: together they make the batch's delivery ids. */
         List<String> ids() {
             return members.stream().map(Member::id).toList();
@@ -184,12 +185,14 @@ class AlertGroups extends FollowedTopic {
         final String receiver;
         final Duration wait;
         final Duration interval;
+        final List<String> channels;
         final List<Member> members = new ArrayList<>();
         Instant window;
         Instant lastWindow;
 
-        Group(String receiver, Duration wait, Duration interval) {
+        Group(String receiver, Duration wait, Duration interval, List<String> channels) {
             this.receiver = receiver;
+            this.channels = channels;
             this.wait = wait;
             this.interval = interval;
         }

@@ -17,22 +17,30 @@ import java.util.List;
  * @param groupInterval      the route's group-interval when the member joined
  * @param flushedWindow the end of the window whose members were sent (a flush)
  * @param flushed       the members that were sent (a flush)
+ * @param channels      the channels the group's messages go to; empty for all of the receiver's
  */
 public record GroupEntry(String group, String receiver, String memberId, Alert alert, String traceId,
-                         Duration groupWait, Duration groupInterval, Instant flushedWindow, List<String> flushed) {
+                         Duration groupWait, Duration groupInterval, Instant flushedWindow, List<String> flushed,
+                         List<String> channels) {
 
     public GroupEntry {
         flushed = flushed == null ? List.of() : List.copyOf(flushed);
+        channels = channels == null ? List.of() : List.copyOf(channels);
     }
 
     static GroupEntry member(String group, String receiver, String memberId, Alert alert, String traceId,
                              Route.Grouping grouping) {
-        return new GroupEntry(group, receiver, memberId, alert, traceId, grouping.groupWait(), grouping.groupInterval(), null,
-                null);
+        return member(group, receiver, memberId, alert, traceId, grouping.groupWait(), grouping.groupInterval(),
+                List.of());
+    }
+
+    static GroupEntry member(String group, String receiver, String memberId, Alert alert, String traceId,
+                             Duration groupWait, Duration groupInterval, List<String> channels) {
+        return new GroupEntry(group, receiver, memberId, alert, traceId, groupWait, groupInterval, null, null, channels);
     }
 
     static GroupEntry flush(String group, String receiver, Instant window, List<String> members) {
-        return new GroupEntry(group, receiver, null, null, null, null, null, window, members);
+        return new GroupEntry(group, receiver, null, null, null, null, null, window, members, null);
     }
 
     boolean isMember() {

@@ -52,11 +52,16 @@ public class NotificationPipeline {
     private final Silences silences;
 
     private final dev.vigil.notifier.inhibit.Inhibitor inhibitor;
+    private final dev.vigil.notifier.NotifierProperties.ChatGrouping chatGrouping;
+    /** The chat channels, whose messages are gathered into digests by default. */
+    static final List<String> CHAT = List.of("slack", "ifttt");
 
     public NotificationPipeline(Router router, RecipientResolver recipients, KafkaTemplate<String, Object> kafka,
                                 DeliveryLog deliveryLog, Silences silences,
-                                dev.vigil.notifier.inhibit.Inhibitor inhibitor) {
+                                dev.vigil.notifier.inhibit.Inhibitor inhibitor,
+                                dev.vigil.notifier.NotifierProperties properties) {
         this.inhibitor = inhibitor;
+        this.chatGrouping = properties.chatGrouping();
         this.silences = silences;
         this.router = router;
         this.recipients = recipients;
@@ -96,9 +101,21 @@ public class NotificationPipeline {
                 writes.add(kafka.send(CloudEventRecords.record(InternalTopics.NOTIFICATION_GROUPS, member.group(), member,
                         member.memberId(), "dev.vigil.notification.grouped", "notifier", Instant.now(), traceId)));
             } else {
+                // chat channels gather what reaches the receiver together into one digest (chatGrouping); mail and
+                // webhooks go at once
+                boolean digest = reminder == 0 && chatGrouping.enabled() && (receiver.slack() != null
+                        || receiver.ifttt() != null);
+                if (digest) {
+                    GroupEntry member = GroupEntry.member(receiver.name() + "{channels=\"chat\"}", receiver.name(),
+                            DeliveryRequest.idFor(alert, receiver.name(), "chat-group", ""), alert, traceId,
+                            chatGrouping.groupWait(), chatGrouping.groupInterval(), CHAT);
+                    writes.add(kafka.send(CloudEventRecords.record(InternalTopics.NOTIFICATION_GROUPS, member.group(),
+                            member, member.memberId(), "dev.vigil.notification.grouped", "notifier", Instant.now(),
+                            traceId)));
+                }
                 requests.addAll(requestsFor(List.of(alert), receiver, reminder, null,
                         (channel, target) -> DeliveryRequest.idFor(alert, receiver.name(), channel, target, reminder),
-                        traceId));
+                        traceId, channel -> !digest || !CHAT.contains(channel)));
             }
         }
         send(requests, writes, traceId);
@@ -110,14 +127,15 @@ public class NotificationPipeline {
      * @param memberIds the alert transitions in the batch, which make its delivery ids
      */
     public void deliverGroup(String receiverName, String group, Instant windowEnd, List<Alert> alerts,
-                             List<String> memberIds, String traceId) throws Exception {
+                             List<String> memberIds, String traceId, List<String> channels) throws Exception {
         Optional<Receiver> receiver = router.receiver(receiverName);
         if (receiver.isEmpty() || alerts.isEmpty()) {
             return; // the receiver was removed from the configuration since the alerts were grouped
         }
-        send(requestsFor(alerts, receiver.get(), 0, group,
-                (channel, target) -> DeliveryRequest.groupIdFor(group, windowEnd, memberIds, channel, target), traceId),
-                new ArrayList<>(), traceId);
+        // a lone alert is told as itself, a batch as a digest
+        send(requestsFor(alerts, receiver.get(), 0, alerts.size() == 1 ? null : group,
+                (channel, target) -> DeliveryRequest.groupIdFor(group, windowEnd, memberIds, channel, target), traceId,
+                channel -> channels.isEmpty() || channels.contains(channel)), new ArrayList<>(), traceId);
     }
 
     private void send(List<DeliveryRequest> requests, List<CompletableFuture<?>> writes, String traceId)
@@ -136,10 +154,11 @@ public class NotificationPipeline {
      * (each with the alerts of the accounts that name them), per fixed address, and per configured webhook.
      */
     private List<DeliveryRequest> requestsFor(List<Alert> alerts, Receiver receiver, int reminder, String group,
-                                              BinaryOperator<String> ids, String traceId) {
+                                              BinaryOperator<String> ids, String traceId,
+                                              java.util.function.Predicate<String> channels) {
         List<DeliveryRequest> requests = new ArrayList<>();
         Alert first = alerts.get(0);
-        if (receiver.directoryEmail()) {
+        if (receiver.directoryEmail() && channels.test("email")) {
             Map<String, List<Alert>> byAddress = new LinkedHashMap<>();
             Map<String, Recipients> foundFor = new LinkedHashMap<>();
             for (Alert alert : alerts) {
@@ -165,12 +184,12 @@ public class NotificationPipeline {
                 case "ifttt" -> receiver.ifttt() != null;
                 default -> receiver.webhook() != null;
             };
-            if (configured) {
+            if (configured && channels.test(channel)) {
                 requests.add(new DeliveryRequest(ids.apply(channel, receiver.name()), first, receiver.name(), channel,
                         receiver.name(), null, trail, reminder, alerts, group));
             }
         }
-        for (String address : receiver.emails()) {
+        for (String address : channels.test("email") ? receiver.emails() : List.<String>of()) {
             requests.add(new DeliveryRequest(ids.apply("email", address), first, receiver.name(), "email", address,
                     null, trail, reminder, alerts, group));
         }

@@ -47,6 +47,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "vigil.notifier.delivery.initial-delay=200", "vigil.notifier.delivery.attempts=5",
         "vigil.notifier.delivery.max-delay=2000",
         "vigil.notifier.directory.sync-initial-delay=1h", "vigil.notifier.http.allow-private=true",
+        "vigil.notifier.chat-grouping.group-wait=0s", // each alert its own message: this class is about the channels
         "vigil.notifier.route.receiver=team",
         "vigil.notifier.route.routes[0].matchers.severity=critical",
         "vigil.notifier.route.routes[0].matchers.account=~37237[0-9]{2}",

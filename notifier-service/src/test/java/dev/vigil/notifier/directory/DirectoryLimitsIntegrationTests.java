@@ -45,6 +45,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "vigil.notifier.directory.sync-initial-delay=1h", "spring.ldap.username=cn=vigil,dc=stoney-cloud,dc=org",
         "spring.ldap.password=right-password"})
 @EmbeddedKafka(partitions = 1, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+@org.springframework.test.annotation.DirtiesContext // a broker of its own, closed after: the heap holds the other classes' contexts
 class DirectoryLimitsIntegrationTests {
 
     private static final String ACCOUNTS = "ou=accounts,ou=backup,ou=services,dc=stoney-cloud,dc=org";
@@ -112,7 +113,7 @@ class DirectoryLimitsIntegrationTests {
         NotifierProperties changed = new NotifierProperties(new NotifierProperties.Directory(d.accountsBase(),
                 d.peopleBase(), d.resellerBase(), d.attributes(), d.cacheTtl(), d.fallbackAddress(), d.tenant(),
                 d.syncInterval(), pageSize), properties.mail(), properties.receivers(), properties.route(),
-                properties.repeatInterval());
+                properties.repeatInterval(), properties.chatGrouping());
         return new AccountSync(ldap, kafka, changed, kafkaProperties);
     }
 
