@@ -20,4 +20,9 @@ public class Channels {
     public Optional<Channel> named(String name) {
         return Optional.ofNullable(byName.get(name));
     }
+
+    /** Every channel, by name. */
+    public List<Channel> all() {
+        return byName.values().stream().sorted(java.util.Comparator.comparing(Channel::name)).toList();
+    }
 }

@@ -53,13 +53,14 @@ public class NotificationPipeline {
 
     private final dev.vigil.notifier.inhibit.Inhibitor inhibitor;
     private final dev.vigil.notifier.NotifierProperties.ChatGrouping chatGrouping;
-    /** The chat channels, whose messages are gathered into digests by default. */
-    static final List<String> CHAT = List.of("slack", "ifttt");
+    private final dev.vigil.notifier.channel.Channels channels;
 
     public NotificationPipeline(Router router, RecipientResolver recipients, KafkaTemplate<String, Object> kafka,
                                 DeliveryLog deliveryLog, Silences silences,
                                 dev.vigil.notifier.inhibit.Inhibitor inhibitor,
-                                dev.vigil.notifier.NotifierProperties properties) {
+                                dev.vigil.notifier.NotifierProperties properties,
+                                dev.vigil.notifier.channel.Channels channels) {
+        this.channels = channels;
         this.inhibitor = inhibitor;
         this.chatGrouping = properties.chatGrouping();
         this.silences = silences;
@@ -103,19 +104,19 @@ public class NotificationPipeline {
             } else {
                 // chat channels gather what reaches the receiver together into one digest (chatGrouping); mail and
                 // webhooks go at once
-                boolean digest = reminder == 0 && chatGrouping.enabled() && (receiver.slack() != null
-                        || receiver.ifttt() != null);
+                boolean digest = reminder == 0 && chatGrouping.enabled() && channels.all().stream()
+                        .anyMatch(c -> c.chat() && c.configuredFor(receiver));
                 if (digest) {
                     GroupEntry member = GroupEntry.member(receiver.name() + "{channels=\"chat\"}", receiver.name(),
                             DeliveryRequest.idFor(alert, receiver.name(), "chat-group", ""), alert, traceId,
-                            chatGrouping.groupWait(), chatGrouping.groupInterval(), CHAT);
+                            chatGrouping.groupWait(), chatGrouping.groupInterval(), chatChannels());
                     writes.add(kafka.send(CloudEventRecords.record(InternalTopics.NOTIFICATION_GROUPS, member.group(),
                             member, member.memberId(), "dev.vigil.notification.grouped", "notifier", Instant.now(),
                             traceId)));
                 }
                 requests.addAll(requestsFor(List.of(alert), receiver, reminder, null,
                         (channel, target) -> DeliveryRequest.idFor(alert, receiver.name(), channel, target, reminder),
-                        traceId, channel -> !digest || !CHAT.contains(channel)));
+                        traceId, channel -> !digest || !chatChannels().contains(channel)));
             }
         }
         send(requests, writes, traceId);
@@ -149,6 +150,12 @@ public class NotificationPipeline {
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     }
 
+    /** The names of the chat channels, whose messages are gathered into digests by default. */
+    private List<String> chatChannels() {
+        return channels.all().stream().filter(dev.vigil.notifier.channel.Channel::chat)
+                .map(dev.vigil.notifier.channel.Channel::name).toList();
+    }
+
     /**
      * The delivery requests of one receiver for one message about {@code alerts}: one per directory recipient
      * (each with the alerts of the accounts that name them), per fixed address, and per configured webhook.
@@ -178,15 +185,10 @@ public class NotificationPipeline {
                     foundFor.get(address).trail(), reminder, theirs, group)));
         }
         List<String> trail = List.of("receiver " + receiver.name());
-        for (String channel : List.of("slack", "ifttt", "webhook")) {
-            boolean configured = switch (channel) {
-                case "slack" -> receiver.slack() != null;
-                case "ifttt" -> receiver.ifttt() != null;
-                default -> receiver.webhook() != null;
-            };
-            if (configured && channels.test(channel)) {
-                requests.add(new DeliveryRequest(ids.apply(channel, receiver.name()), first, receiver.name(), channel,
-                        receiver.name(), null, trail, reminder, alerts, group));
+        for (dev.vigil.notifier.channel.Channel channel : this.channels.all()) {
+            if (channel.configuredFor(receiver) && channels.test(channel.name())) {
+                requests.add(new DeliveryRequest(ids.apply(channel.name(), receiver.name()), first, receiver.name(),
+                        channel.name(), receiver.name(), null, trail, reminder, alerts, group));
             }
         }
         for (String address : channels.test("email") ? receiver.emails() : List.<String>of()) {

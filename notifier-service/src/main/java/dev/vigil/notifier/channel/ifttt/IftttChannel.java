@@ -38,6 +38,16 @@ class IftttChannel implements Channel {
     }
 
     @Override
+    public boolean configuredFor(Receiver receiver) {
+        return receiver.ifttt() != null;
+    }
+
+    @Override
+    public boolean chat() {
+        return true;
+    }
+
+    @Override
     public void send(DeliveryRequest request) throws DeliveryException {
         Receiver.Ifttt ifttt = Channel.settings(router, request, Receiver::ifttt, "IFTTT settings");
         Alert alert = request.alert();

@@ -38,6 +38,16 @@ class SlackChannel implements Channel {
     }
 
     @Override
+    public boolean configuredFor(Receiver receiver) {
+        return receiver.slack() != null;
+    }
+
+    @Override
+    public boolean chat() {
+        return true;
+    }
+
+    @Override
     public void send(DeliveryRequest request) throws DeliveryException {
         Receiver.Slack slack = Channel.settings(router, request, Receiver::slack, "Slack webhook");
         http.postJson(slack.url(), Json.write(request.grouped() ? groupMessage(request) : message(request.alert())),

@@ -47,6 +47,11 @@ class WebhookChannel implements Channel {
     }
 
     @Override
+    public boolean configuredFor(Receiver receiver) {
+        return receiver.webhook() != null;
+    }
+
+    @Override
     public void send(DeliveryRequest request) throws DeliveryException {
         Receiver.Webhook webhook = Channel.settings(router, request, Receiver::webhook, "webhook");
         Alert alert = request.alert();
