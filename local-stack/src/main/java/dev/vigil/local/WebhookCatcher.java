@@ -36,6 +36,13 @@ public final class WebhookCatcher implements AutoCloseable {
     private WebhookCatcher(HttpServer server, Path folder) {
         this.server = server;
         this.folder = folder;
+        // numbering goes on after the files of an earlier run, so none is overwritten and the newest sorts last
+        try (var files = Files.list(folder)) {
+            count.set(files.map(f -> f.getFileName().toString()).filter(n -> n.matches("\\d{5,}-.*"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(0, n.indexOf('-')))).max().orElse(0));
+        } catch (IOException e) {
+            // an unreadable folder: start at 1
+        }
     }
 
     public static WebhookCatcher start(int port, Path folder) throws IOException {

@@ -13,17 +13,21 @@ final class RateLimiter {
         if (registration.rateLimit() <= 0) {
             return true;
         }
-        return buckets.computeIfAbsent(registration.id(), id -> new Bucket(registration.rateLimit()))
+        // a registration whose rate was changed (PATCH rateLimit) gets a bucket of the new rate
+        return buckets.compute(registration.id(), (id, bucket) -> bucket == null
+                        || bucket.perSecond != registration.rateLimit() ? new Bucket(registration.rateLimit()) : bucket)
                 .take(System.nanoTime());
     }
 
     private static final class Bucket {
+        private final double perSecond;
         private final double perNano;
         private final double capacity;
         private double tokens;
         private long last;
 
         Bucket(double perSecond) {
+            this.perSecond = perSecond;
             this.perNano = perSecond / 1e9;
             this.capacity = Math.max(1, perSecond * 2);
             this.tokens = capacity;

@@ -103,7 +103,11 @@ class SilenceController {
     ResponseEntity<?> expire(@PathVariable String id, Authentication caller) throws Exception {
         var existing = silences.get(id);
         if (existing.isEmpty() || !visible(existing.get(), caller)) {
-            return ResponseEntity.notFound().build();
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+                    "No silence with this id that this API key may see.");
+            problem.setTitle("No such silence");
+            return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                    .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
         }
         Silence s = existing.get();
         Instant now = Instant.now();

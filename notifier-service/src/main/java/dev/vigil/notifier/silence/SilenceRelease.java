@@ -13,7 +13,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * When a silence or maintenance window ends, what it held back and is still firing is notified (Keep's
+ * When a silence or maintenance window ends, what it held back (its SUPPRESSED decisions in the audit) and is still
+ * firing is notified (Keep's
  * "recover previous status"; Alertmanager forgets it). Deliveries keep their deterministic ids, so what was
  * already sent before the silence is not sent again. With several instances, each alert is released by the one that
  * owns it ({@link dev.vigil.notifier.pipeline.AlertOwnership}).
@@ -30,12 +31,23 @@ class SilenceRelease {
 
     private final dev.vigil.notifier.pipeline.AlertOwnership ownership;
 
+    private final dev.vigil.notifier.delivery.DeliveryLedger ledger;
+
     SilenceRelease(Silences silences, OpenAlerts openAlerts, NotificationPipeline pipeline,
-                   dev.vigil.notifier.pipeline.AlertOwnership ownership) {
+                   dev.vigil.notifier.pipeline.AlertOwnership ownership, dev.vigil.notifier.delivery.DeliveryLedger ledger) {
         this.ownership = ownership;
+        this.ledger = ledger;
         this.silences = silences;
         this.openAlerts = openAlerts;
         this.pipeline = pipeline;
+    }
+
+    /** True when the silence held back a notification of this alert's current episode (the audit says so). */
+    private boolean heldBack(Silence silence, Alert alert) {
+        return ledger.decisions(alert.fingerprint()).stream().anyMatch(d -> d.status()
+                == dev.vigil.model.DeliveryStatus.SUPPRESSED && d.reason() != null
+                && d.reason().startsWith("silenced by " + silence.id()) && d.at() != null
+                && !d.at().isBefore(alert.startsAt()));
     }
 
     @Scheduled(fixedDelayString = "${vigil.notifier.silence-check-interval:2s}")
@@ -47,7 +59,7 @@ class SilenceRelease {
             }
             for (Alert alert : openAlerts.firing()) {
                 if (ownership.owns(alert.fingerprint()) && Route.matches(silence.matchers(), alert)
-                        && silences.silencing(alert).isEmpty()
+                        && heldBack(silence, alert) && silences.silencing(alert).isEmpty()
                         && !alert.startsAt().isAfter(silence.endsAt())) {
                     try {
                         log.info("silence {} ended: notifying {} {}", silence.id(), alert.rule(), alert.job().asString());

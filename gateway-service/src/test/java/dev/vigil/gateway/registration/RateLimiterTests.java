@@ -1,0 +1,38 @@
+package dev.vigil.gateway.registration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.model.Source;
+import java.time.ZoneId;
+import org.junit.jupiter.api.Test;
+
+/** A registration's rate limit holds, and a change of it (PATCH rateLimit) holds at once. */
+class RateLimiterTests {
+
+    private static Registration limited(double perSecond) {
+        return new Registration("esxi-02", null, Source.XSIBACKUP, "demo", "1", null, "OK", ZoneId.of("UTC"),
+                perSecond, null);
+    }
+
+    @Test
+    void aChangedRateHoldsAtOnce() {
+        RateLimiter limiter = new RateLimiter();
+        int admitted = 0;
+        for (int i = 0; i < 100; i++) {
+            admitted += limiter.admit(limited(0)) ? 1 : 0;
+        }
+        assertThat(admitted).as("no limit").isEqualTo(100);
+
+        admitted = 0;
+        for (int i = 0; i < 100; i++) {
+            admitted += limiter.admit(limited(1)) ? 1 : 0;
+        }
+        assertThat(admitted).as("1/s, bursts of 2").isBetween(2, 3);
+
+        admitted = 0;
+        for (int i = 0; i < 100; i++) {
+            admitted += limiter.admit(limited(5)) ? 1 : 0;
+        }
+        assertThat(admitted).as("changed to 5/s, bursts of 10").isBetween(10, 11);
+    }
+}
