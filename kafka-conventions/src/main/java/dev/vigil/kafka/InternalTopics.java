@@ -10,6 +10,11 @@ public final class InternalTopics {
     public static final String ACCOUNT_ACTIVITY = "backup.account-activity";
     /** Delivery requests keyed by channel and target (all requests to one target on one partition). The notifier's. */
     public static final String NOTIFICATIONS = "backup.notifications";
+    /**
+     * The latest transition of every alert (FIRING or RESOLVED), keyed by fingerprint; compacted, so an alert that
+     * fires for longer than {@code backup.alerts} keeps its records is still known after a restart. The notifier's.
+     */
+    public static final String ALERT_STATES = "backup.alert-states";
     /** Alerts waiting in a notification group, and the group's sent batches, keyed by group. The notifier's. */
     public static final String NOTIFICATION_GROUPS = "backup.notification-groups";
     /**

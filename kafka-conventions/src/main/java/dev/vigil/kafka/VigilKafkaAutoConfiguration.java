@@ -51,7 +51,7 @@ public class VigilKafkaAutoConfiguration {
 
     /** Topics whose latest value per key is the state: compacted, never deleted by age. */
     static final List<String> COMPACTED = List.of(Topics.ACCOUNTS, InternalTopics.ACCOUNT_ACTIVITY, Topics.SILENCES,
-            InternalTopics.REGISTRATIONS);
+            InternalTopics.REGISTRATIONS, InternalTopics.ALERT_STATES);
 
     @Bean
     DefaultKafkaProducerFactoryCustomizer vigilProducerDefaults() {
@@ -117,7 +117,7 @@ public class VigilKafkaAutoConfiguration {
     KafkaAdmin.NewTopics vigilTopics(VigilKafkaProperties properties) {
         List<NewTopic> topics = new ArrayList<>();
         for (String name : List.of(Topics.EVENTS, Topics.REJECTED, Topics.ACCOUNTS, InternalTopics.ACCOUNT_ACTIVITY, Topics.ALERTS, Topics.SILENCES,
-                InternalTopics.NOTIFICATIONS, InternalTopics.NOTIFICATION_GROUPS, Topics.DELIVERIES, InternalTopics.REGISTRATIONS, Topics.CHANGES)) {
+                InternalTopics.NOTIFICATIONS, InternalTopics.NOTIFICATION_GROUPS, Topics.DELIVERIES, InternalTopics.REGISTRATIONS, Topics.CHANGES, InternalTopics.ALERT_STATES)) {
             TopicBuilder builder = TopicBuilder.name(name).partitions(properties.partitions())
                     .replicas(properties.replicas());
             if (COMPACTED.contains(name)) {

@@ -358,6 +358,24 @@ class NotifierIntegrationTests {
                 alert.source(), alert.summary(), alert.details(), alert.startsAt(), alert.endsAt(), alert.eventId());
     }
 
+    /**
+     * Every handled transition becomes the alert's latest state on the compacted backup.alert-states, where a restarted
+     * notifier finds the alerts that still fire even after backup.alerts dropped their records.
+     */
+    @Test
+    void everyTransitionIsKeptAsTheAlertsLatestStateOnACompactedTopic() throws Exception {
+        Alert firing = alert("3723709", "kept-state", "e-ks-1");
+        try (TopicTail states = TopicTail.open(broker.getBrokersAsString(), dev.vigil.kafka.InternalTopics.ALERT_STATES)) {
+            publish(firing);
+            publish(firing.resolve(Instant.now(), "Backup kept-state succeeded again", "e-ks-2"));
+            List<Alert> kept = TopicTail.values(states.await(2, r -> r.key().equals(firing.fingerprint()),
+                    Duration.ofSeconds(20)).stream().filter(r -> r.key().equals(firing.fingerprint())).toList(), Alert.class);
+            assertThat(kept).extracting(Alert::status).containsExactly(AlertStatus.FIRING, AlertStatus.RESOLVED);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> openAlerts.firing().stream()
+                .noneMatch(a -> a.fingerprint().equals(firing.fingerprint())));
+    }
+
     /** A transition is its own notification: a new failure whose event id repeats an old one gets a new delivery id. */
     @Test
     void aRecycledEventIdIsANewTransition() {

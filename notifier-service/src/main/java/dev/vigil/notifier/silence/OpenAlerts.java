@@ -5,14 +5,18 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import dev.vigil.model.Alert;
 import dev.vigil.model.AlertStatus;
 import dev.vigil.model.Json;
-import dev.vigil.model.Topics;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
-/** The alerts that are FIRING now, followed from {@code backup.alerts}: what a silence's end may release. */
+/**
+ * The latest transition of every alert and those FIRING now, followed from the compacted
+ * {@code backup.alert-states} (written by the instance that handled each transition, {@code AlertListener}): what a
+ * silence's end may release, what is reminded of, what may inhibit, what supersedes a late FIRING. Compacted, so an
+ * alert firing for longer than {@code backup.alerts} keeps its records is not forgotten on a restart.
+ */
 @Component
 public class OpenAlerts extends FollowedTopic {
 
@@ -27,7 +31,7 @@ public class OpenAlerts extends FollowedTopic {
             });
 
     public OpenAlerts(KafkaProperties properties) {
-        super(properties.buildConsumerProperties(), Topics.ALERTS);
+        super(properties.buildConsumerProperties(), dev.vigil.kafka.InternalTopics.ALERT_STATES);
     }
 
     @Override
