@@ -195,6 +195,9 @@ public class RegistrationLog implements SmartLifecycle {
                 } catch (org.apache.kafka.common.errors.TimeoutException e) {
                     log.warn("waiting for {}: {}", InternalTopics.REGISTRATIONS, e.getMessage());
                 }
+                if (partitions.isEmpty()) {
+                    Thread.sleep(1_000); // the topic is not there yet: ask again, without spinning
+                }
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -218,6 +221,8 @@ public class RegistrationLog implements SmartLifecycle {
             }
         } catch (WakeupException e) {
             // stopping
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("the registrations reader stopped: {}", e.toString(), e);
             caughtUp = false;
