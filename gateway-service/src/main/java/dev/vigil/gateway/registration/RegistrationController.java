@@ -127,7 +127,7 @@ class RegistrationController {
             throw new InvalidRegistration("token must be 16-128 characters of A-Z a-z 0-9 _ - (a lowercase UUID for a "
                     + "ping check); leave it out and Vigil makes one");
         }
-        if (known.isToken(token)) {
+        if (known.isTaken(token)) {
             return problem(HttpStatus.CONFLICT, "Token taken", "This token cannot be used: it is or was another "
                     + "registration's. Leave the token out and Vigil makes one.");
         }

@@ -99,6 +99,11 @@ public class RegistrationLog implements SmartLifecycle {
         return idByTokenHash.containsKey(sha256) || burntTokenHashes.contains(sha256);
     }
 
+    /** True when any registration made through the API (revoked ones too) has a token. */
+    boolean hasTokenHashes() {
+        return !idByTokenHash.isEmpty() || !burntTokenHashes.isEmpty();
+    }
+
     /** True when {@code id} was a registration's that is revoked: the id stays taken. */
     boolean wasRevoked(String id) {
         return revoked.containsKey(id);

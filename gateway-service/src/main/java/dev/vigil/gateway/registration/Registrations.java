@@ -5,7 +5,6 @@ import dev.vigil.gateway.ingest.HookRejectedException;
 import dev.vigil.model.Source;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -143,12 +142,22 @@ public class Registrations {
         return java.util.Collections.unmodifiableCollection(seedsById.values());
     }
 
-    /** True when {@code text} is a token of any registration, seed or made through the API (for masking). */
+    /**
+     * True when {@code text} is a token of a registration made through the API, revoked ones included (for masking;
+     * seed tokens are masked by their text). Hashes nothing while there is no such registration: masking calls it
+     * for every run of token characters of every published text.
+     */
     public boolean isToken(String text) {
-        if (text == null || text.length() < 16 || text.length() > 256) {
+        if (text == null || text.length() < 16 || text.length() > 256 || !log.hasTokenHashes()) {
             return false;
         }
         String hash = hash(text);
+        return byTokenHash.containsKey(hash) || log.isTokenHash(hash);
+    }
+
+    /** True when {@code token} is, or was, any registration's: a seed's or one made through the API, revoked too. */
+    boolean isTaken(String token) {
+        String hash = hash(token);
         return byTokenHash.containsKey(hash) || log.isTokenHash(hash);
     }
 
@@ -196,13 +205,8 @@ public class Registrations {
         return vigilToken == null ? null : vigilToken.strip();
     }
 
-    /** The SHA-256 of {@code token} in lowercase hex, as tokens are stored. */
+    /** The SHA-256 of {@code token} in lowercase hex, as tokens are stored (the same digest as API keys'). */
     static String hash(String token) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.vigil.security.ApiKeyIntrospector.sha256Hex(token);
     }
 }
