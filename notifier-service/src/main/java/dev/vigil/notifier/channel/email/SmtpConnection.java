@@ -63,12 +63,23 @@ class SmtpConnection implements AutoCloseable {
                 sendOn(reused.transport, message);
                 return;
             } catch (SendFailedException e) {
-                throw e; // the server answered: a fresh connection would be answered the same
+                if (answered(e)) {
+                    throw e; // the server answered: a fresh connection would be answered the same
+                }
+                // no answer at all ([EOF]): the server closed the kept connection; try once on a new one
             } catch (MessagingException | RuntimeException e) {
                 // the server closed the kept connection (a restart, an idle timeout): try once on a new one
             }
         }
         sendOn(connect(impl), message);
+    }
+
+    /**
+     * True when an SMTP server replied to the message (a reply code); Angus Mail also reports a connection that ended
+     * before any reply as a send failure, with the code -1 and "[EOF]".
+     */
+    private static boolean answered(SendFailedException e) {
+        return !(e instanceof org.eclipse.angus.mail.smtp.SMTPSendFailedException smtp) || smtp.getReturnCode() > 0;
     }
 
     private void sendOn(Transport transport, MimeMessage message) throws MessagingException {
