@@ -3,11 +3,11 @@ package dev.vigil.notifier.channel;
 import dev.vigil.notifier.delivery.DeliveryRequest;
 import dev.vigil.notifier.routing.Receiver;
 import dev.vigil.notifier.routing.Router;
-import java.util.function.Function;
 
 /**
- * A way to tell people: email, Slack, IFTTT, a webhook. A channel is a bean: adding one is its package (this interface
- * and its rendering) plus its settings on {@link Receiver}; the pipeline finds it through {@link Channels}.
+ * A way to tell people: email, Slack, IFTTT, a webhook. A channel is a bean: adding one is its package (this interface,
+ * its rendering and a settings record) plus configuration under {@code vigil.notifier.receivers[n].<name>}, bound by
+ * {@link Router#settings(String, String, Class)}; the pipeline finds it through {@link Channels}.
  */
 public interface Channel {
 
@@ -35,13 +35,13 @@ public interface Channel {
         return false;
     }
 
-    /** The part of the request's receiver a channel needs; a permanent failure when the receiver has none. */
-    static <T> T settings(Router router, DeliveryRequest request, Function<Receiver, T> part, String what)
+    /**
+     * The settings of this channel on the request's receiver ({@code vigil.notifier.receivers[n].<channel>}, bound
+     * to {@code type}); a permanent failure ({@code no-target}) when the receiver has none.
+     */
+    static <T> T settings(Router router, DeliveryRequest request, String channel, Class<T> type)
             throws DeliveryException {
-        T settings = router.receiver(request.receiver()).map(part).orElse(null);
-        if (settings == null) {
-            throw DeliveryException.permanent("no-target", "receiver " + request.receiver() + " has no " + what, null);
-        }
-        return settings;
+        return router.settings(request.receiver(), channel, type).orElseThrow(() -> DeliveryException.permanent(
+                "no-target", "receiver " + request.receiver() + " has no " + channel + " settings", null));
     }
 }

@@ -24,6 +24,13 @@ import org.springframework.web.client.RestClient;
 public class HttpTargets {
 
     /**
+     * The header every HTTP channel sends with the notification's delivery id: one id per notification, the same on
+     * every try, so a receiver (or a count) can drop a repeat.
+     */
+    public static final String DELIVERY_ID_HEADER = "X-Vigil-Delivery-Id";
+
+
+    /**
      * @param allowPrivate allow targets on private, loopback and link-local addresses (a local stack, tests)
      */
     @ConfigurationProperties("vigil.notifier.http")

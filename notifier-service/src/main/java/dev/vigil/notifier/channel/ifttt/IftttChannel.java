@@ -39,7 +39,7 @@ class IftttChannel implements Channel {
 
     @Override
     public boolean configuredFor(Receiver receiver) {
-        return receiver.ifttt() != null;
+        return router.settings(receiver.name(), name(), IftttSettings.class).isPresent();
     }
 
     @Override
@@ -49,7 +49,7 @@ class IftttChannel implements Channel {
 
     @Override
     public void send(DeliveryRequest request) throws DeliveryException {
-        Receiver.Ifttt ifttt = Channel.settings(router, request, Receiver::ifttt, "IFTTT settings");
+        IftttSettings ifttt = Channel.settings(router, request, name(), IftttSettings.class);
         Alert alert = request.alert();
         String base = ifttt.baseUrl().replaceAll("/+$", "") + "/trigger/" + encode(ifttt.event())
                 + (ifttt.json() ? "/json" : "") + "/with/key/" + encode(ifttt.key());
@@ -58,8 +58,8 @@ class IftttChannel implements Channel {
             long firing = request.firingCount();
             List<Alert> alerts = request.alerts();
             body = ifttt.json() ? Map.of("group", request.group(),
-                    "alerts", alerts.subList(0, Math.min(alerts.size(), Receiver.Ifttt.MAX_ALERTS)),
-                    "truncatedAlerts", Math.max(0, alerts.size() - Receiver.Ifttt.MAX_ALERTS)) : Map.of(
+                    "alerts", alerts.subList(0, Math.min(alerts.size(), IftttSettings.MAX_ALERTS)),
+                    "truncatedAlerts", Math.max(0, alerts.size() - IftttSettings.MAX_ALERTS)) : Map.of(
                     "value1", value(alerts.size() + " backup alerts: " + alert.summary() + (alerts.size() > 1 ? ", …" : "")),
                     "value2", firing + " FIRING " + (alerts.size() - firing) + " RESOLVED",
                     "value3", value(alerts.stream().map(a -> a.job().asString()).distinct()
@@ -70,12 +70,12 @@ class IftttChannel implements Channel {
                     "value2", alert.status().name() + " " + String.valueOf(alert.severity()).toLowerCase(),
                     "value3", value(alert.job().asString()));
         }
-        http.postJson(base, Json.write(body), Map.of());
+        http.postJson(base, Json.write(body), Map.of(HttpTargets.DELIVERY_ID_HEADER, request.deliveryId()));
     }
 
-    /** Values reach phones: one clean line within {@link Receiver.Ifttt#VALUE_LIMIT}, cut with "…". */
+    /** Values reach phones: one clean line within {@link IftttSettings#VALUE_LIMIT}, cut with "…". */
     static String value(String text) {
-        return dev.vigil.model.Text.line(text == null ? "" : text, Receiver.Ifttt.VALUE_LIMIT);
+        return dev.vigil.model.Text.line(text == null ? "" : text, IftttSettings.VALUE_LIMIT);
     }
 
     private static String encode(String segment) {

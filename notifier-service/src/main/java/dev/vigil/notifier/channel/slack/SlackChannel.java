@@ -39,7 +39,7 @@ class SlackChannel implements Channel {
 
     @Override
     public boolean configuredFor(Receiver receiver) {
-        return receiver.slack() != null;
+        return router.settings(receiver.name(), name(), SlackSettings.class).isPresent();
     }
 
     @Override
@@ -49,9 +49,9 @@ class SlackChannel implements Channel {
 
     @Override
     public void send(DeliveryRequest request) throws DeliveryException {
-        Receiver.Slack slack = Channel.settings(router, request, Receiver::slack, "Slack webhook");
+        SlackSettings slack = Channel.settings(router, request, name(), SlackSettings.class);
         http.postJson(slack.url(), Json.write(request.grouped() ? groupMessage(request) : message(request.alert())),
-                Map.of());
+                Map.of(HttpTargets.DELIVERY_ID_HEADER, request.deliveryId()));
     }
 
     /** Slack's limits (Block Kit reference): a section's text, a field's text, the notification text we send. */

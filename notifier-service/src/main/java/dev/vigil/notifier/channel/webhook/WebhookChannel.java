@@ -48,12 +48,12 @@ class WebhookChannel implements Channel {
 
     @Override
     public boolean configuredFor(Receiver receiver) {
-        return receiver.webhook() != null;
+        return router.settings(receiver.name(), name(), WebhookSettings.class).isPresent();
     }
 
     @Override
     public void send(DeliveryRequest request) throws DeliveryException {
-        Receiver.Webhook webhook = Channel.settings(router, request, Receiver::webhook, "webhook");
+        WebhookSettings webhook = Channel.settings(router, request, name(), WebhookSettings.class);
         Alert alert = request.alert();
         byte[] body = request.grouped() ? Json.write(groupBody(request, webhook.maxAlerts())) : Json.write(alert);
         String timestamp = Long.toString(Instant.now().getEpochSecond());
@@ -66,6 +66,7 @@ class WebhookChannel implements Channel {
         headers.put("ce-subject", request.grouped() ? request.group() : alert.fingerprint());
         headers.put("ce-time", Instant.now().toString());
         headers.put(TIMESTAMP, timestamp);
+        headers.put(HttpTargets.DELIVERY_ID_HEADER, request.deliveryId());
         if (webhook.secret() != null && !webhook.secret().isEmpty()) {
             headers.put(SIGNATURE, "sha256=" + sign(webhook.secret(), timestamp, body));
         }

@@ -2,7 +2,6 @@ package dev.vigil.notifier.channel.ifttt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.notifier.routing.Receiver;
 import org.junit.jupiter.api.Test;
 
 /** IFTTT values reach a phone's notification: one clean line each, cut with a visible marker at the limit. */
@@ -10,9 +9,9 @@ class IftttLimitsTests {
 
     @Test
     void valuesAreOneLineWithinTheLimit() {
-        String limit = "x".repeat(Receiver.Ifttt.VALUE_LIMIT);
+        String limit = "x".repeat(IftttSettings.VALUE_LIMIT);
         assertThat(IftttChannel.value(limit)).isEqualTo(limit);
-        assertThat(IftttChannel.value(limit + "y")).hasSize(Receiver.Ifttt.VALUE_LIMIT).endsWith("…");
+        assertThat(IftttChannel.value(limit + "y")).hasSize(IftttSettings.VALUE_LIMIT).endsWith("…");
         assertThat(IftttChannel.value("a\nb\u202Ec\u0000d")).isEqualTo("a b c d");
         assertThat(IftttChannel.value(null)).isEmpty();
     }
