@@ -7,6 +7,8 @@
 #   ./run-local.sh                  build, then start everything
 #   ./run-local.sh service NAME     start one service (gateway|rules|notifier) in the foreground, e.g. after
 #                                   stopping it with `kill <pid>`; the rest of the stack must be running
+#   ./run-local.sh service notifier2   a second notifier instance (:8083, metrics :9083) beside the first: the two
+#                                   share the work by the partitions Kafka assigns them
 #   VIGIL_SKIP_BUILD=1 ./run-local.sh   reuse the jars already built
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -27,7 +29,8 @@ service_cmd() {
     gateway)  echo "$JAVA $JAVA_OPTS -jar $ROOT/gateway-service/target/gateway-service-$VERSION-exec.jar --spring.profiles.active=local" ;;
     rules)    echo "$JAVA $JAVA_OPTS -jar $ROOT/rules-service/target/rules-service-$VERSION-exec.jar --spring.profiles.active=local --spring.kafka.streams.state-dir=$LOCAL/rules-state" ;;
     notifier) echo "$JAVA $JAVA_OPTS -jar $ROOT/notifier-service/target/notifier-service-$VERSION-exec.jar --spring.profiles.active=local" ;;
-    *) echo "unknown service '$1' (gateway, rules or notifier)" >&2; return 1 ;;
+    notifier2) echo "$JAVA $JAVA_OPTS -jar $ROOT/notifier-service/target/notifier-service-$VERSION-exec.jar --spring.profiles.active=local --server.port=8083 --management.server.port=9083" ;;
+    *) echo "unknown service '$1' (gateway, rules, notifier or notifier2)" >&2; return 1 ;;
   esac
 }
 
@@ -102,6 +105,7 @@ Then the same job succeeding (a "resolved" mail follows):
 curl 'http://localhost:8080/hooks/xsibackup/demo-xsibackup-token-0001/success?$SUCCESS'
 
 Stop one service with kill <pid> and start it again with: ./run-local.sh service <gateway|rules|notifier>
+A second notifier beside the first (:8083, metrics :9083): ./run-local.sh service notifier2
 Ctrl-C stops everything.
 INFO
 

@@ -8,6 +8,7 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import dev.vigil.kafka.CloudEventRecords;
 import dev.vigil.local.DemoDirectory;
 import dev.vigil.model.Alert;
+import dev.vigil.notifier.pipeline.AlertOwnership;
 import dev.vigil.model.AlertStatus;
 import dev.vigil.model.JobKey;
 import dev.vigil.model.Rules;
@@ -42,7 +43,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(properties = {"spring.config.name=notifier", "server.port=0", "management.server.port=0",
         "vigil.notifier.directory.sync-initial-delay=1h", "vigil.notifier.group-check-interval=200ms"})
-@EmbeddedKafka(partitions = 1, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+@EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 @org.springframework.test.annotation.DirtiesContext // a broker of its own, closed after: the heap holds the other classes' contexts
 class TwoNotifiersIntegrationTests {
 
@@ -79,6 +80,8 @@ class TwoNotifiersIntegrationTests {
     KafkaTemplate<String, Object> kafka;
     @Autowired
     EmbeddedKafkaBroker broker;
+    @Autowired
+    AlertOwnership first;
 
     private void startSecond() {
         List<String> args = new ArrayList<>();
@@ -96,6 +99,8 @@ class TwoNotifiersIntegrationTests {
     void aBurstInFourWavesReachesEveryRecipientOfEveryJobExactlyOnce() throws Exception {
         startSecond();
         Thread.sleep(5_000); // both instances in the consumer groups, partitions split between them
+        assertThat(List.of(first.leads(), second.getBean(AlertOwnership.class).leads()))
+                .as("one instance leads (runs the account sync)").containsExactlyInAnyOrder(true, false);
         List<String> accounts = List.of("3723707", "3723708", "3723709");
         List<Alert> alerts = new ArrayList<>();
         for (int wave = 0; wave < 4; wave++) {

@@ -22,7 +22,6 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.ldap.NamingException;
 import org.springframework.ldap.core.AttributesMapper;
 import org.springframework.ldap.core.LdapTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -63,7 +62,6 @@ public class AccountSync {
      * @return how many records were written (changed settings and tombstones); 0 when the directory or Kafka could
      *         not be read completely (then nothing was changed)
      */
-    @Scheduled(fixedDelayString = "${vigil.notifier.directory.sync-interval:10m}", initialDelayString = "${vigil.notifier.directory.sync-initial-delay:5s}")
     public synchronized int sync() {
         List<AccountSettings> accounts;
         try {

@@ -50,6 +50,14 @@ public class AlertOwnership {
         return ownsPartition(index % alertPartitions());
     }
 
+    /**
+     * True on the one instance that does the work of the whole cluster (the directory's account sync): the owner of
+     * partition 0 of {@code backup.alerts}. False on every instance while no partitions are assigned (a rebalance).
+     */
+    public boolean leads() {
+        return ownsPartition(0);
+    }
+
     private boolean ownsPartition(int partition) {
         MessageListenerContainer container = listeners.getListenerContainer(ALERTS_LISTENER);
         if (container == null) {
