@@ -91,4 +91,19 @@ class AcceptAndErrorPageTests extends GatewayIntegrationTest {
         assertThat(record.key() + record.value()).doesNotContain("RetroPw-1214").doesNotContain("RetroPw-1215");
         assertThat(event.job().job()).contains("***");
     }
+
+    @Test
+    void aJobNameOfAnyLengthOrCharacterIsPublishedShortAndClean() throws Exception {
+        String script = "Nightly\u0007\u202E" + "VM-".repeat(2_000) + "end";
+        HttpResponse<String> response = call("POST", "/hooks/retrospect", "*/*",
+                "arg=ScriptCheckFailed&arg=" + java.net.URLEncoder.encode(script, java.nio.charset.StandardCharsets.UTF_8)
+                        + "&host=h",
+                "Authorization", "Bearer retro-token-for-tests-01", "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(response.statusCode()).isEqualTo(200);
+        var record = tail.await(1, Topics.EVENTS, Duration.ofSeconds(10)).get(0);
+        BackupEvent event = TopicTail.value(record, BackupEvent.class);
+        assertThat(event.job().job()).hasSizeLessThanOrEqualTo(dev.vigil.model.JobKey.NAME_LIMIT)
+                .startsWith("Nightly  VM-VM-").containsPattern("…#[0-9a-f]{12}$");
+        assertThat(record.key()).isEqualTo(event.job().asString());
+    }
 }

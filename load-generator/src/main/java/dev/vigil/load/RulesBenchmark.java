@@ -40,7 +40,9 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
@@ -59,8 +61,8 @@ public final class RulesBenchmark {
     public static void main(String[] args) throws Exception {
         Harness.quietLogs();
         Map<String, String> options = Harness.options(args);
-        int jobs = Integer.parseInt(options.getOrDefault("jobs", "1000000"));
-        int events = Integer.parseInt(options.getOrDefault("events", Integer.toString(jobs * 2)));
+        int jobs = Integer.parseInt(options.getOrDefault("jobs", "100000"));
+        int events = Integer.parseInt(options.getOrDefault("events", "2000000"));
         int partitions = 3;
 
         Path work = Files.createTempDirectory("vigil-rules-benchmark");
@@ -69,22 +71,29 @@ public final class RulesBenchmark {
             String bootstrap = kafka.bootstrapServers();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 List<NewTopic> topics = new ArrayList<>();
-                for (String topic : List.of(Topics.EVENTS, Topics.ALERTS, Topics.ACCOUNTS, InternalTopics.ACCOUNT_ACTIVITY)) {
+                for (String topic : List.of(Topics.EVENTS, Topics.ALERTS, Topics.ACCOUNTS, InternalTopics.ACCOUNT_ACTIVITY,
+                        Topics.EVENTS + ".dlt")) {
                     topics.add(new NewTopic(topic, partitions, (short) 1));
                 }
                 admin.createTopics(topics).all().get();
             }
-            System.out.printf("writing %,d events of %,d jobs to a local broker...%n", events, jobs);
+            System.out.printf("writing %,d events of %,d jobs to a local broker (starts and ends of daily runs, a quota"
+                    + " report for every fourth job, 2 %% sent twice)...%n", events, jobs);
             long written = System.nanoTime();
             try (KafkaProducer<String, BackupEvent> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20,
                     ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
                     new StringSerializer(), VigilSerdes.json(BackupEvent.class).serializer())) {
-                Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-                for (int i = 0; i < events; i++) {
-                    BackupEvent event = event(i, jobs, t0);
-                    producer.send(new ProducerRecord<>(Topics.EVENTS, event.job().asString(), event));
+                int sent = 0;
+                for (int round = 0; sent < events; round++) {
+                    for (int job = 0; job < jobs && sent < events; job++) {
+                        for (BackupEvent event : mix(job, (job + jobs - 5_000 % jobs) % jobs, round, jobs)) {
+                            producer.send(new ProducerRecord<>(Topics.EVENTS, event.job().asString(), event));
+                            sent++;
+                        }
+                    }
                 }
+                events = sent;
             }
             System.out.printf("written in %.1f s%n", (System.nanoTime() - written) / 1e9);
 
@@ -93,11 +102,11 @@ public final class RulesBenchmark {
             StreamsBuilder builder = new StreamsBuilder();
             AlertTopology.build(builder, properties, partitions);
             Properties config = new Properties();
+            config.putAll(shippedStreamsProperties());
+            System.out.println("the rules service's Kafka Streams settings (rules.yml): " + config);
             config.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-rules-benchmark");
             config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             config.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve("state").toString());
-            config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-            config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
             config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
             config.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
             try (KafkaStreams streams = new KafkaStreams(builder.build(), config);
@@ -133,6 +142,23 @@ public final class RulesBenchmark {
         }
     }
 
+    /**
+     * {@code spring.kafka.streams.properties.*} of the rules service's own {@code rules.yml}, but those that name a
+     * placeholder (the replication factor, the advertised address): the benchmark measures what ships.
+     */
+    private static Map<String, String> shippedStreamsProperties() {
+        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
+        yaml.setResources(new ClassPathResource("rules.yml"));
+        String prefix = "spring.kafka.streams.properties.";
+        Map<String, String> shipped = new java.util.TreeMap<>();
+        yaml.getObject().forEach((key, value) -> {
+            if (key.toString().startsWith(prefix) && !value.toString().contains("${")) {
+                shipped.put(key.toString().substring(prefix.length()), value.toString());
+            }
+        });
+        return shipped;
+    }
+
     private static long committed(Admin admin, int partitions) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("vigil-rules-benchmark")
                 .partitionsToOffsetAndMetadata().get();
@@ -144,16 +170,50 @@ public final class RulesBenchmark {
         return sum;
     }
 
-    /** Runs of many jobs: mostly successes with measures, some failures and warnings. */
-    private static BackupEvent event(int i, int jobs, Instant t0) {
-        int job = i % jobs;
-        int round = i / jobs;
-        Instant at = t0.plus(Duration.ofDays(round)).plusMillis(job);
-        Outcome outcome = (job + round) % 50 == 0 ? Outcome.FAILED : (job + round) % 17 == 0 ? Outcome.WARNING : Outcome.SUCCESS;
-        return new BackupEvent("b-" + i, Source.XSIBACKUP, EventType.BACKUP_FINISHED, outcome, at, at,
-                new JobKey("bench", Integer.toString(3_000_000 + job / 4), "vm-" + job), null,
-                new Measures(2_000_000_000L + (i % 1000) * 1_000_000L, 10_000L + i % 100, 1_800L + i % 60, 0, null, null),
-                outcome == Outcome.FAILED ? new ErrorInfo("1", "snapshot failed") : null, Map.of("host", "esxi-" + job % 40), null);
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    /**
+     * A slice of a realistic day: job {@code starting} starts its run of day {@code round}, job {@code ending} (started
+     * 5,000 jobs earlier) ends it — mostly a success with measures, 1 in 50 failed, 1 in 17 with warnings — every
+     * fourth job reports its quota after its run, and 1 in 50 ends are sent twice (a client's retry: same id).
+     * Every event carries its raw input, as the gateway writes it.
+     */
+    private static List<BackupEvent> mix(int starting, int ending, int round, int jobs) {
+        List<BackupEvent> out = new ArrayList<>(4);
+        Instant start = T0.plus(Duration.ofDays(round)).plusMillis(starting);
+        out.add(new BackupEvent("s-" + round + "-" + starting, Source.XSIBACKUP, EventType.BACKUP_STARTED, Outcome.NONE,
+                start, start, job(starting), "run-" + round + "-" + starting, Measures.NONE,
+                null, Map.of("host", "esxi-" + starting % 40), raw(starting, round)));
+        Instant end = T0.plus(Duration.ofDays(round)).plusMillis(ending).plusSeconds(1_800 + ending % 600);
+        Outcome outcome = (ending + round) % 50 == 0 ? Outcome.FAILED
+                : (ending + round) % 17 == 0 ? Outcome.WARNING : Outcome.SUCCESS;
+        BackupEvent finished = new BackupEvent("e-" + round + "-" + ending, Source.XSIBACKUP, EventType.BACKUP_FINISHED,
+                outcome, end, end, job(ending), "run-" + round + "-" + ending,
+                new Measures(2_000_000_000L + (ending % 1000) * 1_000_000L + round * 1_000L, 10_000L + ending % 100,
+                        1_800L + ending % 600, outcome == Outcome.FAILED ? 1 : 0, null, null),
+                outcome == Outcome.FAILED ? new ErrorInfo("1", "ERP01: snapshot creation failed") : null,
+                Map.of("host", "esxi-" + ending % 40), raw(ending, round));
+        out.add(finished);
+        if ((ending + round) % 50 == 7) {
+            out.add(finished);
+        }
+        if (ending % 4 == 0) {
+            long total = 500_000_000_000L;
+            out.add(new BackupEvent("q-" + round + "-" + ending, Source.STONEY, EventType.QUOTA_REPORTED, Outcome.SUCCESS,
+                    end, end, job(ending), null, new Measures(null, null, null, null,
+                    total / 2 + (long) round * 1_000_000_000L + ending, total), null, Map.of(), null));
+        }
+        return out;
+    }
+
+    private static JobKey job(int job) {
+        return new JobKey("bench", Integer.toString(3_000_000 + job / 4), "vm-" + job);
+    }
+
+    private static String raw(int job, int round) {
+        return "GET /hooks/xsibackup/***/success?UElEPTEyMzQ1fHQ9ODQ1fGNtZD1MUzFpWVdOcmRYQXRjRzlwYm5ROUwzWnRabk12ZG05c2RX"
+                + "MWxjeTlpWVdOcmRYQWdMUzFpWVdOcmRYQXRkSGx3WlQxamRYTjBiMjBnTFMxaVlXTnJkWEF0ZG0xelBWZEpUamNzUlZKUU1ERT0="
+                + " job=vm-" + job + " round=" + round;
     }
 
     private static long size(Path dir) throws IOException {

@@ -269,17 +269,51 @@ class PoisonTests {
             "trailing/", "|", "x\u2028y"})
     void aJobKeyWithAnyCharacterRoundTripsThroughStateDeadlinesAndAlerts(String name) {
         start(Map.of("vigil.rules.schedule.start-grace", "5s", "vigil.rules.schedule.tolerance", "5s"));
-        JobKey job = new JobKey("acme", "3723707", name);
-        rules.send(rules.event(job, EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0,
+        JobKey sent = new JobKey("acme", "3723707", name);
+        JobKey job = sent.bounded(); // a line separator is no part of a name: it becomes a space
+        rules.send(rules.event(sent, EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0,
                 Map.of("schedule.kind", "period", "schedule.period", "1m")));
         rules.heartbeats(T0, T0.plusSeconds(70), Duration.ofSeconds(5));
         Alert missed = rules.alerts.readValue();
         assertThat(missed.job()).isEqualTo(job);
         assertThat(missed.fingerprint()).isEqualTo(Alert.fingerprint(Rules.MISSED_SCHEDULE, job));
-        rules.send(rules.event(job, EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0.plusSeconds(75), Map.of()));
+        rules.send(rules.event(sent, EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0.plusSeconds(75), Map.of()));
         Alert resolved = rules.alerts.readValue();
         assertThat(resolved.status()).isEqualTo(AlertStatus.RESOLVED);
         assertThat(resolved.fingerprint()).isEqualTo(missed.fingerprint());
         assertThat(rules.state(job).openAlerts()).isEmpty();
+    }
+
+    /** An XSIBackup job over 450 VMs (5.4 kB), or a name full of control and bidi characters, is still a job. */
+    @Test
+    void aJobOfAnyLengthOrCharacterIsJudgedAndToldUnderAShortenedCleanName() {
+        start(Map.of());
+        String vms = java.util.stream.IntStream.range(0, 450).mapToObj(i -> String.format("VM-%03d", i))
+                .collect(java.util.stream.Collectors.joining(","));
+        JobKey huge = new JobKey("acme", "3723707", vms);
+        JobKey hugeToo = new JobKey("acme", "3723707", vms + ",VM-450");
+        JobKey hostile = new JobKey("acme", "3723707", "nightly\u0007\u001b[31m\r\nBcc: x@evil\u202Egpj.exe\u200b");
+
+        for (JobKey job : List.of(huge, hugeToo, hostile)) {
+            rules.send(rules.failed(job, T0, "snapshot creation failed"));
+        }
+        List<Alert> fired = rules.alerts();
+        assertThat(fired).hasSize(3).allSatisfy(alert -> {
+            assertThat(alert.rule()).isEqualTo(Rules.FAILED_BACKUP);
+            assertThat(alert.status()).isEqualTo(AlertStatus.FIRING);
+            assertThat(alert.job().job()).hasSizeLessThanOrEqualTo(JobKey.NAME_LIMIT)
+                    .doesNotContain("\u0007", "\u001b", "\r", "\n", "\u202E", "\u200b");
+        });
+        assertThat(fired).extracting(a -> a.job().job()).doesNotHaveDuplicates()
+                .anySatisfy(name -> assertThat(name).startsWith("VM-000,VM-001,").contains("…#"))
+                .contains("nightly  [31m  Bcc: x@evil gpj.exe ");
+        assertThat(ignored("job")).isEqualTo(3);
+
+        rules.send(rules.event(huge, EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0.plusSeconds(60), Map.of()));
+        assertThat(rules.alerts()).singleElement().satisfies(resolved -> {
+            assertThat(resolved.status()).isEqualTo(AlertStatus.RESOLVED);
+            assertThat(resolved.job()).isEqualTo(huge.bounded());
+        });
+        anOrdinaryFailureStillAlerts(T0.plusSeconds(61));
     }
 }

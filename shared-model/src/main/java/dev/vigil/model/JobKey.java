@@ -23,6 +23,20 @@ public record JobKey(String tenant, String account, String job) {
         return new JobKey(parts[0], parts[1], parts[2]);
     }
 
+    /** Longest tenant, account or job name, in characters; longer ones are shortened by {@link #bounded()}. */
+    public static final int NAME_LIMIT = 512;
+
+    /**
+     * This key with each part fit to be a name ({@link Text#name}): no control or invisible characters, at most
+     * {@link #NAME_LIMIT} characters, a longer name shortened to its head and a digest of the whole (an XSIBackup job
+     * over hundreds of VMs stays one job of its own). {@code this} when nothing needed to change.
+     */
+    public JobKey bounded() {
+        JobKey bounded = new JobKey(Text.name(tenant, NAME_LIMIT), Text.name(account, NAME_LIMIT),
+                Text.name(job, NAME_LIMIT));
+        return bounded.equals(this) ? this : bounded;
+    }
+
     public String asString() {
         return tenant + "/" + account + "/" + job;
     }

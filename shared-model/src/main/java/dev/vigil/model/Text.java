@@ -45,4 +45,50 @@ public final class Text {
         }
         return line;
     }
+
+    /**
+     * {@code text} fit to be a name (a job, an account): every control or invisible format character (NUL, escapes,
+     * line breaks, bidi overrides, zero-width characters) and line separator becomes a space, other characters stay
+     * as they are. A name longer than {@code limit} characters keeps its head, then "…#" and the first 12 hex digits of
+     * the SHA-256 of the whole cleaned name: two long names that differ anywhere stay two names, and one name always
+     * maps to the same. Never longer than {@code limit} (at least 20).
+     *
+     * @return the name; {@code null} for {@code null}
+     */
+    public static String name(String text, int limit) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean unfit = Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                    || c == '\u2028' || c == '\u2029';
+            if (unfit && out == null) {
+                out = new StringBuilder(text.length()).append(text, 0, i);
+            }
+            if (out != null) {
+                out.append(unfit ? ' ' : c);
+            }
+        }
+        String name = out == null ? text : out.toString();
+        if (name.length() <= limit) {
+            return name;
+        }
+        String digest = java.util.HexFormat.of().formatHex(sha256(name), 0, 6);
+        int end = Math.max(1, limit - 2 - digest.length());
+        if (Character.isHighSurrogate(name.charAt(end - 1))) {
+            end--;
+        }
+        return name.substring(0, end) + "…#" + digest;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
 }

@@ -65,9 +65,10 @@ public class EventPublisher {
         attributes.replaceAll((key, value) -> masker.mask(value));
         // secrets never leave the gateway: every text of the event is masked before it is published
         // the job name too: it is the record key, a label of every alert and a line of every log (a Retrospect
-        // argument or an XSIBackup --backup-vms can hold anything)
+        // argument or an XSIBackup --backup-vms can hold anything), fit to be a name: no control or invisible
+        // characters, at most 512 characters (a longer one keeps its head and a digest of the whole)
         dev.vigil.model.JobKey job = new dev.vigil.model.JobKey(event.job().tenant(), event.job().account(),
-                masker.mask(event.job().job()));
+                masker.mask(event.job().job())).bounded();
         event = new BackupEvent(event.id(), event.source(), event.type(), event.outcome(), event.occurredAt(),
                 event.receivedAt(), job, masker.mask(event.runId()), event.measures(), event.error() == null ? null
                 : new dev.vigil.model.ErrorInfo(masker.mask(event.error().code()), masker.mask(event.error().message())),

@@ -37,7 +37,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  *       {@link #ID_LIMIT} characters become their SHA-256; the raw input is not carried (no rule reads it);</li>
  *   <li><b>numbers</b>: a negative measure is dropped;</li>
  *   <li><b>keys</b>: a record whose key is not its job's key, or whose tenant or account holds a {@code /}, is dropped
- *       (its state would be kept apart from its job's, or read back as another account's).</li>
+ *       (its state would be kept apart from its job's, or read back as another account's); job names lose control
+ *       and invisible characters and are shortened to {@link #NAME_LIMIT} characters with a digest of the whole
+ *       ({@link JobKey#bounded()}), so a job of any name is still judged and told.</li>
  * </ul>
  * Everything dropped or changed is counted in {@code vigil_rules_ignored_values_total{field}}. The gate never throws
  * for a value; a record it cannot read at all never gets here (the deserialisation handler dead-letters it).
@@ -54,7 +56,7 @@ public class EventGate implements FixedKeyProcessor<String, BackupEvent, BackupE
     public static final int KEY_LIMIT = 64;
     public static final int VALUE_LIMIT = 256;
     public static final int ID_LIMIT = 128;
-    public static final int NAME_LIMIT = 512;
+    public static final int NAME_LIMIT = JobKey.NAME_LIMIT;
     /** Attributes some rule reads: kept before any other when an event has too many. */
     static final Set<String> READ_BY_RULES = Set.of("schedule.kind", "schedule.cron", "schedule.zone", "schedule.period",
             "nextRunAt", "waitedMinutes", "attempts", "member", "reason", "changedFiles", "watchedFiles",
@@ -103,16 +105,14 @@ public class EventGate implements FixedKeyProcessor<String, BackupEvent, BackupE
     }
 
     /**
-     * The event with every caller-controlled value bounded, or {@code null} when its job key is too long to be a
-     * job (counted).
+     * The event with every caller-controlled value bounded; its job name fit to be a name (counted when changed).
      *
      * @param recordTimestamp the Kafka record's timestamp (epoch millis; {@code <= 0} when unknown)
      */
     public static BackupEvent bound(BackupEvent event, long recordTimestamp) {
-        JobKey job = event.job();
-        if (job.tenant().length() > NAME_LIMIT || job.account().length() > NAME_LIMIT || job.job().length() > NAME_LIMIT) {
-            Values.ignored("job");
-            return null;
+        JobKey job = event.job().bounded();
+        if (job != event.job()) {
+            Values.ignored("job"); // shortened or cleaned, never dropped: a failure of any job is told
         }
         Instant received = millis(event.receivedAt());
         if (recordTimestamp > 0) {

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Ingest side by side, in one run: Vigil's gateway (every hook acknowledged after Kafka has it; rules and notifier
+# not running) and Alertmanager 0.25 (Debian's prometheus-alertmanager; POST /api/v2/alerts, kept in memory only),
+# driven alternately with the same wrk settings. Prints each round's rate and p99, and the ratio of the medians.
+#
+#   ops/bench/gateway-vs-alertmanager.sh [rounds=3] [seconds=15] [connections=32] [threads=2]
+#
+# Needs nothing else running on the local stack's ports (9092, 3389, 3025, 8099, 8080, 9080) or on 9093.
+# Installs wrk and prometheus-alertmanager with apt-get when they are missing; builds the jars when they are.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+ROUNDS=${1:-3}; SECONDS_PER_ROUND=${2:-15}; CONNECTIONS=${3:-32}; THREADS=${4:-2}
+VERSION=0.1.0-SNAPSHOT
+WORK=$(mktemp -d /tmp/vigil-ingest-bench.XXXXXX)
+
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]}"
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
+  $SUDO apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+fi
+if [ ! -f gateway-service/target/gateway-service-$VERSION-exec.jar ] || [ ! -f local-stack/target/local-stack-$VERSION-exec.jar ]; then
+  ./mvnw -q -B -DskipTests package -pl gateway-service,local-stack -am
+fi
+if [ -z "${JAVA:-}" ]; then
+  JAVA=$(ls -d /usr/lib/jvm/temurin-2[1-9]*/bin/java 2>/dev/null | sort -V | tail -n 1)
+  JAVA=${JAVA:-java}
+fi
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT INT TERM
+wait_for() { local deadline=$((SECONDS + $3)); until eval "$2" >/dev/null 2>&1; do
+  [ $SECONDS -lt $deadline ] || { echo "$1 did not start; logs in $WORK" >&2; exit 1; }; sleep 0.5; done; }
+
+java -Xmx512m -Dvigil.local.mail-dir="$WORK/mail" -Dvigil.local.kafka-dir="$WORK/kafka" -Dvigil.local.webhook-dir="$WORK/webhooks" \
+  -jar local-stack/target/local-stack-$VERSION-exec.jar > "$WORK/local-stack.log" 2>&1 &
+PIDS+=($!)
+wait_for "the local stack" "grep -q 'local-stack ready' '$WORK/local-stack.log'" 90
+$JAVA -Xmx384m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -jar gateway-service/target/gateway-service-$VERSION-exec.jar \
+  --spring.profiles.active=local --logging.level.dev.vigil.gateway.ingest.EventPublisher=warn > "$WORK/gateway.log" 2>&1 &
+PIDS+=($!)
+cat > "$WORK/alertmanager.yml" <<YAML
+route: {receiver: blackhole, group_by: [alertname, account]}
+receivers: [{name: blackhole}]
+YAML
+prometheus-alertmanager --config.file="$WORK/alertmanager.yml" --storage.path="$WORK/am-data" \
+  --web.listen-address=127.0.0.1:9093 --cluster.listen-address= > "$WORK/alertmanager.log" 2>&1 &
+PIDS+=($!)
+wait_for "the gateway" "curl -sf http://localhost:9080/actuator/health/readiness" 120
+wait_for "Alertmanager" "curl -sf http://127.0.0.1:9093/-/ready" 60
+
+run() { # name url script -> "rate p99_ms non2xx"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_ROUND}s" --latency -s "$3" "$2" > "$WORK/wrk.out" 2>&1
+  python3 - "$WORK/wrk.out" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+m = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", text)
+p99 = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+errors = re.search(r"Socket errors: .*", text)
+print(f"{rate:.0f} {p99:.1f} {bad.group(1) if bad else 0}" + (f" ({errors.group(0)})" if errors else ""))
+PY
+}
+
+echo "warming up both (one ${SECONDS_PER_ROUND} s round each, not counted)..."
+run gateway http://localhost:8080 load-generator/wrk/hooks.lua >/dev/null
+run alertmanager http://127.0.0.1:9093 ops/bench/alertmanager-alerts.lua >/dev/null
+printf "\n%-6s %-13s %12s %10s %8s\n" round server "requests/s" "p99 ms" "non-2xx"
+G=(); A=()
+for r in $(seq 1 "$ROUNDS"); do
+  read -r rate p99 bad rest <<<"$(run gateway http://localhost:8080 load-generator/wrk/hooks.lua)"
+  printf "%-6s %-13s %12s %10s %8s %s\n" "$r" "vigil" "$rate" "$p99" "$bad" "$rest"; G+=("$rate $p99")
+  read -r rate p99 bad rest <<<"$(run alertmanager http://127.0.0.1:9093 ops/bench/alertmanager-alerts.lua)"
+  printf "%-6s %-13s %12s %10s %8s %s\n" "$r" "alertmanager" "$rate" "$p99" "$bad" "$rest"; A+=("$rate $p99")
+done
+python3 - "${G[*]}" "${A[*]}" <<'PY'
+import statistics, sys
+g = [float(x) for x in sys.argv[1].split()[0::2]]; gp = [float(x) for x in sys.argv[1].split()[1::2]]
+a = [float(x) for x in sys.argv[2].split()[0::2]]; ap = [float(x) for x in sys.argv[2].split()[1::2]]
+print(f"\nmedian: vigil {statistics.median(g):.0f}/s (p99 {statistics.median(gp):.1f} ms), "
+      f"alertmanager {statistics.median(a):.0f}/s (p99 {statistics.median(ap):.1f} ms); "
+      f"vigil / alertmanager = {statistics.median(g) / statistics.median(a):.2f}")
+PY

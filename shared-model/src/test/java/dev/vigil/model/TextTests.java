@@ -1,0 +1,54 @@
+package dev.vigil.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Names and lines made of whatever a backup product sent. */
+class TextTests {
+
+    @Test
+    void aNameLosesControlAndInvisibleCharactersAndKeepsEverythingElse() {
+        assertThat(Text.name("Daily/My Computer/Mac HD", 512)).isEqualTo("Daily/My Computer/Mac HD");
+        assertThat(Text.name("two  spaces ü 日本語 🙂 <b>&amp;", 512)).isEqualTo("two  spaces ü 日本語 🙂 <b>&amp;");
+        assertThat(Text.name("a\u0000b\u0007c\r\nd\u202Ee\u2066f\u200Bg\uFEFFh\u2028i\u007Fj\u0085k", 512))
+                .isEqualTo("a b c  d e f g h i j k");
+        assertThat(Text.name(null, 512)).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {512, 513, 1_000, 5_400, 100_000})
+    void aLongNameIsCutToTheLimitWithADigestOfTheWhole(int length) {
+        String name = "VM-".repeat(length / 3 + 1).substring(0, length);
+        String fit = Text.name(name, 512);
+        assertThat(fit).hasSizeLessThanOrEqualTo(512);
+        if (length <= 512) {
+            assertThat(fit).isEqualTo(name);
+        } else {
+            assertThat(fit).startsWith("VM-VM-").containsPattern("…#[0-9a-f]{12}$");
+            assertThat(Text.name(name, 512)).as("always the same").isEqualTo(fit);
+            assertThat(Text.name(name.substring(0, length - 1) + "X", 512)).as("a change at the end is another name")
+                    .isNotEqualTo(fit);
+        }
+    }
+
+    @Test
+    void aCutNeverSplitsASurrogatePair() {
+        String emoji = "🙂".repeat(300); // 600 chars
+        String fit = Text.name(emoji, 512);
+        String head = fit.substring(0, fit.indexOf('…'));
+        assertThat(head.length() % 2).isZero();
+        assertThat(Character.isHighSurrogate(head.charAt(head.length() - 1))).isFalse();
+    }
+
+    @Test
+    void aJobKeyIsBoundedPartByPart() {
+        JobKey plain = new JobKey("acme", "3723707", "nightly");
+        assertThat(plain.bounded()).isSameAs(plain);
+        JobKey hostile = new JobKey("acme", "3723707", "x".repeat(600) + "\n");
+        assertThat(hostile.bounded().job()).hasSize(512).doesNotContain("\n");
+        assertThat(hostile.bounded().bounded()).isEqualTo(hostile.bounded());
+    }
+}
