@@ -269,7 +269,10 @@ class NotifierIntegrationTests {
     @Autowired
     dev.vigil.notifier.silence.OpenAlerts openAlerts;
 
-    /** A retry of a FIRING notification that arrives after the alert was resolved is not sent: the last word stands. */
+    /**
+     * A retry of a FIRING notification that arrives after the alert was resolved is not sent: the last word stands; and
+     * that target is not told of the end of what it never heard of.
+     */
     @Test
     void aFiringRetriedAfterItsResolvedIsNotSent() throws Exception {
         Alert firing = alert("3723707", "superseded-job", "e-sup-1");
@@ -292,8 +295,28 @@ class NotifierIntegrationTests {
                     DeliveryRecord.class).get(0);
             assertThat(decided.status()).isEqualTo(DeliveryStatus.SUPPRESSED);
             assertThat(decided.reason()).isEqualTo("superseded");
+
+            // its RESOLVED would tell this target of a failure it never heard of; another target, told, hears it
+            String told = "told-before@example.org";
+            for (String to : List.of(target, told)) {
+                dev.vigil.notifier.delivery.DeliveryRequest over = new dev.vigil.notifier.delivery.DeliveryRequest(
+                        dev.vigil.notifier.delivery.DeliveryRequest.idFor(resolved, "owners", "email", to), resolved,
+                        "owners", "email", to, "en", List.of());
+                kafka.send(CloudEventRecords.record(dev.vigil.kafka.InternalTopics.NOTIFICATIONS, over.deliveryId(), over,
+                        over.deliveryId(), "dev.vigil.notification", "test", Instant.now(), null)).get();
+                DeliveryRecord outcome = TopicTail.values(deliveries.await(1, r -> r.key().equals(over.deliveryId()),
+                        Duration.ofSeconds(15)).stream().filter(r -> r.key().equals(over.deliveryId())).toList(),
+                        DeliveryRecord.class).get(0);
+                if (to.equals(target)) {
+                    assertThat(outcome.status()).isEqualTo(DeliveryStatus.SUPPRESSED);
+                    assertThat(outcome.reason()).isEqualTo("firing-never-told");
+                } else {
+                    assertThat(outcome.status()).isEqualTo(DeliveryStatus.SENT);
+                }
+            }
         }
-        assertThat(Arrays.stream(smtp.getReceivedMessages()).map(NotifierIntegrationTests::to)).doesNotContain(target);
+        assertThat(Arrays.stream(smtp.getReceivedMessages()).map(NotifierIntegrationTests::to)).doesNotContain(target)
+                .contains("told-before@example.org");
     }
 
     @Autowired

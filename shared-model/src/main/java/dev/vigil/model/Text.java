@@ -91,4 +91,25 @@ public final class Text {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }
     }
+
+    /**
+     * How long, for a person, in units every language here reads: {@code 45s}, {@code 14m 5s}, {@code 2h 5m},
+     * {@code 3d 4h} (the two largest units; a negative duration is {@code 0s}).
+     */
+    public static String duration(java.time.Duration duration) {
+        long seconds = Math.max(0, duration.toSeconds());
+        long days = seconds / 86_400;
+        long hours = seconds % 86_400 / 3_600;
+        long minutes = seconds % 3_600 / 60;
+        if (days > 0) {
+            return days + "d " + hours + "h";
+        }
+        if (hours > 0) {
+            return hours + "h " + minutes + "m";
+        }
+        if (minutes > 0) {
+            return minutes + "m " + seconds % 60 + "s";
+        }
+        return seconds + "s";
+    }
 }

@@ -43,6 +43,18 @@ public class DeliveryLedger extends FollowedTopic {
         }
     };
 
+    /**
+     * {@code fingerprint|channel|target} of alerts whose FIRING notification to that target was held back as
+     * superseded and has not been sent since: their RESOLVED would tell of something the person never heard of.
+     */
+    private final Map<String, Boolean> firingUntold = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > AUDITED_ALERTS;
+                }
+            });
+
     public DeliveryLedger(KafkaProperties kafka,
                           @org.springframework.beans.factory.annotation.Value("${vigil.notifier.delivery.ledger-retention:30d}")
                           java.time.Duration retention) {
@@ -72,6 +84,34 @@ public class DeliveryLedger extends FollowedTopic {
         sent.values().removeIf(at -> at < before);
     }
 
+    /**
+     * True when the last FIRING notification of this alert to this channel and target was held back as superseded
+     * (it resolved before it could be told) and none was sent after: its RESOLVED is not news to anyone there.
+     */
+    public boolean firingNeverTold(String fingerprint, String channel, String target) {
+        return firingUntold.containsKey(fingerprint + "|" + channel + "|" + target);
+    }
+
+    /** Takes note of one decision, as it is made (by this instance) and as it is read back from the topic. */
+    void note(DeliveryRecord decision) {
+        if (decision.fingerprint() == null || decision.alertStatus() == null) {
+            return;
+        }
+        String key = decision.fingerprint() + "|" + decision.channel() + "|" + decision.target();
+        if (decision.alertStatus() == dev.vigil.model.AlertStatus.FIRING) {
+            if (decision.status() == DeliveryStatus.SENT) {
+                firingUntold.remove(key);
+            } else if (decision.status() == DeliveryStatus.SUPPRESSED && SUPERSEDED.equals(decision.reason())) {
+                firingUntold.put(key, Boolean.TRUE);
+            }
+        } else if (decision.status() != DeliveryStatus.RETRYING) {
+            firingUntold.remove(key);
+        }
+    }
+
+    /** The reason of a FIRING notification held back because its alert has moved on. */
+    public static final String SUPERSEDED = "superseded";
+
     /** Every decision recorded about the notifications of one alert (all its transitions), oldest first. */
     public List<DeliveryRecord> decisions(String fingerprint) {
         synchronized (byAlert) {
@@ -87,6 +127,9 @@ public class DeliveryLedger extends FollowedTopic {
         DeliveryRecord delivery = Json.read(record.value(), DeliveryRecord.class);
         if (delivery.status() == DeliveryStatus.SENT) {
             sent.put(delivery.deliveryId(), delivery.at() == null ? record.timestamp() : delivery.at().toEpochMilli());
+        }
+        if (!delivery.deliveryId().isEmpty() && delivery.status() != DeliveryStatus.RETRYING) {
+            note(delivery);
         }
         if (applied.incrementAndGet() % 10_000 == 0) {
             forgetOld(System.currentTimeMillis());

@@ -56,6 +56,9 @@ public class DeliveryLog {
             }
         }
         write(records, traceId);
+        if (!request.grouped()) {
+            records.forEach(ledger::note);
+        }
         if (status == DeliveryStatus.SENT) {
             ledger.markSent(request.deliveryId());
         }

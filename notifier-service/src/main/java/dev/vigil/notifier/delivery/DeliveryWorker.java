@@ -3,6 +3,7 @@ package dev.vigil.notifier.delivery;
 import dev.vigil.kafka.InternalTopics;
 import dev.vigil.kafka.CloudEventRecords;
 import dev.vigil.kafka.DeadLetters;
+import dev.vigil.model.AlertStatus;
 import dev.vigil.model.CloudEventHeaders;
 import dev.vigil.model.DeliveryStatus;
 import dev.vigil.model.Topics;
@@ -75,8 +76,15 @@ class DeliveryWorker {
         }
         if (!request.grouped() && alerts.superseded(request.alert())) {
             // resolved meanwhile, or a newer episode began: a late FIRING must not be the last word
-            deliveryLog.record(request, List.of(request.target()), DeliveryStatus.SUPPRESSED, "superseded", attempt,
-                    traceId);
+            deliveryLog.record(request, List.of(request.target()), DeliveryStatus.SUPPRESSED, DeliveryLedger.SUPERSEDED,
+                    attempt, traceId);
+            return;
+        }
+        if (!request.grouped() && request.alert().status() == AlertStatus.RESOLVED
+                && ledger.firingNeverTold(request.alert().fingerprint(), request.channel(), request.target())) {
+            // it resolved before its FIRING could be told here: "resolved" would be about something nobody heard of
+            deliveryLog.record(request, List.of(request.target()), DeliveryStatus.SUPPRESSED, "firing-never-told",
+                    attempt, traceId);
             return;
         }
         Channel channel = channels.named(request.channel()).orElseThrow(() -> new PermanentDeliveryFailure(

@@ -340,21 +340,8 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
                 eventId != null ? eventId : rule + "@" + at.toEpochMilli()));
     }
 
-    /** {@code 2h 5m}, {@code 3d 4h}, {@code 45s}: how long, for a person. */
+    /** How long, for a person ({@link dev.vigil.model.Text#duration}). */
     public static String human(Duration duration) {
-        long seconds = Math.max(0, duration.toSeconds());
-        long days = seconds / 86_400;
-        long hours = seconds % 86_400 / 3_600;
-        long minutes = seconds % 3_600 / 60;
-        if (days > 0) {
-            return days + "d " + hours + "h";
-        }
-        if (hours > 0) {
-            return hours + "h " + minutes + "m";
-        }
-        if (minutes > 0) {
-            return minutes + "m " + seconds % 60 + "s";
-        }
-        return seconds + "s";
+        return dev.vigil.model.Text.duration(duration);
     }
 }

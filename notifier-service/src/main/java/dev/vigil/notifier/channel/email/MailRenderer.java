@@ -124,15 +124,9 @@ public class MailRenderer {
                 String.valueOf(alert.severity()), locale);
     }
 
+    /** {@code 43s}, {@code 14m 5s}, {@code 2h 5m}: the same words in every language ({@link dev.vigil.model.Text#duration}). */
     static String human(Duration duration) {
-        long minutes = Math.max(0, duration.toMinutes());
-        if (minutes >= 1440) {
-            return minutes / 1440 + "d " + minutes % 1440 / 60 + "h";
-        }
-        if (minutes >= 60) {
-            return minutes / 60 + "h " + minutes % 60 + "m";
-        }
-        return Math.max(minutes, 0) + "m";
+        return dev.vigil.model.Text.duration(duration);
     }
 
     private static ClassLoaderTemplateResolver resolver(TemplateMode mode, String suffix, int order) {

@@ -12,7 +12,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -62,8 +61,7 @@ class IftttChannel implements Channel {
                     "truncatedAlerts", Math.max(0, alerts.size() - IftttSettings.MAX_ALERTS)) : Map.of(
                     "value1", value(alerts.size() + " backup alerts: " + alert.summary() + (alerts.size() > 1 ? ", …" : "")),
                     "value2", firing + " FIRING " + (alerts.size() - firing) + " RESOLVED",
-                    "value3", value(alerts.stream().map(a -> a.job().asString()).distinct()
-                            .collect(Collectors.joining(", "))));
+                    "value3", jobs(alerts.stream().map(a -> a.job().asString()).distinct().toList()));
         } else {
             body = ifttt.json() ? alert : Map.of(
                     "value1", value(alert.summary()),
@@ -71,6 +69,25 @@ class IftttChannel implements Channel {
                     "value3", value(alert.job().asString()));
         }
         http.postJson(base, Json.write(body), Map.of(HttpTargets.DELIVERY_ID_HEADER, request.deliveryId()));
+    }
+
+    /**
+     * The jobs of a group as one value: as many names as fit {@link IftttSettings#VALUE_LIMIT}, then "… and N more",
+     * so a reader knows how many are not named.
+     */
+    static String jobs(List<String> jobs) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < jobs.size(); i++) {
+            String name = value(jobs.get(i));
+            String more = i + 1 < jobs.size() ? " … and " + (jobs.size() - i - 1) + " more" : "";
+            if (out.length() + 2 + name.length() + more.length() > IftttSettings.VALUE_LIMIT) {
+                String rest = (out.length() == 0 ? "" : " ") + "… and " + (jobs.size() - i) + " more";
+                return out.length() + rest.length() <= IftttSettings.VALUE_LIMIT ? out + rest
+                        : value(out + rest);
+            }
+            out.append(out.length() == 0 ? "" : ", ").append(name);
+        }
+        return out.toString();
     }
 
     /** Values reach phones: one clean line within {@link IftttSettings#VALUE_LIMIT}, cut with "…". */
