@@ -2,8 +2,6 @@ package dev.vigil.kafka;
 
 import dev.vigil.model.Json;
 import org.apache.kafka.common.serialization.Serde;
-import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
-import org.springframework.kafka.support.serializer.JacksonJsonSerde;
 import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
 
 /** Kafka Streams serdes of the shared-model records, in the one JSON mapping. */
@@ -17,7 +15,12 @@ public final class VigilSerdes {
      * name reaches a topic (readers know each topic's type, {@link TopicValueType}).
      */
     public static <T> Serde<T> json(Class<T> type) {
-        return new JacksonJsonSerde<>(serializer(), new JacksonJsonDeserializer<>(type, Json.mapper(), false));
+        // Jackson's reader and writer for the type, made once: the rules read an event and write an alert per record
+        tools.jackson.databind.ObjectReader reader = Json.mapper().readerFor(type);
+        tools.jackson.databind.ObjectWriter writer = Json.mapper().writerFor(type);
+        return org.apache.kafka.common.serialization.Serdes.serdeFrom(
+                (topic, value) -> value == null ? null : writer.writeValueAsBytes(value),
+                (topic, bytes) -> bytes == null ? null : reader.readValue(bytes));
     }
 
     /** The JSON serialiser of every Vigil record: the shared mapping, no type header. */

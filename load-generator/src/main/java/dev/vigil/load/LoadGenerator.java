@@ -29,8 +29,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * shows up in the percentiles instead of slowing the generator down. Afterwards it counts the records that
  * reached {@code backup.events} and compares them with the acknowledged hooks.
  *
+ * <p>Every hook carries {@code X-Request-Id: lg-<epoch millis it was due>-<n>}, which the gateway makes its trace id
+ * and every alert caused by it carries in its {@code vigil_traceid} header. With {@code --alerts}, a consumer of
+ * {@code backup.alerts} (read-committed, as subscribers read) measures hook → alert for every alert the run caused,
+ * and afterwards the rules' lag on {@code backup.events} is followed until it is 0. Two in a thousand hooks are a
+ * failure of one of 50 jobs whose next run succeeds ({@code --failures-per-thousand}), so alerts fire and resolve all
+ * along.
+ *
  * <pre>java -jar load-generator/target/load-generator-*-exec.jar --rate 5000 --duration 30 [--url ...]
- *     [--concurrency 512] [--kafka localhost:9092]</pre>
+ *     [--concurrency 512] [--kafka localhost:9092] [--alerts] [--failures-per-thousand 2]</pre>
  * The tokens are the local stack's demo registrations ({@code gateway-local.yml}).
  */
 public final class LoadGenerator {
@@ -46,6 +53,8 @@ public final class LoadGenerator {
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "512"));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
         String kafka = options.getOrDefault("kafka", "localhost:9092");
+        boolean alerts = options.containsKey("alerts");
+        failureEvery = 1000 / Math.max(1, Math.min(100, Integer.parseInt(options.getOrDefault("failures-per-thousand", "2"))));
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(4, r -> {
@@ -59,10 +68,27 @@ public final class LoadGenerator {
         }
         long before = endOffsets(kafka);
         ConcurrentHistogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
+        AlertWatch watch = alerts ? AlertWatch.start(kafka) : null;
         System.out.printf("driving %d hooks/s for %d s against %s (at most %d in flight)...%n", rate, seconds, url, concurrency);
         Result result = run(http, url, rate, seconds, concurrency, latency);
         Thread.sleep(1000);
         long onKafka = endOffsets(kafka) - before;
+        if (watch != null) {
+            long drainStart = System.nanoTime();
+            long lag = AlertWatch.rulesLag(kafka);
+            while (lag > 0 && System.nanoTime() - drainStart < TimeUnit.MINUTES.toNanos(5)) {
+                Thread.sleep(1000);
+                lag = AlertWatch.rulesLag(kafka);
+            }
+            System.out.printf("%nrules' lag on backup.events after the run: %d, %.1f s after the last hook%n", lag,
+                    (System.nanoTime() - drainStart) / 1e9 + 1);
+            Thread.sleep(3000); // the last alerts' transactions commit
+            watch.close();
+            Histogram toAlert = watch.latency;
+            System.out.printf("hook -> alert on backup.alerts (read-committed), %d alerts caused by the run: p50 %.0f ms"
+                            + "  p95 %.0f ms  p99 %.0f ms  p99.9 %.0f ms  max %.0f ms%n", toAlert.getTotalCount(),
+                    ms(toAlert, 50), ms(toAlert, 95), ms(toAlert, 99), ms(toAlert, 99.9), toAlert.getMaxValue() / 1000.0);
+        }
 
         System.out.printf("%nsent %d in %.1f s: %.0f hooks/s offered, %.0f acknowledged/s%n", result.sent,
                 result.elapsedSeconds, result.sent / result.elapsedSeconds, result.ok / result.elapsedSeconds);
@@ -92,7 +118,10 @@ public final class LoadGenerator {
                 LockSupport.parkNanos(wait);
             }
             inFlight.acquire();
-            http.sendAsync(request(url, i), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            long dueMillis = System.currentTimeMillis() + (due - System.nanoTime()) / 1_000_000;
+            HttpRequest request = HttpRequest.newBuilder(request(url, i), (name, value) -> true)
+                    .header("X-Request-Id", "lg-" + dueMillis + "-" + i).build();
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
                 latency.recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
                 if (error != null) {
                     failed.incrementAndGet();
@@ -109,9 +138,25 @@ public final class LoadGenerator {
         return new Result(total, ok.get(), refused.get(), failed.get(), (System.nanoTime() - start) / 1e9);
     }
 
-    /** The mix: 40 % XSIBackup, 30 % pings, 20 % Retrospect, 10 % stoney quota. */
+    /** Every this many hooks, one fails (and the next XSIBackup hook of the same slot resolves it). */
+    private static long failureEvery = 500;
+
+    /**
+     * The mix: 40 % XSIBackup, 30 % pings, 20 % Retrospect, 10 % stoney quota. With {@link #failureEvery}, a job of
+     * its own ({@code FAIL0..49}) fails and is resolved by its next run.
+     */
     private static HttpRequest request(String url, long n) {
         int kind = (int) (n % 10);
+        long slot = n / 10;
+        long every = Math.max(1, failureEvery / 10);
+        if (kind == 0 && slot % every <= 1) {
+            String job = "FAIL" + (slot / every) % 50;
+            boolean failing = slot % every == 0;
+            String inner = "PID=" + n + "|t=60|cmd=" + b64("--backup-vms=" + job + " --backup-type=custom")
+                    + (failing ? "|err=" + b64(job + ": snapshot failed") : "");
+            return HttpRequest.newBuilder(URI.create(url + "/hooks/xsibackup/demo-xsibackup-token-0001/"
+                    + (failing ? "error" : "success") + "?" + b64(inner))).timeout(Duration.ofSeconds(30)).GET().build();
+        }
         if (kind < 4) {
             String inner = "PID=" + n + "|t=" + (n % 3600) + "|cmd=" + b64("--backup-vms=VM" + (n % 100) + " --backup-type=custom")
                     + (kind == 0 ? "|err=" + b64("VM: snapshot failed") : "");
@@ -134,6 +179,72 @@ public final class LoadGenerator {
         return HttpRequest.newBuilder(URI.create(url + "/hooks/stoney/" + (3_800_000 + n % 1000) + "/quota"))
                 .header("Authorization", "Bearer demo-stoney-token-000001").timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString("10240 " + (n % 9000) + " 100")).build();
+    }
+
+    /** Reads {@code backup.alerts} from its end as the run starts and times every alert a hook of the run caused. */
+    private static final class AlertWatch implements AutoCloseable {
+
+        final ConcurrentHistogram latency = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3);
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        private AlertWatch(String bootstrap) {
+            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor("backup.alerts", Duration.ofSeconds(10))
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            thread = new Thread(() -> {
+                try (consumer) {
+                    while (running) {
+                        for (var record : consumer.poll(Duration.ofMillis(100))) {
+                            var header = record.headers().lastHeader("vigil_traceid");
+                            String trace = header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+                            if (trace.startsWith("lg-")) {
+                                long due = Long.parseLong(trace.split("-")[1]);
+                                latency.recordValue(Math.max(0, (System.currentTimeMillis() - due) * 1000));
+                            }
+                        }
+                    }
+                }
+            }, "alert-watch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        static AlertWatch start(String bootstrap) {
+            return new AlertWatch(bootstrap);
+        }
+
+        /** Records of {@code backup.events} the rules ({@code vigil-rules}) have not committed yet. */
+        static long rulesLag(String bootstrap) throws Exception {
+            try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap));
+                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(),
+                         new ByteArrayDeserializer())) {
+                var committed = admin.listConsumerGroupOffsets("vigil-rules").partitionsToOffsetAndMetadata().get();
+                List<TopicPartition> partitions = new ArrayList<>();
+                consumer.partitionsFor("backup.events", Duration.ofSeconds(10))
+                        .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+                long lag = 0;
+                for (var end : consumer.endOffsets(partitions).entrySet()) {
+                    var offset = committed.get(end.getKey());
+                    lag += end.getValue() - (offset == null ? 0 : offset.offset());
+                }
+                return lag;
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(5_000);
+        }
     }
 
     private static long endOffsets(String bootstrap) {

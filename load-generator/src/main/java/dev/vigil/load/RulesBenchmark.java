@@ -7,7 +7,6 @@ import dev.vigil.model.BackupEvent;
 import dev.vigil.model.ErrorInfo;
 import dev.vigil.model.EventType;
 import dev.vigil.model.JobKey;
-import dev.vigil.model.Json;
 import dev.vigil.model.Measures;
 import dev.vigil.model.Outcome;
 import dev.vigil.model.Source;
@@ -51,7 +50,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
  * timed until it has committed the whole backlog. Prints events/s and the state kept per job.
  *
  * <pre>java -Dloader.main=dev.vigil.load.RulesBenchmark -jar load-generator/target/load-generator-*-exec.jar
- *     [--jobs 1000000] [--events 2000000]</pre>
+ *     [--jobs 100000] [--events 2000000] [--streams commit.interval.ms=200,num.stream.threads=2]</pre>
  */
 public final class RulesBenchmark {
 
@@ -103,6 +102,12 @@ public final class RulesBenchmark {
             AlertTopology.build(builder, properties, partitions);
             Properties config = new Properties();
             config.putAll(shippedStreamsProperties());
+            // --streams a=1,b=2: settings to try against the shipped ones
+            for (String setting : options.getOrDefault("streams", "").split(",")) {
+                if (setting.contains("=")) {
+                    config.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+                }
+            }
             System.out.println("the rules service's Kafka Streams settings (rules.yml): " + config);
             config.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-rules-benchmark");
             config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -123,19 +128,20 @@ public final class RulesBenchmark {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 ReadOnlyKeyValueStore<String, JobState> store = streams.store(StoreQueryParameters.fromNameAndType(
                         JobProcessor.STORE, QueryableStoreTypes.keyValueStore()));
+                var state = dev.vigil.kafka.StateSerde.of(JobState.class);
                 long sampled = 0;
                 long bytes = 0;
                 try (var all = store.all()) {
                     while (all.hasNext() && sampled < 10_000) {
                         var entry = all.next();
-                        bytes += entry.key.length() + Json.write(entry.value).length;
+                        bytes += entry.key.length() + state.serializer().serialize("", entry.value).length;
                         sampled++;
                     }
                 }
                 long onDisk = size(work.resolve("state"));
                 System.out.printf("%n%,d events of %,d jobs in %.1f s (start-up included): %,.0f events/s, one instance,"
                         + " one stream thread, exactly-once%n", events, jobs, seconds, events / seconds);
-                System.out.printf("job state: %,d bytes per job (key + JSON value, %,d sampled); state directory %,d MB"
+                System.out.printf("job state: %,d bytes per job (key + stored value, %,d sampled); state directory %,d MB"
                         + " = %,d bytes per job on disk%n", bytes / Math.max(1, sampled), sampled, onDisk / 1_000_000,
                         onDisk / jobs);
             }

@@ -218,8 +218,9 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
             return false; // a record stamped outside any sane time would move the dedup store's clock for good
         }
         String key = job + "\u0000" + eventId;
-        try (WindowStoreIterator<Long> earlier = seen.fetch(key, Instant.ofEpochMilli(Math.max(0, timestamp - dedupWindow.toMillis())),
-                Instant.ofEpochMilli(timestamp + dedupWindow.toMillis()))) {
+        // the epoch-millis form: the Instant form builds a validation message for every call
+        try (WindowStoreIterator<Long> earlier = seen.fetch(key, Math.max(0, timestamp - dedupWindow.toMillis()),
+                timestamp + dedupWindow.toMillis())) {
             if (earlier.hasNext()) {
                 return true;
             }

@@ -31,7 +31,7 @@ public final class Deadlines {
         }
 
         static String key(Instant due, String kind, String job) {
-            return String.format("%013d|%s|%s", due.toEpochMilli(), kind, job);
+            return millis(due.toEpochMilli()) + "|" + kind + "|" + job;
         }
     }
 
@@ -71,7 +71,7 @@ public final class Deadlines {
     /** Every deadline due at or before {@code watermark}, oldest first. */
     public List<Deadline> due(Instant watermark) {
         List<Deadline> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> range = store.range("0", String.format("%013d|~", watermark.toEpochMilli()))) {
+        try (KeyValueIterator<String, String> range = store.range("0", millis(watermark.toEpochMilli()) + "|~")) {
             while (range.hasNext()) {
                 var entry = range.next();
                 String[] parts = entry.key.split("\\|", 3);
@@ -105,5 +105,11 @@ public final class Deadlines {
             return null;
         }
         return Instant.ofEpochMilli(at.toEpochMilli());
+    }
+
+    /** Epoch millis as 13 digits, zero-padded, so keys sort by time (a time before 1970 is 0). */
+    static String millis(long epochMillis) {
+        String digits = Long.toString(Math.max(0, epochMillis));
+        return digits.length() >= 13 ? digits : "0000000000000".substring(digits.length()) + digits;
     }
 }
