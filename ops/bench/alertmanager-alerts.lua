@@ -1,6 +1,6 @@
 -- wrk script: Alertmanager's own ingest, POST /api/v2/alerts with one alert per request, as Prometheus sends them
 -- (labels of a backup job, an annotation, startsAt). 1,000 distinct alerts per thread, prepared once: the
--- measurement is Alertmanager's, not Lua's. Usage: wrk -t2 -c32 -d15s --latency -s alertmanager-alerts.lua http://localhost:9093
+-- measurement is Alertmanager's, not Lua's. Usage: wrk -t2 -c32 -d15s --latency -s alertmanager-alerts.lua http://localhost:9193
 local requests = {}
 local n = 0
 

@@ -5,7 +5,7 @@
 #
 #   ops/bench/gateway-vs-alertmanager.sh [rounds=3] [seconds=15] [connections=32] [threads=2]
 #
-# Needs nothing else running on the local stack's ports (9092, 3389, 3025, 8099, 8080, 9080) or on 9093.
+# Needs nothing else running on the local stack's ports (9092, 3389, 3025, 8099, 8080, 9080) or on 9193 (Alertmanager here; 9093 is the local Kafka controller).
 # Installs wrk and prometheus-alertmanager with apt-get when they are missing; builds the jars when they are.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,10 +31,10 @@ if [ -z "${JAVA:-}" ]; then
 fi
 
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$WORK"; }
 trap cleanup EXIT INT TERM
 wait_for() { local deadline=$((SECONDS + $3)); until eval "$2" >/dev/null 2>&1; do
-  [ $SECONDS -lt $deadline ] || { echo "$1 did not start; logs in $WORK" >&2; exit 1; }; sleep 0.5; done; }
+  [ $SECONDS -lt $deadline ] || { echo "$1 did not start; logs in $WORK" >&2; KEEP=1; exit 1; }; sleep 0.5; done; }
 
 java -Xmx512m -Dvigil.local.mail-dir="$WORK/mail" -Dvigil.local.kafka-dir="$WORK/kafka" -Dvigil.local.webhook-dir="$WORK/webhooks" \
   -jar local-stack/target/local-stack-$VERSION-exec.jar > "$WORK/local-stack.log" 2>&1 &
@@ -48,10 +48,10 @@ route: {receiver: blackhole, group_by: [alertname, account]}
 receivers: [{name: blackhole}]
 YAML
 prometheus-alertmanager --config.file="$WORK/alertmanager.yml" --storage.path="$WORK/am-data" \
-  --web.listen-address=127.0.0.1:9093 --cluster.listen-address= > "$WORK/alertmanager.log" 2>&1 &
+  --web.listen-address=127.0.0.1:9193 --cluster.listen-address= > "$WORK/alertmanager.log" 2>&1 &
 PIDS+=($!)
 wait_for "the gateway" "curl -sf http://localhost:9080/actuator/health/readiness" 120
-wait_for "Alertmanager" "curl -sf http://127.0.0.1:9093/-/ready" 60
+wait_for "Alertmanager" "curl -sf http://127.0.0.1:9193/-/ready" 60
 
 run() { # name url script -> "rate p99_ms non2xx"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_ROUND}s" --latency -s "$3" "$2" > "$WORK/wrk.out" 2>&1
@@ -69,13 +69,13 @@ PY
 
 echo "warming up both (one ${SECONDS_PER_ROUND} s round each, not counted)..."
 run gateway http://localhost:8080 load-generator/wrk/hooks.lua >/dev/null
-run alertmanager http://127.0.0.1:9093 ops/bench/alertmanager-alerts.lua >/dev/null
+run alertmanager http://127.0.0.1:9193 ops/bench/alertmanager-alerts.lua >/dev/null
 printf "\n%-6s %-13s %12s %10s %8s\n" round server "requests/s" "p99 ms" "non-2xx"
 G=(); A=()
 for r in $(seq 1 "$ROUNDS"); do
   read -r rate p99 bad rest <<<"$(run gateway http://localhost:8080 load-generator/wrk/hooks.lua)"
   printf "%-6s %-13s %12s %10s %8s %s\n" "$r" "vigil" "$rate" "$p99" "$bad" "$rest"; G+=("$rate $p99")
-  read -r rate p99 bad rest <<<"$(run alertmanager http://127.0.0.1:9093 ops/bench/alertmanager-alerts.lua)"
+  read -r rate p99 bad rest <<<"$(run alertmanager http://127.0.0.1:9193 ops/bench/alertmanager-alerts.lua)"
   printf "%-6s %-13s %12s %10s %8s %s\n" "$r" "alertmanager" "$rate" "$p99" "$bad" "$rest"; A+=("$rate $p99")
 done
 python3 - "${G[*]}" "${A[*]}" <<'PY'

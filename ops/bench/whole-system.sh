@@ -29,5 +29,5 @@ heap() { # service port -> MB of heap used
 }
 echo "heap used at rest (MB): gateway $(heap gateway 9080), rules $(heap rules 9081), notifier $(heap notifier 9082)"
 JAVA=$(ls -d /usr/lib/jvm/temurin-2[1-9]*/bin/java 2>/dev/null | sort -V | tail -n 1); JAVA=${JAVA:-java}
-$JAVA -jar load-generator/target/load-generator-$VERSION-exec.jar --rate "$RATE" --duration "$DURATION" --alerts
+$JAVA -jar load-generator/target/load-generator-$VERSION-exec.jar --rate "$RATE" --duration "$DURATION" --alerts true
 echo "heap used after the run (MB): gateway $(heap gateway 9080), rules $(heap rules 9081), notifier $(heap notifier 9082)"

@@ -30,14 +30,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * reached {@code backup.events} and compares them with the acknowledged hooks.
  *
  * <p>Every hook carries {@code X-Request-Id: lg-<epoch millis it was due>-<n>}, which the gateway makes its trace id
- * and every alert caused by it carries in its {@code vigil_traceid} header. With {@code --alerts}, a consumer of
+ * and every alert caused by it carries in its {@code vigil_traceid} header. With {@code --alerts true}, a consumer of
  * {@code backup.alerts} (read-committed, as subscribers read) measures hook → alert for every alert the run caused,
  * and afterwards the rules' lag on {@code backup.events} is followed until it is 0. Two in a thousand hooks are a
  * failure of one of 50 jobs whose next run succeeds ({@code --failures-per-thousand}), so alerts fire and resolve all
  * along.
  *
  * <pre>java -jar load-generator/target/load-generator-*-exec.jar --rate 5000 --duration 30 [--url ...]
- *     [--concurrency 512] [--kafka localhost:9092] [--alerts] [--failures-per-thousand 2]</pre>
+ *     [--concurrency 512] [--kafka localhost:9092] [--alerts true] [--failures-per-thousand 2]</pre>
  * The tokens are the local stack's demo registrations ({@code gateway-local.yml}).
  */
 public final class LoadGenerator {
@@ -53,7 +53,7 @@ public final class LoadGenerator {
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "512"));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
         String kafka = options.getOrDefault("kafka", "localhost:9092");
-        boolean alerts = options.containsKey("alerts");
+        boolean alerts = Boolean.parseBoolean(options.getOrDefault("alerts", "false"));
         failureEvery = 1000 / Math.max(1, Math.min(100, Integer.parseInt(options.getOrDefault("failures-per-thousand", "2"))));
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
