@@ -85,6 +85,10 @@ public final class LoadGenerator {
             Thread.sleep(3000); // the last alerts' transactions commit
             watch.close();
             Histogram toAlert = watch.latency;
+            System.out.printf("alert transitions of the failing jobs: %d FIRING for %d acknowledged failures (%s),"
+                            + " %d RESOLVED; duplicate transitions: %d%n", watch.firing.get(), failuresAcked.get(),
+                    watch.firing.get() >= failuresAcked.get() ? "none lost" : "LOST " + (failuresAcked.get() - watch.firing.get()),
+                    watch.resolved.get(), watch.duplicates.get());
             System.out.printf("hook -> alert on backup.alerts (read-committed), %d alerts caused by the run: p50 %.0f ms"
                             + "  p95 %.0f ms  p99 %.0f ms  p99.9 %.0f ms  max %.0f ms%n", toAlert.getTotalCount(),
                     ms(toAlert, 50), ms(toAlert, 95), ms(toAlert, 99), ms(toAlert, 99.9), toAlert.getMaxValue() / 1000.0);
@@ -112,6 +116,7 @@ public final class LoadGenerator {
         long intervalNanos = 1_000_000_000L / rate;
         long start = System.nanoTime();
         for (long i = 0; i < total; i++) {
+            long n = i;
             long due = start + i * intervalNanos;
             long wait = due - System.nanoTime();
             if (wait > 0) {
@@ -127,6 +132,9 @@ public final class LoadGenerator {
                     failed.incrementAndGet();
                 } else if (response.statusCode() / 100 == 2) {
                     ok.incrementAndGet();
+                    if (failure(n)) {
+                        failuresAcked.incrementAndGet();
+                    }
                 } else {
                     refused.incrementAndGet();
                 }
@@ -138,20 +146,30 @@ public final class LoadGenerator {
         return new Result(total, ok.get(), refused.get(), failed.get(), (System.nanoTime() - start) / 1e9);
     }
 
+    /** True for the hooks that are a failure of one of the {@code FAIL} jobs. */
+    private static boolean failure(long n) {
+        long every = Math.max(1, failureEvery / 10);
+        return n % 10 == 0 && (n / 10) % every == 0;
+    }
+
+    /** Failure hooks the gateway acknowledged: each must raise a FIRING alert. */
+    private static final AtomicLong failuresAcked = new AtomicLong();
+
     /** Every this many hooks, one fails (and the next XSIBackup hook of the same slot resolves it). */
     private static long failureEvery = 500;
 
     /**
      * The mix: 40 % XSIBackup, 30 % pings, 20 % Retrospect, 10 % stoney quota. With {@link #failureEvery}, a job of
-     * its own ({@code FAIL0..49}) fails and is resolved by its next run.
+     * its own ({@code FAIL0..49}) fails, and its next run, 25 failures later, succeeds.
      */
     private static HttpRequest request(String url, long n) {
         int kind = (int) (n % 10);
         long slot = n / 10;
         long every = Math.max(1, failureEvery / 10);
         if (kind == 0 && slot % every <= 1) {
-            String job = "FAIL" + (slot / every) % 50;
-            boolean failing = slot % every == 0;
+            // a job fails, and succeeds again 25 cycles later: long after, so the two never arrive the other way round
+            boolean failing = failure(n);
+            String job = "FAIL" + Math.floorMod(slot / every - (failing ? 0 : 25), 50);
             String inner = "PID=" + n + "|t=60|cmd=" + b64("--backup-vms=" + job + " --backup-type=custom")
                     + (failing ? "|err=" + b64(job + ": snapshot failed") : "");
             return HttpRequest.newBuilder(URI.create(url + "/hooks/xsibackup/demo-xsibackup-token-0001/"
@@ -185,6 +203,10 @@ public final class LoadGenerator {
     private static final class AlertWatch implements AutoCloseable {
 
         final ConcurrentHistogram latency = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3);
+        final AtomicLong firing = new AtomicLong();
+        final AtomicLong resolved = new AtomicLong();
+        final AtomicLong duplicates = new AtomicLong();
+        private final java.util.Set<String> transitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final Thread thread;
         private volatile boolean running = true;
 
@@ -208,6 +230,18 @@ public final class LoadGenerator {
                             if (trace.startsWith("lg-")) {
                                 long due = Long.parseLong(trace.split("-")[1]);
                                 latency.recordValue(Math.max(0, (System.currentTimeMillis() - due) * 1000));
+                            }
+                            if (record.value() == null) {
+                                continue;
+                            }
+                            dev.vigil.model.Alert alert = dev.vigil.model.Json.read(record.value(), dev.vigil.model.Alert.class);
+                            if (alert.job().job().matches("FAIL\\d+")) {
+                                (alert.status() == dev.vigil.model.AlertStatus.FIRING ? firing : resolved).incrementAndGet();
+                            }
+                            // one transition of one alert: written twice would be told twice
+                            if (!transitions.add(alert.fingerprint() + "|" + alert.status() + "|" + alert.severity() + "|" + alert.startsAt()
+                                    + "|" + alert.endsAt())) {
+                                duplicates.incrementAndGet();
                             }
                         }
                     }
