@@ -3,7 +3,8 @@
 # and notifier of ./run-local.sh, driven open-loop at a fixed rate by the load generator (a request is due every
 # 1/rate s whether or not earlier ones were answered). Prints the hooks acknowledged and their latency, whether every
 # acknowledged hook reached backup.events, the rules' lag until it is 0 again, hook -> alert latency measured from
-# the trace ids on backup.alerts, and each service's heap before and after.
+# the trace ids on backup.alerts, and each service's heap before and after. The first 30 s (at most 1,000/s) warm the JIT
+# up and are not counted.
 #
 #   ops/bench/whole-system.sh [rate=4000] [seconds=300]
 #
@@ -29,5 +30,5 @@ heap() { # service port -> MB of heap used
 }
 echo "heap used at rest (MB): gateway $(heap gateway 9080), rules $(heap rules 9081), notifier $(heap notifier 9082)"
 JAVA=$(ls -d /usr/lib/jvm/temurin-2[1-9]*/bin/java 2>/dev/null | sort -V | tail -n 1); JAVA=${JAVA:-java}
-$JAVA -jar load-generator/target/load-generator-$VERSION-exec.jar --rate "$RATE" --duration "$DURATION" --alerts true
+$JAVA -jar load-generator/target/load-generator-$VERSION-exec.jar --rate "$RATE" --duration "$DURATION" --alerts true --warmup 30
 echo "heap used after the run (MB): gateway $(heap gateway 9080), rules $(heap rules 9081), notifier $(heap notifier 9082)"
