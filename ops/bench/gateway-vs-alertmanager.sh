@@ -4,8 +4,11 @@
 # driven alternately with the same wrk settings. Prints each round's rate and p99, and the ratio of the medians.
 #
 #   ops/bench/gateway-vs-alertmanager.sh [rounds=3] [seconds=15] [connections=32] [threads=2]
+#   WARMUP=30 (seconds of warm-up for each server before the rounds)
 #
-# Needs nothing else running on the local stack's ports (9092, 3389, 3025, 8099, 8080, 9080) or on 9193 (Alertmanager here; 9093 is the local Kafka controller).
+# Needs nothing else running on the local stack's ports (9092, 9093, 3389, 3025, 8099, 8080, 9080) or on 9193, where
+# Alertmanager runs here (its default 9093 is the local Kafka controller's; on a host with systemd, stop the service
+# the Debian package starts: systemctl stop prometheus-alertmanager).
 # Installs wrk and prometheus-alertmanager with apt-get when they are missing; builds the jars when they are.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,7 +35,8 @@ fi
 
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$WORK"; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 wait_for() { local deadline=$((SECONDS + $3)); until eval "$2" >/dev/null 2>&1; do
   [ $SECONDS -lt $deadline ] || { echo "$1 did not start; logs in $WORK" >&2; KEEP=1; exit 1; }; sleep 0.5; done; }
 
@@ -53,8 +57,10 @@ PIDS+=($!)
 wait_for "the gateway" "curl -sf http://localhost:9080/actuator/health/readiness" 120
 wait_for "Alertmanager" "curl -sf http://127.0.0.1:9193/-/ready" 60
 
-run() { # name url script -> "rate p99_ms non2xx"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_ROUND}s" --latency -s "$3" "$2" > "$WORK/wrk.out" 2>&1
+run() { # name url script [seconds] -> "rate p99_ms non2xx"
+  if ! wrk -t"$THREADS" -c"$CONNECTIONS" -d"${4:-$SECONDS_PER_ROUND}s" --latency -s "$3" "$2" > "$WORK/wrk.out" 2>&1; then
+    echo "wrk failed against $1:" >&2; cat "$WORK/wrk.out" >&2; exit 1
+  fi
   python3 - "$WORK/wrk.out" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
@@ -67,9 +73,10 @@ print(f"{rate:.0f} {p99:.1f} {bad.group(1) if bad else 0}" + (f" ({errors.group(
 PY
 }
 
-echo "warming up both (one ${SECONDS_PER_ROUND} s round each, not counted)..."
-run gateway http://localhost:8080 load-generator/wrk/hooks.lua >/dev/null
-run alertmanager http://127.0.0.1:9193 ops/bench/alertmanager-alerts.lua >/dev/null
+WARMUP=${WARMUP:-30}
+echo "warming both up ($WARMUP s each, not counted: the JVM compiles the gateway's hot paths first)..."
+run gateway http://localhost:8080 load-generator/wrk/hooks.lua "$WARMUP" >/dev/null
+run alertmanager http://127.0.0.1:9193 ops/bench/alertmanager-alerts.lua "$WARMUP" >/dev/null
 printf "\n%-6s %-13s %12s %10s %8s\n" round server "requests/s" "p99 ms" "non-2xx"
 G=(); A=()
 for r in $(seq 1 "$ROUNDS"); do

@@ -8,7 +8,7 @@
 #
 #   ops/bench/whole-system.sh [rate=4000] [seconds=300]
 #
-# Needs nothing else on the local stack's ports; starts from a fresh .local/ of its own (kept in $WORK).
+# Needs nothing else on the local stack's ports. It resets .local/ (the local stack's state) and starts from it fresh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATE=${1:-4000}; DURATION=${2:-300}
@@ -16,10 +16,12 @@ VERSION=0.1.0-SNAPSHOT
 for jar in gateway-service rules-service notifier-service local-stack load-generator; do
   [ -f "$jar/target/$jar-$VERSION-exec.jar" ] || { ./mvnw -q -B -DskipTests package; break; }
 done
+rm -rf .local
 LOG=$(mktemp /tmp/vigil-whole-system.XXXXXX.log)
 VIGIL_SKIP_BUILD=1 ./run-local.sh > "$LOG" 2>&1 &
 STACK=$!
-trap 'kill $STACK 2>/dev/null; wait $STACK 2>/dev/null || true' EXIT INT TERM
+trap 'kill $STACK 2>/dev/null; wait $STACK 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
 deadline=$((SECONDS + 240))
 until grep -q "Vigil is running" "$LOG"; do
   [ $SECONDS -lt $deadline ] || { echo "the stack did not start; see $LOG and .local/logs/" >&2; exit 1; }

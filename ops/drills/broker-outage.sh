@@ -6,7 +6,9 @@
 # same data. Prints how fast hooks were refused (503 + Retry-After) after the broker went, how fast they were accepted
 # after it came back, whether any ping was lost, and the checks' missed-schedule alerts: false alarms, which must be 0.
 #
-#   ops/drills/broker-outage.sh [outage seconds=60]
+#   ops/drills/broker-outage.sh [outage seconds=60]      KEEP=1 keeps its folder (logs, Kafka data) under /tmp
+#
+# Runs on its own folder under /tmp, not .local/; exits non-zero when the drill does not hold.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUTAGE=${1:-60}
@@ -26,10 +28,13 @@ cleanup() {
   kill "${STACK:-}" 2>/dev/null || true
   [ -f "$WORK/stack2.pid" ] && kill "$(cat "$WORK/stack2.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
+  [ -n "${KEEP:-}" ] && echo "logs kept in $WORK/logs" || rm -rf "$WORK"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 wait_for() { local deadline=$((SECONDS + $3)); until eval "$2" >/dev/null 2>&1; do
-  [ $SECONDS -lt $deadline ] || { echo "$1 did not start; logs in $WORK/logs" >&2; exit 1; }; sleep 0.5; done; }
+  [ $SECONDS -lt $deadline ] || { echo "$1 did not start" >&2; KEEP=1; exit 1; }; sleep 0.5; done; }
+STACK_CMD="java -Xmx512m -Dvigil.local.mail-dir=$WORK/mail -Dvigil.local.kafka-dir=$WORK/kafka -Dvigil.local.webhook-dir=$WORK/webhooks -jar local-stack/target/local-stack-$VERSION-exec.jar"
 start_stack() {
   java -Xmx512m -Dvigil.local.mail-dir="$WORK/mail" -Dvigil.local.kafka-dir="$WORK/kafka" -Dvigil.local.webhook-dir="$WORK/webhooks" \
     -jar local-stack/target/local-stack-$VERSION-exec.jar >> "$WORK/logs/local-stack.log" 2>&1 &
@@ -47,7 +52,8 @@ PIDS+=($!)
 wait_for "the gateway" "curl -sf http://localhost:9080/actuator/health/readiness" 120
 wait_for "the rules" "curl -sf http://localhost:9081/actuator/health/readiness" 120
 
-python3 - "$OUTAGE" "$STACK" "$WORK" <<'PY'
+disown "$STACK" # killed on purpose below: no job report from this shell
+STACK_CMD="$STACK_CMD" python3 - "$OUTAGE" "$STACK" "$WORK" <<'PY' || { KEEP=1; exit 1; }
 import json, os, signal, subprocess, sys, threading, time, urllib.request, urllib.error, uuid
 outage, stack, work = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 KEY = "demo-write-key-0000001"
@@ -87,8 +93,7 @@ while time.time() - start < phase_end:
         os.kill(stack, signal.SIGKILL); killed_at = time.time() - start
         print("%5.1f s  broker (local stack) killed with SIGKILL" % killed_at, flush=True)
     if killed_at is not None and restarted_at is None and t >= 20 + outage:
-        again = subprocess.Popen(["java", "-Xmx512m", "-Dvigil.local.mail-dir=%s/mail" % work, "-Dvigil.local.kafka-dir=%s/kafka" % work,
-            "-Dvigil.local.webhook-dir=%s/webhooks" % work, "-jar", "local-stack/target/local-stack-0.1.0-SNAPSHOT-exec.jar"],
+        again = subprocess.Popen(os.environ["STACK_CMD"].split(), # the same command as the first start
             stdout=open(work + "/logs/local-stack-2.log", "w"), stderr=subprocess.STDOUT)
         open(work + "/stack2.pid", "w").write(str(again.pid))
         restarted_at = time.time() - start
@@ -129,9 +134,12 @@ print("broker down %.0f s" % (restarted_at - killed_at))
 print("refused pings still in the spool after it: %d" % len(spool))
 time.sleep(20)  # deadlines of the checks pass; the rules judge them on Vigil's clock
 status, _, body = call("GET", "http://localhost:8081/api/v1/jobs", key="demo-read-key-00000001")
-jobs = json.loads(body) if status == 200 else []
-if isinstance(jobs, dict): jobs = jobs.get("jobs", [])
-drill = [j for j in jobs if "drill-check" in json.dumps(j)]
-alarms = [j for j in drill if "missed-schedule" in json.dumps(j.get("openAlerts", j))]
+if status != 200:
+    print("the rules' job status answered %d: %s" % (status, body[:200])); sys.exit(1)
+jobs = json.loads(body)
+drill = [j for j in jobs if "drill-check" in j["job"]]
+alarms = [j for j in drill if "missed-schedule" in j["openAlerts"]]
 print("checks known to the rules: %d; with an open missed-schedule alert (false alarms): %d" % (len(drill), len(alarms)))
+# the drill holds when every check is known, none is judged late, and nothing refused was left unsent
+sys.exit(0 if len(drill) == len(checks) and not alarms and not spool and not other else 1)
 PY

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Drill: the rules service killed with SIGKILL under load and started again. Starts the local stack (a fresh
-# .local/), drives hooks open-loop (with a failing and recovering job every few hundred hooks), kills the rules
+# Drill: the rules service killed with SIGKILL under load and started again. Starts the local stack (it resets
+# .local/, the local stack's state), drives hooks open-loop (with a failing and recovering job every few hundred hooks), kills the rules
 # process with SIGKILL a third of the way in, starts it again five seconds later, and prints what the load generator
 # measured: every acknowledged hook on backup.events, the rules' lag back to 0, hook -> alert latency, and the alert
 # transitions on backup.alerts: duplicates (one transition of a job written twice) and the failures that raised no
@@ -24,7 +24,8 @@ cleanup() {
   kill $STACK 2>/dev/null || true
   wait 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 deadline=$((SECONDS + 240))
 until grep -q "Vigil is running" "$LOG"; do
   [ $SECONDS -lt $deadline ] || { echo "the stack did not start; see $LOG and .local/logs/" >&2; exit 1; }
@@ -36,7 +37,7 @@ $JAVA -jar load-generator/target/load-generator-$VERSION-exec.jar --rate "$RATE"
 LOAD=$!
 sleep $((DURATION / 3))
 if [ -z "${NO_KILL:-}" ]; then   # NO_KILL=1: the same run without the kill, to compare
-  RULES=$(pgrep -f "rules-service-$VERSION-exec.jar" | head -n 1)
+  RULES=$(sed -n 's/^  rules .*pid \([0-9]*\)$/\1/p' "$LOG")   # the pid run-local.sh printed for the rules
   echo "$(date +%T) kill -9 rules ($RULES) under load"
   kill -9 "$RULES"
   sleep 5

@@ -151,12 +151,15 @@ public final class MassFailureBenchmark {
                     + " the first failure, at most %d within 60 s%n", target, count,
                     Duration.between(start, result.times.get(target).stream().min(Instant::compareTo).orElseThrow())
                             .toMillis() / 1000.0, result.busiestMinute.get(target)));
-            System.out.printf("  Slack: %d alerts counted in its digests; closest two Slack messages %d ms apart%n",
-                    result.slackAlerts, result.closestSlack);
+            System.out.printf("  Slack: %d alerts counted in its digests; %s%n", result.slackAlerts,
+                    result.closestSlack < 0 ? "one Slack message" : "closest two Slack messages " + result.closestSlack
+                            + " ms apart");
             int total = result.messages.values().stream().mapToInt(Integer::intValue).sum();
             System.out.printf("  %,d messages for %,d alerts x 4 targets: %.1f alerts told per message%n",
                     total, jobs, jobs * 4.0 / Math.max(1, total));
             notifiers.forEach(ConfigurableApplicationContext::close);
+        } finally {
+            org.springframework.util.FileSystemUtils.deleteRecursively(work);
         }
     }
 

@@ -1,12 +1,12 @@
 package dev.vigil.notifier.channel;
 
+import dev.vigil.notifier.routing.Receiver;
+import dev.vigil.notifier.routing.Router;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import dev.vigil.notifier.routing.Receiver;
-import dev.vigil.notifier.routing.Router;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
