@@ -2,10 +2,10 @@
 # Starts Vigil locally on embedded defaults, no Docker: a Kafka broker (localhost:9092), the demo LDAP directory
 # (localhost:3389), an SMTP catcher that writes every mail to .local/mail/, an HTTP catcher that keeps every
 # Slack/IFTTT/webhook request in .local/webhooks/, and the gateway (:8080), rules (:8081) and notifier
-# (:8082). Logs go to .local/logs/. Ctrl-C stops everything it started.
+# (:8082), and the console (:8084). Logs go to .local/logs/. Ctrl-C stops everything it started.
 #
 #   ./run-local.sh                  build, then start everything
-#   ./run-local.sh service NAME     start one service (gateway|rules|notifier) in the foreground, e.g. after
+#   ./run-local.sh service NAME     start one service (gateway|rules|notifier|console) in the foreground, e.g. after
 #                                   stopping it with `kill <pid>`; the rest of the stack must be running
 #   ./run-local.sh service notifier2   a second notifier instance (:8083, metrics :9083) beside the first: the two
 #                                   share the work by the partitions Kafka assigns them
@@ -29,8 +29,9 @@ service_cmd() {
     gateway)  echo "$JAVA $JAVA_OPTS -jar $ROOT/gateway-service/target/gateway-service-$VERSION-exec.jar --spring.profiles.active=local" ;;
     rules)    echo "$JAVA $JAVA_OPTS -jar $ROOT/rules-service/target/rules-service-$VERSION-exec.jar --spring.profiles.active=local --spring.kafka.streams.state-dir=$LOCAL/rules-state" ;;
     notifier) echo "$JAVA $JAVA_OPTS -jar $ROOT/notifier-service/target/notifier-service-$VERSION-exec.jar --spring.profiles.active=local" ;;
+    console)  echo "$JAVA $JAVA_OPTS -jar $ROOT/console-service/target/console-service-$VERSION-exec.jar --spring.profiles.active=local" ;;
     notifier2) echo "$JAVA $JAVA_OPTS -jar $ROOT/notifier-service/target/notifier-service-$VERSION-exec.jar --spring.profiles.active=local --server.port=8083 --management.server.port=9083" ;;
-    *) echo "unknown service '$1' (gateway, rules, notifier or notifier2)" >&2; return 1 ;;
+    *) echo "unknown service '$1' (gateway, rules, notifier, console or notifier2)" >&2; return 1 ;;
   esac
 }
 
@@ -68,13 +69,13 @@ java -Xmx512m -Dvigil.local.mail-dir="$LOCAL/mail" -Dvigil.local.kafka-dir="$LOC
 PIDS+=($!)
 wait_for "the local stack (Kafka, LDAP, SMTP)" "grep -q 'local-stack ready' '$LOCAL/logs/local-stack.log'" 90
 
-declare -A MGMT=([gateway]=9080 [rules]=9081 [notifier]=9082)
-for svc in gateway rules notifier; do
+declare -A MGMT=([gateway]=9080 [rules]=9081 [notifier]=9082 [console]=9084)
+for svc in gateway rules notifier console; do
   $(service_cmd $svc) > "$LOCAL/logs/$svc.log" 2>&1 &
   PIDS+=($!)
   eval "PID_$svc=$!"
 done
-for svc in gateway rules notifier; do
+for svc in gateway rules notifier console; do
   wait_for "the $svc service" "curl -sf http://localhost:${MGMT[$svc]}/actuator/health/readiness" 120
 done
 
@@ -87,6 +88,8 @@ SUCCESS=$(printf 'PID=%s|t=830|cmd=%s' "$RANDOM" \
 cat <<INFO
 
 Vigil is running on embedded defaults.
+  console   http://localhost:8084   sign in with demo-read-key-00000001 (tenant demo; demo-write-key-0000001 may
+            also silence and register, demo-operator-key-000001 sees every tenant)               pid $PID_console
   gateway   http://localhost:8080   (metrics http://localhost:9080/actuator/prometheus)  pid $PID_gateway
   rules     http://localhost:8081   (metrics http://localhost:9081/actuator/prometheus)  pid $PID_rules
   notifier  http://localhost:8082   (metrics http://localhost:9082/actuator/prometheus)  pid $PID_notifier
@@ -104,7 +107,9 @@ curl 'http://localhost:8080/hooks/xsibackup/demo-xsibackup-token-0001/error?$PAY
 Then the same job succeeding (a "resolved" mail follows):
 curl 'http://localhost:8080/hooks/xsibackup/demo-xsibackup-token-0001/success?$SUCCESS'
 
-Stop one service with kill <pid> and start it again with: ./run-local.sh service <gateway|rules|notifier>
+Then open http://localhost:8084/jobs: the job is failing, its page shows the runs and who was told.
+
+Stop one service with kill <pid> and start it again with: ./run-local.sh service <gateway|rules|notifier|console>
 A second notifier beside the first (:8083, metrics :9083): ./run-local.sh service notifier2
 Ctrl-C stops everything.
 INFO

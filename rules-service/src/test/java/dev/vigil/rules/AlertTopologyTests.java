@@ -78,7 +78,7 @@ class AlertTopologyTests {
         assertThat(resolved.fingerprint()).isEqualTo(firing.fingerprint());
         assertThat(resolved.startsAt()).isEqualTo(T0);
         assertThat(resolved.endsAt()).isEqualTo(T0.plusSeconds(2 * 3600 + 300));
-        assertThat(resolved.summary()).endsWith("succeeded again (problem lasted 2h 5m)");
+        assertThat(resolved.summary()).endsWith("succeeded again (problem lasted 2 h 5 min)");
     }
 
     @Test

@@ -155,7 +155,7 @@ class RulesTopologyTests {
         Alert failed = alerts.readValue();
         assertThat(failed.rule()).isEqualTo(Rules.FAILED_BACKUP);
         assertThat(failed.severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(failed.summary()).contains("has not finished after 1d 0h");
+        assertThat(failed.summary()).contains("has not finished after 1 d 0 h");
         send(run(STONEY, EventType.BACKUP_FINISHED, Outcome.SUCCESS, started.plus(Duration.ofHours(26))));
         assertThat(alerts.readValue().status()).isEqualTo(AlertStatus.RESOLVED);
     }

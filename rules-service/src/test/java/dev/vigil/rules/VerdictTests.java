@@ -83,7 +83,7 @@ class VerdictTests {
         rules.heartbeats(T0.plusSeconds(90), T0.plusSeconds(95), Duration.ofSeconds(1));
         Alert failed = rules.alerts.readValue();
         assertThat(failed.rule()).isEqualTo(Rules.FAILED_BACKUP);
-        assertThat(failed.summary()).contains("has not finished after 1m 30s");
+        assertThat(failed.summary()).contains("has not finished after 1 min 30 s");
     }
 
     @Test

@@ -93,8 +93,8 @@ public final class Text {
     }
 
     /**
-     * How long, for a person, in units every language here reads: {@code 45s}, {@code 14m 5s}, {@code 2h 5m},
-     * {@code 3d 4h} (the two largest units; a negative duration is {@code 0s}).
+     * How long, for a person, in units every language here reads: {@code 45 s}, {@code 14 min 5 s}, {@code 2 h 5 min},
+     * {@code 3 d 4 h} (the two largest units; a negative duration is {@code 0 s}).
      */
     public static String duration(java.time.Duration duration) {
         long seconds = Math.max(0, duration.toSeconds());
@@ -102,14 +102,14 @@ public final class Text {
         long hours = seconds % 86_400 / 3_600;
         long minutes = seconds % 3_600 / 60;
         if (days > 0) {
-            return days + "d " + hours + "h";
+            return days + " d " + hours + " h";
         }
         if (hours > 0) {
-            return hours + "h " + minutes + "m";
+            return hours + " h " + minutes + " min";
         }
         if (minutes > 0) {
-            return minutes + "m " + seconds % 60 + "s";
+            return minutes + " min " + seconds % 60 + " s";
         }
-        return seconds + "s";
+        return seconds + " s";
     }
 }

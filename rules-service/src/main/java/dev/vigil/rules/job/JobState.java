@@ -26,11 +26,15 @@ import java.util.Map;
  * @param recentRuns          measures of the last successful runs: the anomaly baseline
  * @param quota               the last quota reports: the forecast's history
  * @param history             the job's last events, newest last, for the status API
+ * @param source              the backup product that last reported on the job; {@code null} before this was kept
+ * @param host                the machine as the product names it (XSIBackup's registration, Retrospect's client),
+ *                            {@code null} when the product names none
  */
 public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEndAt,
                        Outcome lastOutcome, Instant lastSuccessAt, int consecutiveFailures,
                        boolean failedRunCounted, String lastFailedRunId, Map<String, Alert> openAlerts, Schedule schedule, Instant nextRunAt, int missedRuns,
-                       Instant runningSince, List<Run> recentRuns, List<QuotaPoint> quota, List<Entry> history) {
+                       Instant runningSince, List<Run> recentRuns, List<QuotaPoint> quota, List<Entry> history,
+                       dev.vigil.model.Source source, String host) {
 
     /** Characters of an event's error message kept in the history. */
     public static final int HISTORY_ERROR_LIMIT = 200;
@@ -40,7 +44,17 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
     public static final int REMEMBERED_HISTORY = 20;
 
     public static final JobState EMPTY = new JobState(null, null, null, null, null, 0, false, null, Map.of(), null, null,
-            0, null, List.of(), List.of(), List.of());
+            0, null, List.of(), List.of(), List.of(), null, null);
+
+    /** A state without source and host (as written before they were kept). */
+    public JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEndAt, Outcome lastOutcome,
+                    Instant lastSuccessAt, int consecutiveFailures, boolean failedRunCounted, String lastFailedRunId,
+                    Map<String, Alert> openAlerts, Schedule schedule, Instant nextRunAt, int missedRuns,
+                    Instant runningSince, List<Run> recentRuns, List<QuotaPoint> quota, List<Entry> history) {
+        this(lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt, consecutiveFailures, failedRunCounted,
+                lastFailedRunId, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota, history,
+                null, null);
+    }
 
     /** One event in the job's history. */
     public record Entry(Instant at, EventType type, Outcome outcome, String eventId, String error) {
@@ -102,6 +116,11 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
         Instant at = at(event);
         next.lastEventAt = at;
         next.history = historyWith(event);
+        next.source = event.source();
+        String host = event.attributes().getOrDefault("host", event.attributes().get("clientName"));
+        if (host != null && !host.isBlank()) {
+            next.host = dev.vigil.model.Text.line(host, 200);
+        }
         if (event.type() == EventType.BACKUP_STARTED) {
             next.lastStartAt = at;
             next.runningSince = at;
@@ -221,6 +240,8 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
         List<Run> recentRuns;
         List<QuotaPoint> quota;
         List<Entry> history;
+        dev.vigil.model.Source source;
+        String host;
 
         Builder(JobState s) {
             lastEventAt = s.lastEventAt;
@@ -239,12 +260,14 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
             recentRuns = s.recentRuns;
             quota = s.quota;
             history = s.history;
+            source = s.source;
+            host = s.host;
         }
 
         JobState build() {
             return new JobState(lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt,
                     consecutiveFailures, failedRunCounted, lastFailedRunId, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota,
-                    history);
+                    history, source, host);
         }
     }
 }

@@ -94,6 +94,28 @@ public class AnomalyRule implements EventRule {
         };
     }
 
+    /**
+     * The range of values this rule takes as usual for a measure: a run outside it on both counts (robust z-score
+     * above {@code deviation} and a change of at least {@code minChange}) is an anomaly.
+     *
+     * @param history the measure of the last successful runs, in its own unit (bytes, files, seconds)
+     * @return the median and the band's ends, in the same unit; {@code null} when {@code history} is shorter than
+     *         {@code minHistory}
+     */
+    public static Band band(double[] history, int minHistory, double deviation, double minChange) {
+        if (history.length == 0 || history.length < minHistory) {
+            return null;
+        }
+        double median = median(history);
+        double mad = median(Arrays.stream(history).map(v -> Math.abs(v - median)).toArray());
+        double half = Math.max(deviation * mad / 0.6745, minChange * Math.abs(median));
+        return new Band(median, Math.max(0, median - half), median + half);
+    }
+
+    /** The usual range of one measure: its median and the lowest and highest value still taken as usual. */
+    public record Band(double median, double low, double high) {
+    }
+
     static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);

@@ -48,6 +48,28 @@ public class QuotaForecastRule implements EventRule {
         return Optional.empty();
     }
 
+    /**
+     * The least-squares line through the quota reports, as bytes a day; {@code null} with fewer than two reports
+     * at different times.
+     */
+    public static Double slopePerDay(List<JobState.QuotaPoint> points) {
+        if (points.size() < 2) {
+            return null;
+        }
+        long t0 = points.get(0).at().getEpochSecond();
+        double n = points.size();
+        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (JobState.QuotaPoint p : points) {
+            double x = (p.at().getEpochSecond() - t0) / 86_400.0;
+            sx += x;
+            sy += p.usedBytes();
+            sxx += x * x;
+            sxy += x * p.usedBytes();
+        }
+        double denominator = n * sxx - sx * sx;
+        return denominator <= 0 ? null : (n * sxy - sx * sy) / denominator;
+    }
+
     /** Days from the last report until the fitted line reaches the quota; {@code null} when it never does. */
     static Double daysToFull(List<JobState.QuotaPoint> points) {
         long t0 = points.get(0).at().getEpochSecond();

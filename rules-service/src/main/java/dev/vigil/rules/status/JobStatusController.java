@@ -4,6 +4,9 @@ import dev.vigil.model.Alert;
 import dev.vigil.model.JobKey;
 import dev.vigil.rules.job.JobProcessor;
 import dev.vigil.rules.job.JobState;
+import dev.vigil.rules.RulesProperties;
+import dev.vigil.rules.rule.AnomalyRule;
+import dev.vigil.rules.rule.QuotaForecastRule;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,24 +45,73 @@ class JobStatusController {
     private final StreamsBuilderFactoryBean streams;
     private final RestClient http = RestClient.create();
 
-    JobStatusController(StreamsBuilderFactoryBean streams) {
+    private final RulesProperties.Anomaly anomaly;
+    private final java.time.Duration startGrace;
+
+    JobStatusController(StreamsBuilderFactoryBean streams, RulesProperties properties) {
         this.streams = streams;
+        this.anomaly = properties.anomaly();
+        this.startGrace = properties.schedule().startGrace();
     }
 
-    /** One line per job. */
+    /**
+     * One line per job.
+     *
+     * @param job           the job key, {@code tenant/account/job} ({@link JobKey#asString()})
+     * @param source        the product that last reported, e.g. {@code XSIBACKUP}; {@code null} for states older
+     *                      than this field
+     * @param host          the machine as the product names it, or {@code null}
+     * @param runningSince  the start of a run that has not ended, or {@code null}
+     * @param nextRunAt     the next run the schedule expects, or {@code null}
+     * @param graceSeconds  how long after {@code nextRunAt} a missing start is still not late
+     * @param openAlerts    {@code rule: summary} of each FIRING alert
+     */
     record JobSummary(String job, Instant lastEventAt, Instant lastEndAt, String lastOutcome, Instant lastSuccessAt,
-                      int consecutiveFailures, Instant nextRunAt, String schedule, List<String> openAlerts) {
+                      int consecutiveFailures, Instant nextRunAt, String schedule, List<String> openAlerts,
+                      String source, String host, Instant runningSince, int missedRuns, long graceSeconds) {
 
-        static JobSummary of(String key, JobState s) {
+        static JobSummary of(String key, JobState s, java.time.Duration grace) {
             return new JobSummary(key, s.lastEventAt(), s.lastEndAt(), s.lastOutcome() == null ? null : s.lastOutcome().name(),
                     s.lastSuccessAt(), s.consecutiveFailures(), s.nextRunAt(),
                     s.schedule() == null ? null : s.schedule().describe(),
-                    s.openAlerts().values().stream().map(a -> a.rule() + ": " + a.summary()).sorted().toList());
+                    s.openAlerts().values().stream().map(a -> a.rule() + ": " + a.summary()).sorted().toList(),
+                    s.source() == null ? null : s.source().name(), s.host(), s.runningSince(), s.missedRuns(),
+                    grace.toSeconds());
         }
     }
 
-    /** One job in full. */
-    record JobDetail(JobSummary summary, List<JobState.Entry> history, List<Alert> openAlerts) {
+    /**
+     * One job in full.
+     *
+     * @param runs       the last successful runs with their measures (bytes, files, seconds), oldest first
+     * @param baselines  per measure ({@code bytes}, {@code files}, {@code durationSeconds}) the usual range the
+     *                   anomaly rule judges by ({@link AnomalyRule#band}); absent while the history is too short
+     * @param quota      the last quota reports, oldest first
+     * @param quotaSlopeBytesPerDay the quota forecast's fitted growth, bytes a day; {@code null} with under two reports
+     */
+    record JobDetail(JobSummary summary, List<JobState.Entry> history, List<Alert> openAlerts, List<JobState.Run> runs,
+                     java.util.Map<String, AnomalyRule.Band> baselines, List<JobState.QuotaPoint> quota,
+                     Double quotaSlopeBytesPerDay) {
+    }
+
+    private JobDetail detail(String key, JobState state) {
+        java.util.Map<String, AnomalyRule.Band> baselines = new java.util.LinkedHashMap<>();
+        band("bytes", state, JobState.Run::bytes, baselines);
+        band("files", state, JobState.Run::files, baselines);
+        band("durationSeconds", state, JobState.Run::durationSeconds, baselines);
+        return new JobDetail(JobSummary.of(key, state, startGrace), state.history(),
+                List.copyOf(state.openAlerts().values()), state.recentRuns(), baselines, state.quota(),
+                QuotaForecastRule.slopePerDay(state.quota()));
+    }
+
+    private void band(String name, JobState state, java.util.function.Function<JobState.Run, Long> measure,
+                      java.util.Map<String, AnomalyRule.Band> into) {
+        double[] values = state.recentRuns().stream().map(measure).filter(java.util.Objects::nonNull)
+                .mapToDouble(Long::doubleValue).toArray();
+        AnomalyRule.Band band = AnomalyRule.band(values, anomaly.minHistory(), anomaly.deviation(), anomaly.minChange());
+        if (band != null) {
+            into.put(name, band);
+        }
     }
 
     /** Every job the caller's key may see (its tenant's; an operator's: all), from every instance. */
@@ -110,14 +162,13 @@ class JobStatusController {
         if (state == null) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).build();
         }
-        return ResponseEntity.ok(new JobDetail(JobSummary.of(key, state), state.history(),
-                List.copyOf(state.openAlerts().values())));
+        return ResponseEntity.ok(detail(key, state));
     }
 
     private List<JobSummary> localJobs() {
         List<JobSummary> jobs = new ArrayList<>();
         try (KeyValueIterator<String, JobState> all = store().all()) {
-            all.forEachRemaining(entry -> jobs.add(JobSummary.of(entry.key, entry.value)));
+            all.forEachRemaining(entry -> jobs.add(JobSummary.of(entry.key, entry.value, startGrace)));
         }
         return jobs;
     }
