@@ -74,8 +74,23 @@ public record NotifierProperties(@DefaultValue Directory directory, @DefaultValu
     /**
      * @param from            the sender of every mail
      * @param defaultLanguage the language when the directory names none
+     * @param zone            the zone a message writes times in (the accounts' zone; stoney's default)
+     * @param consoleUrl      the console's address (e.g. {@code https://vigil.example.org}); messages link to the
+     *                        job's page there. Unset: no link
      */
     public record Mail(@DefaultValue("Vigil <vigil@localhost>") String from,
-                       @DefaultValue("en") Locale defaultLanguage) {
+                       @DefaultValue("en") Locale defaultLanguage,
+                       @DefaultValue("Europe/Zurich") java.time.ZoneId zone,
+                       java.net.URI consoleUrl) {
+
+        /** The link to a job's page in the console, each path segment percent-encoded; {@code null} without a console. */
+        public String jobLink(dev.vigil.model.JobKey job) {
+            if (consoleUrl == null) {
+                return null;
+            }
+            return org.springframework.web.util.UriComponentsBuilder.fromUri(consoleUrl)
+                    .pathSegment("jobs", job.tenant(), job.account()).pathSegment(job.job().split("/", -1))
+                    .encode().build().toUriString();
+        }
     }
 }

@@ -112,4 +112,22 @@ public final class Text {
         }
         return seconds + " s";
     }
+
+    /**
+     * A size for a person, in binary units with one decimal: {@code 512 B}, {@code 1.5 KiB}, {@code 3.2 GiB}
+     * (IEC 80000-13). The same in every language here.
+     */
+    public static String size(long bytes) {
+        if (Math.abs(bytes) < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double value = bytes;
+        int unit = -1;
+        while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
 }

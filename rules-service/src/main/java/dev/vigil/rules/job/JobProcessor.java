@@ -320,6 +320,16 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
         return state.withAlert(alert);
     }
 
+    /** The details with the machine as the backup product names it ({@code host}), where the job has one. */
+    private static java.util.Map<String, String> withHost(java.util.Map<String, String> details, String host) {
+        if (host == null || details.containsKey("host")) {
+            return details;
+        }
+        java.util.Map<String, String> with = new java.util.LinkedHashMap<>(details);
+        with.put("host", host);
+        return with;
+    }
+
     /** The alert transition a condition causes, given the alerts already open for the job. */
     static Optional<Alert> transition(String rule, Condition condition, JobState state, JobKey job, Source source,
                                       Instant at, String eventId) {
@@ -330,7 +340,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
             }
             return Optional.of(new Alert(Alert.fingerprint(rule, job), rule, condition.severity(), AlertStatus.FIRING,
                     job, source != null ? source : open != null ? open.source() : null, condition.summary(),
-                    condition.details(), open != null ? open.startsAt() : at, null,
+                    withHost(condition.details(), state.host()), open != null ? open.startsAt() : at, null,
                     eventId != null ? eventId : rule + "@" + at.toEpochMilli()));
         }
         if (open == null) {

@@ -27,9 +27,12 @@ class SlackChannel implements Channel {
     private final Router router;
     private final HttpTargets http;
 
-    SlackChannel(Router router, HttpTargets http) {
+    private final dev.vigil.notifier.channel.email.MailRenderer words;
+
+    SlackChannel(Router router, HttpTargets http, dev.vigil.notifier.channel.email.MailRenderer words) {
         this.router = router;
         this.http = http;
+        this.words = words;
     }
 
     @Override
@@ -50,7 +53,10 @@ class SlackChannel implements Channel {
     @Override
     public void send(DeliveryRequest request) throws DeliveryException {
         SlackSettings slack = Channel.settings(router, request, name(), SlackSettings.class);
-        http.postJson(slack.url(), Json.write(request.grouped() ? groupMessage(request) : message(request.alert())),
+        Alert alert = request.alert();
+        http.postJson(slack.url(), Json.write(request.grouped() ? groupMessage(request)
+                        : message(alert, words.facts(alert, java.util.Locale.ENGLISH),
+                        dev.vigil.notifier.channel.email.MailRenderer.errorLines(alert), words.link(alert))),
                 Map.of(HttpTargets.DELIVERY_ID_HEADER, request.deliveryId()));
     }
 
@@ -89,20 +95,38 @@ class SlackChannel implements Channel {
     }
 
     static Map<String, Object> message(Alert alert) {
+        return message(alert, List.of(new dev.vigil.notifier.channel.email.MailRenderer.Fact("Job", alert.job().job()),
+                new dev.vigil.notifier.channel.email.MailRenderer.Fact("Account", alert.job().account())),
+                dev.vigil.notifier.channel.email.MailRenderer.errorLines(alert), null);
+    }
+
+    /** Slack's most fields in one section (Block Kit reference). */
+    static final int FIELDS = 10;
+
+    /**
+     * One alert as a Block Kit message with the facts a mail gives ({@link dev.vigil.notifier.channel.email.MailRenderer#facts}):
+     * the sentence, up to {@value #FIELDS} facts as fields, the error lines as a code block and the job's console link.
+     */
+    static Map<String, Object> message(Alert alert, List<dev.vigil.notifier.channel.email.MailRenderer.Fact> facts,
+                                       List<String> errorLines, String link) {
         boolean firing = alert.status() == AlertStatus.FIRING;
         String icon = icon(alert);
         String title = (firing ? "" : "Resolved: ") + alert.summary();
         List<Map<String, Object>> fields = new ArrayList<>();
-        fields.add(field("Job", alert.job().job()));
-        fields.add(field("Account", alert.job().account()));
-        fields.add(field("Rule", alert.rule()));
-        fields.add(field("Severity", String.valueOf(alert.severity()).toLowerCase()));
+        for (var fact : facts.subList(0, Math.min(FIELDS, facts.size()))) {
+            fields.add(field(fact.label(), fact.value()));
+        }
         List<Map<String, Object>> blocks = new ArrayList<>();
         blocks.add(Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text",
                 icon + " *" + fit(escape(title), SECTION_TEXT - icon.length() - 3) + "*")));
         blocks.add(Map.of("type", "section", "fields", fields));
+        if (!errorLines.isEmpty()) {
+            blocks.add(Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text",
+                    "```" + fit(escape(String.join("\n", errorLines)).replace("```", "'''"), SECTION_TEXT - 6) + "```")));
+        }
         blocks.add(Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn", "text",
-                "Vigil · since " + alert.startsAt() + (alert.endsAt() == null ? "" : " · resolved " + alert.endsAt())))));
+                (link == null ? "Vigil" : "<" + link.replace("|", "%7C").replace(">", "%3E") + "|Open in Vigil>")
+                        + " · since " + alert.startsAt() + (alert.endsAt() == null ? "" : " · resolved " + alert.endsAt())))));
         Map<String, Object> message = new LinkedHashMap<>();
         // the notification text and the fallback without blocks
         message.put("text", icon + " " + fit(escape(title), FALLBACK_TEXT - icon.length() - 1));

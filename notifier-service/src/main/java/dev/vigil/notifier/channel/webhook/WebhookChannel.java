@@ -36,9 +36,12 @@ class WebhookChannel implements Channel {
     private final Router router;
     private final HttpTargets http;
 
-    WebhookChannel(Router router, HttpTargets http) {
+    private final dev.vigil.notifier.channel.email.MailRenderer words;
+
+    WebhookChannel(Router router, HttpTargets http, dev.vigil.notifier.channel.email.MailRenderer words) {
         this.router = router;
         this.http = http;
+        this.words = words;
     }
 
     @Override
@@ -67,6 +70,10 @@ class WebhookChannel implements Channel {
         headers.put("ce-time", Instant.now().toString());
         headers.put(TIMESTAMP, timestamp);
         headers.put(HttpTargets.DELIVERY_ID_HEADER, request.deliveryId());
+        String link = request.grouped() ? null : words.link(alert);
+        if (link != null) {
+            headers.put("Link", "<" + link + ">; rel=\"related\"; title=\"job in the Vigil console\""); // RFC 8288
+        }
         if (webhook.secret() != null && !webhook.secret().isEmpty()) {
             headers.put(SIGNATURE, "sha256=" + sign(webhook.secret(), timestamp, body));
         }
