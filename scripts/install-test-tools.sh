@@ -5,6 +5,7 @@
 #   docker-compose  validates docker-compose.yml without a Docker engine (`config -q`)
 #   kubectl         renders k8s/overlays/* with its built-in kustomize
 #   slapadd         loads the Compose file's OpenLDAP seed against its schema (Debian package slapd)
+#   chromium        the console's browser tests (Selenium drives Debian's chromium through chromium-driver)
 set -euo pipefail
 missing=()
 command -v curl >/dev/null 2>&1 || missing+=(curl)
@@ -12,6 +13,8 @@ command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubectl)
 [ -x /usr/sbin/slapadd ] || command -v slapadd >/dev/null 2>&1 || missing+=(slapd)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

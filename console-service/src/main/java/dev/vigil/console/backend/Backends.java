@@ -134,6 +134,9 @@ public class Backends {
             throw new BackendException(service, e.getStatusCode(), detail == null ? e.getStatusText() : detail.toString());
         } catch (org.springframework.web.client.ResourceAccessException e) {
             throw new BackendException(service, HttpStatusCode.valueOf(503), "the " + service + " service cannot be reached");
+        } catch (org.springframework.web.client.RestClientException | ClassCastException e) {
+            throw new BackendException(service, HttpStatusCode.valueOf(502), "the " + service
+                    + " service answered something the console cannot read");
         }
     }
 

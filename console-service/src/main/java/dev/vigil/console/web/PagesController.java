@@ -111,6 +111,7 @@ class PagesController {
         model.addAttribute("job", view);
         model.addAttribute("detail", detail);
         model.addAttribute("history", reversed(detail.get("history")));
+        model.addAttribute("runsNewestFirst", reversed(detail.get("runs")));
         model.addAttribute("openAlerts", detail.get("openAlerts"));
         model.addAttribute("audit", audit.size() > 100 ? audit.subList(0, 100) : audit);
         model.addAttribute("charts", json.writeValueAsString(Map.of("runs", detail.getOrDefault("runs", List.of()),
