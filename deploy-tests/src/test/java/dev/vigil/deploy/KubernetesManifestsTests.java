@@ -78,7 +78,7 @@ class KubernetesManifestsTests {
     void everyContainerHasProbesResourcesAndRunsAsNonRootOnAReadOnlyFilesystem() {
         for (var overlay : overlays.entrySet()) {
             List<JsonNode> workloads = of(overlay.getValue(), "Deployment", "StatefulSet");
-            assertThat(workloads).as(overlay.getKey()).hasSize(3);
+            assertThat(workloads).as(overlay.getKey()).hasSize(4);
             for (JsonNode workload : workloads) {
                 JsonNode pod = workload.path("spec").path("template").path("spec");
                 String name = overlay.getKey() + " " + workload.path("metadata").path("name").asText();
@@ -144,8 +144,8 @@ class KubernetesManifestsTests {
         List<JsonNode> prod = overlays.get("prod");
         assertThat(of(prod, "HorizontalPodAutoscaler")).singleElement()
                 .satisfies(h -> assertThat(h.path("spec").path("scaleTargetRef").path("name").asText()).isEqualTo("vigil-gateway"));
-        assertThat(names(of(prod, "ServiceMonitor"))).containsExactlyInAnyOrder("vigil-gateway", "vigil-rules", "vigil-notifier");
-        assertThat(names(of(prod, "PodDisruptionBudget"))).containsExactlyInAnyOrder("vigil-gateway", "vigil-rules", "vigil-notifier");
+        assertThat(names(of(prod, "ServiceMonitor"))).containsExactlyInAnyOrder("vigil-gateway", "vigil-rules", "vigil-notifier", "vigil-console");
+        assertThat(names(of(prod, "PodDisruptionBudget"))).containsExactlyInAnyOrder("vigil-gateway", "vigil-rules", "vigil-notifier", "vigil-console");
         assertThat(names(of(prod, "NetworkPolicy"))).contains("default-deny");
         assertThat(of(prod, "ConfigMap")).anySatisfy(c -> assertThat(c.path("metadata").path("labels")
                 .path("grafana_dashboard").asText()).isEqualTo("1"));
