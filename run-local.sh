@@ -88,8 +88,9 @@ SUCCESS=$(printf 'PID=%s|t=830|cmd=%s' "$RANDOM" \
 cat <<INFO
 
 Vigil is running on embedded defaults.
-  console   http://localhost:8084   sign in with demo-read-key-00000001 (tenant demo; demo-write-key-0000001 may
-            also silence and register, demo-operator-key-000001 sees every tenant)               pid $PID_console
+  console   http://localhost:8084   (metrics http://localhost:9084/actuator/prometheus)  pid $PID_console
+            sign in with demo-read-key-00000001 (tenant demo); demo-write-key-0000001 may also silence and
+            register, demo-operator-key-000001 sees every tenant
   gateway   http://localhost:8080   (metrics http://localhost:9080/actuator/prometheus)  pid $PID_gateway
   rules     http://localhost:8081   (metrics http://localhost:9081/actuator/prometheus)  pid $PID_rules
   notifier  http://localhost:8082   (metrics http://localhost:9082/actuator/prometheus)  pid $PID_notifier

@@ -67,6 +67,60 @@ public final class LocalKafka implements AutoCloseable {
         return new LocalKafka(server, port);
     }
 
+    /** The first client port of the three-node cluster; node N listens on {@code CLUSTER_PORT + N - 1}. */
+    public static final int CLUSTER_PORT = 29091;
+    /** The cluster's client addresses, for {@code spring.kafka.bootstrap-servers}. */
+    public static final String CLUSTER_BOOTSTRAP = "127.0.0.1:29091,127.0.0.1:29092,127.0.0.1:29093";
+
+    /**
+     * Node {@code nodeId} (1, 2 or 3) of a three-node KRaft cluster on this machine, each node broker and controller
+     * (a static quorum of the three), as production runs it: replication factor 3 and {@code min.insync.replicas} 2,
+     * so the cluster keeps accepting writes with any one node down. Client port {@code 29090 + nodeId}, controller
+     * port {@code 29190 + nodeId}. Meant for fault drills: each node is its own process, killed and restarted alone.
+     */
+    public static LocalKafka startClusterNode(int nodeId, Path dataDir) throws IOException {
+        if (nodeId < 1 || nodeId > 3) {
+            throw new IllegalArgumentException("vigil.local.cluster-node is 1, 2 or 3, not " + nodeId);
+        }
+        Files.createDirectories(dataDir);
+        int port = CLUSTER_PORT + nodeId - 1;
+        int controllerPort = port + 100;
+        Properties props = new Properties();
+        props.put("node.id", Integer.toString(nodeId));
+        props.put("process.roles", "broker,controller");
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("controller.quorum.voters", "1@127.0.0.1:29191,2@127.0.0.1:29192,3@127.0.0.1:29193");
+        props.put("log.dirs", dataDir.toAbsolutePath().toString());
+        props.put("num.partitions", "3");
+        props.put("auto.create.topics.enable", "false");
+        props.put("default.replication.factor", "3");
+        props.put("min.insync.replicas", "2");
+        props.put("offsets.topic.replication.factor", "3");
+        props.put("transaction.state.log.replication.factor", "3");
+        props.put("transaction.state.log.min.isr", "2");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        if (!Files.exists(dataDir.resolve("meta.properties"))) {
+            Path config = dataDir.resolveSibling("server-" + nodeId + ".properties");
+            try (OutputStream out = Files.newOutputStream(config)) {
+                props.store(out, "written by the Vigil local stack");
+            }
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            // one cluster id for the three nodes
+            String clusterId = new Uuid(0x5669676c436c7573L, 0x7465724c6f63616cL).toString();
+            int rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString()},
+                    new PrintStream(output, true, StandardCharsets.UTF_8));
+            if (rc != 0) {
+                throw new IllegalStateException("kafka storage format failed: " + output.toString(StandardCharsets.UTF_8));
+            }
+        }
+        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        server.startup();
+        return new LocalKafka(server, port);
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }

@@ -40,7 +40,8 @@ import org.springframework.stereotype.Component;
  *       delays another; the delivery workers take it from there.</li>
  * </ol>
  * A request id is deterministic, so handling the same alert twice (after a crash) asks for the same deliveries,
- * and the delivery ledger sends each only once.
+ * and the delivery ledger sends each only once. While the directory cannot be reached, the receivers that need it
+ * wait (the alert is handled again until it answers) and the others are told at once.
  */
 @Component
 public class NotificationPipeline {
@@ -54,13 +55,16 @@ public class NotificationPipeline {
     private final dev.vigil.notifier.inhibit.Inhibitor inhibitor;
     private final dev.vigil.notifier.NotifierProperties.ChatGrouping chatGrouping;
     private final dev.vigil.notifier.channel.Channels channels;
+    private final dev.vigil.notifier.delivery.DeliveryLedger ledger;
 
     public NotificationPipeline(Router router, RecipientResolver recipients, KafkaTemplate<String, Object> kafka,
                                 DeliveryLog deliveryLog, Silences silences,
                                 dev.vigil.notifier.inhibit.Inhibitor inhibitor,
                                 dev.vigil.notifier.NotifierProperties properties,
-                                dev.vigil.notifier.channel.Channels channels) {
+                                dev.vigil.notifier.channel.Channels channels,
+                                dev.vigil.notifier.delivery.DeliveryLedger ledger) {
         this.channels = channels;
+        this.ledger = ledger;
         this.inhibitor = inhibitor;
         this.chatGrouping = properties.chatGrouping();
         this.silences = silences;
@@ -80,8 +84,29 @@ public class NotificationPipeline {
         Optional<Alert> inhibitor = silence.isPresent() ? Optional.empty() : this.inhibitor.inhibitor(alert);
         List<DeliveryRequest> requests = new ArrayList<>();
         List<CompletableFuture<?>> writes = new ArrayList<>();
+        dev.vigil.notifier.recipients.DirectoryUnavailableException directoryDown = null;
         for (Router.Routed routed : router.route(alert)) {
             Receiver receiver = routed.receiver();
+            try {
+                route(alert, routed, silence, inhibitor, reminder, traceId, requests, writes);
+            } catch (dev.vigil.notifier.recipients.DirectoryUnavailableException e) {
+                // this receiver's recipients wait for the directory; the other receivers are told now
+                directoryDown = e;
+            }
+        }
+        // a retry of this alert makes the same delivery ids: what already went out is not asked for again
+        requests.removeIf(request -> ledger.wasSent(request.deliveryId()));
+        send(requests, writes, traceId);
+        if (directoryDown != null) {
+            throw directoryDown; // the alert is handled again when the directory answers (DirectoryOutageBackOff)
+        }
+    }
+
+    /** What one receiver gets of one alert: held (silence, inhibition), gathered into a group, or requests now. */
+    private void route(Alert alert, Router.Routed routed, Optional<Silence> silence, Optional<Alert> inhibitor,
+                       int reminder, String traceId, List<DeliveryRequest> requests, List<CompletableFuture<?>> writes) {
+        Receiver receiver = routed.receiver();
+        {
             if (silence.isPresent()) {
                 DeliveryRequest held = new DeliveryRequest(DeliveryRequest.idFor(alert, receiver.name(), "silence",
                         silence.get().id(), reminder), alert, receiver.name(), "*", "", null, List.of(), reminder);
@@ -119,7 +144,6 @@ public class NotificationPipeline {
                         traceId, channel -> !digest || !chatChannels().contains(channel)));
             }
         }
-        send(requests, writes, traceId);
     }
 
     /**
