@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -62,19 +61,74 @@ public record Route(@DefaultValue Map<String, String> matchers, String receiver,
         return matches(matchers, alert);
     }
 
-    /** Whether every matcher selects the alert's labels: exact (case-insensitive) or, with a leading {@code ~}, a regex. */
+    /**
+     * Whether every matcher selects the alert's labels: exact (case-insensitive) or, with a leading {@code ~}, a
+     * regular expression matching the whole value (RE2 syntax, as Alertmanager's {@code =~}; linear time, so no
+     * pattern can stall a thread). A pattern that does not compile matches nothing: it can never stop the pipeline.
+     */
     public static boolean matches(Map<String, String> matchers, Alert alert) {
         Map<String, String> labels = labels(alert);
         for (Map.Entry<String, String> matcher : matchers.entrySet()) {
             String value = labels.getOrDefault(matcher.getKey().toLowerCase(Locale.ROOT), "");
             String expected = matcher.getValue();
-            boolean ok = expected.startsWith("~") ? Pattern.compile(expected.substring(1)).matcher(value).matches()
-                    : expected.equalsIgnoreCase(value);
+            boolean ok = expected.startsWith("~") ? pattern(expected.substring(1))
+                    .map(p -> p.matcher(value).matches()).orElse(false) : expected.equalsIgnoreCase(value);
             if (!ok) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The labels an alert has, which matchers may name. */
+    public static final java.util.Set<String> LABELS = java.util.Set.of("tenant", "account", "job", "rule", "severity",
+            "source", "status", "check");
+
+    private static final Map<String, java.util.Optional<com.google.re2j.Pattern>> PATTERNS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A matcher's compiled pattern (kept), or empty when it does not compile. */
+    static java.util.Optional<com.google.re2j.Pattern> pattern(String regex) {
+        if (PATTERNS.size() > 10_000) {
+            PATTERNS.clear();
+        }
+        return PATTERNS.computeIfAbsent(regex, r -> {
+            try {
+                return java.util.Optional.of(com.google.re2j.Pattern.compile(r));
+            } catch (com.google.re2j.PatternSyntaxException e) {
+                return java.util.Optional.empty();
+            }
+        });
+    }
+
+    /**
+     * Why a set of matchers cannot be used, or {@code null} when it can: at most 20, each naming a label in
+     * {@link #LABELS}, each value at most 1,000 characters, each {@code ~} pattern valid RE2.
+     */
+    public static String invalid(Map<String, String> matchers) {
+        if (matchers.size() > 20) {
+            return "At most 20 matchers.";
+        }
+        for (Map.Entry<String, String> matcher : matchers.entrySet()) {
+            String label = matcher.getKey() == null ? "" : matcher.getKey().toLowerCase(Locale.ROOT);
+            if (!LABELS.contains(label)) {
+                return "Unknown label '" + dev.vigil.model.Text.line(String.valueOf(matcher.getKey()), 40)
+                        + "': matchers name one of " + new java.util.TreeSet<>(LABELS) + ".";
+            }
+            String value = matcher.getValue();
+            if (value == null || value.length() > 1_000) {
+                return "The value of '" + label + "' must be given, in at most 1,000 characters.";
+            }
+            if (value.startsWith("~")) {
+                try {
+                    com.google.re2j.Pattern.compile(value.substring(1));
+                } catch (com.google.re2j.PatternSyntaxException e) {
+                    return "The pattern of '" + label + "' is not a valid regular expression (RE2 syntax): "
+                            + dev.vigil.model.Text.line(e.getDescription(), 200) + ".";
+                }
+            }
+        }
+        return null;
     }
 
     public static Map<String, String> labels(Alert alert) {

@@ -140,6 +140,10 @@ public class Router {
             throw new IllegalStateException("route names the unknown receiver '" + route.receiver() + "'; known: "
                     + receivers.keySet());
         }
+        String invalid = Route.invalid(route.matchers());
+        if (invalid != null) {
+            throw new IllegalStateException("a route's matchers " + route.matchers() + " cannot be used: " + invalid);
+        }
         route.routes().forEach(this::check);
     }
 }

@@ -72,6 +72,10 @@ class SilenceController {
         if (request.matchers() == null || request.matchers().isEmpty()) {
             return problem("A silence needs at least one matcher, e.g. {\"account\": \"3723707\"}.");
         }
+        String invalid = dev.vigil.notifier.routing.Route.invalid(request.matchers());
+        if (invalid != null) {
+            return problem(invalid);
+        }
         Map<String, String> matchers = new java.util.LinkedHashMap<>(request.matchers());
         if (!ApiCaller.isOperator(caller)) {
             // a tenant's key silences its own tenant's alerts, never another's
@@ -86,6 +90,9 @@ class SilenceController {
         }
         if (request.author() == null || request.author().isBlank()) {
             return problem("A silence needs an author.");
+        }
+        if (request.author().length() > 200 || request.comment() != null && request.comment().length() > 2_000) {
+            return problem("The author takes at most 200 characters, the comment at most 2,000.");
         }
         Silence silence = silences.save(new Silence(UUID.randomUUID().toString(), matchers, starts,
                 request.endsAt(), request.author(), request.comment(), now));

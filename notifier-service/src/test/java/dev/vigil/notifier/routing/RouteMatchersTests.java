@@ -1,0 +1,52 @@
+package dev.vigil.notifier.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.model.Alert;
+import dev.vigil.model.AlertStatus;
+import dev.vigil.model.JobKey;
+import dev.vigil.model.Rules;
+import dev.vigil.model.Severity;
+import dev.vigil.model.Source;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Matchers as Alertmanager's: exact or an anchored RE2 pattern; no pattern can throw or stall. */
+class RouteMatchersTests {
+
+    static Alert alert(String job) {
+        JobKey key = new JobKey("demo", "3723707", job);
+        return new Alert(Alert.fingerprint(Rules.FAILED_BACKUP, key), Rules.FAILED_BACKUP, Severity.CRITICAL,
+                AlertStatus.FIRING, key, Source.XSIBACKUP, "s", Map.of(), Instant.EPOCH, null, "e");
+    }
+
+    @Test
+    void exactAndAnchoredPatterns() {
+        assertThat(Route.matches(Map.of("job", "WIN7"), alert("win7"))).isTrue();
+        assertThat(Route.matches(Map.of("job", "~WIN.*"), alert("WIN7,ERP01"))).isTrue();
+        assertThat(Route.matches(Map.of("job", "~WIN"), alert("WIN7"))).as("anchored").isFalse();
+        assertThat(Route.matches(Map.of("job", "~("), alert("("))).as("does not compile: matches nothing").isFalse();
+    }
+
+    @Test
+    @Timeout(5)
+    void aPatternThatBacktracksExponentiallyInJavaRunsInLinearTime() {
+        String job = "a".repeat(500) + "!";
+        assertThat(Route.matches(Map.of("job", "~(a+)+$"), alert(job))).isFalse();
+        assertThat(Route.matches(Map.of("job", "~(a|aa)*b"), alert(job))).isFalse();
+    }
+
+    @Test
+    void whatCannotBeUsedIsSaid() {
+        assertThat(Route.invalid(Map.of("account", "~(a"))).contains("not a valid regular expression");
+        assertThat(Route.invalid(Map.of("acount", "1"))).contains("Unknown label 'acount'");
+        assertThat(Route.invalid(Map.of("job", "x".repeat(1_001)))).contains("1,000");
+        assertThat(Route.invalid(Map.of("job", "~WIN.*", "severity", "critical"))).isNull();
+        Route broken = new Route(Map.of("job", "~("), "directory-email", false, java.util.List.of(), null, null, null);
+        assertThatThrownBy(() -> new Router(new dev.vigil.notifier.NotifierProperties(null, null, java.util.List.of(),
+                broken, null, null), null)).hasMessageContaining("not a valid regular expression");
+    }
+}
