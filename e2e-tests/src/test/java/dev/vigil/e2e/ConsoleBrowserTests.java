@@ -268,6 +268,17 @@ class ConsoleBrowserTests {
                 + "/hooks/xsibackup/" + token + "/success?" + xsi("401", "5", "--backup-vms=NEWVM", null))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(used.statusCode()).isEqualTo(200);
+
+        // a job whose name a path would rewrite still has its page, reached from the list
+        String odd = "a/../b;c%2e%2e?d#e";
+        hook(TOKEN_EN, "error", xsi("402", "5", "--backup-vms=" + odd, "odd: failed"));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            browser.get(console + "/jobs?q=" + java.net.URLEncoder.encode("b;c", StandardCharsets.UTF_8));
+            return !browser.findElements(By.linkText(odd)).isEmpty();
+        });
+        browser.findElement(By.linkText(odd)).click();
+        wait(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("dl.facts")));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).contains(odd);
     }
 
     @Test
@@ -308,14 +319,15 @@ class ConsoleBrowserTests {
                 assertThat(shown).contains("Backup WIN7,ERP01 of account 3723707 failed").contains("What to do")
                         .contains("Host").contains("esxi-en").contains("Failed runs in a row").contains("Run time")
                         .contains("14 min 5 s").contains("Open the job in Vigil");
-                assertThat(text).contains("Open the job in Vigil: " + console + "/jobs/demo/3723707/WIN7,ERP01");
+                assertThat(text).contains("Open the job in Vigil: " + console + "/job/"
+                        + new dev.vigil.model.JobKey("demo", "3723707", "WIN7,ERP01").urlId());
             } else {
                 assertThat(shown).contains("Was zu tun ist").contains("Rechner").contains("esxi-de")
                         .contains("Laufzeit").contains("5 min 0 s").contains("Den Auftrag in Vigil öffnen");
                 assertThat(text).contains("Fehlgeschlagene Läufe in Folge: 1");
             }
             assertThat(browser.findElement(By.linkText(mail.getKey().equals("mail-en") ? "Open the job in Vigil"
-                    : "Den Auftrag in Vigil öffnen")).getAttribute("href")).startsWith(console + "/jobs/demo/");
+                    : "Den Auftrag in Vigil öffnen")).getAttribute("href")).startsWith(console + "/job/");
             shot(mail.getKey());
         }
     }

@@ -260,6 +260,13 @@ abstract class EndToEndScenario {
         HttpResponse<String> status = http.send(statusRequest, HttpResponse.BodyHandlers.ofString());
         assertThat(Json.mapper().readTree(status.body()).path("summary").path("job").asString())
                 .isEqualTo("demo/3723707/" + ODD_JOB);
+        // the query form takes any name, also one a path would rewrite
+        HttpResponse<String> byKey = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/api/v1/job?key=" + java.net.URLEncoder.encode("demo/3723707/" + ODD_JOB, StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + API_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(byKey.statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(byKey.body()).path("summary").path("job").asString())
+                .isEqualTo("demo/3723707/" + ODD_JOB);
     }
 
     private static String cloudEvent(String id, String job, String data) {

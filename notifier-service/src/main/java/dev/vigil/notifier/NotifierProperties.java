@@ -83,14 +83,19 @@ public record NotifierProperties(@DefaultValue Directory directory, @DefaultValu
                        @DefaultValue("Europe/Zurich") java.time.ZoneId zone,
                        java.net.URI consoleUrl) {
 
-        /** The link to a job's page in the console, each path segment percent-encoded; {@code null} without a console. */
+        /**
+         * The link to a job's page in the console, {@code <console>/job/<id>} ({@link dev.vigil.model.JobKey#urlId()},
+         * which carries any job name unchanged); an account-wide alert (job {@code *}) links to the account's jobs.
+         * {@code null} without a console.
+         */
         public String jobLink(dev.vigil.model.JobKey job) {
             if (consoleUrl == null) {
                 return null;
             }
-            return org.springframework.web.util.UriComponentsBuilder.fromUri(consoleUrl)
-                    .pathSegment("jobs", job.tenant(), job.account()).pathSegment(job.job().split("/", -1))
-                    .encode().build().toUriString();
+            var link = org.springframework.web.util.UriComponentsBuilder.fromUri(consoleUrl);
+            return job.job().equals("*")
+                    ? link.path("/jobs").queryParam("account", "{account}").encode().buildAndExpand(job.account()).toUriString()
+                    : link.path("/job/" + job.urlId()).build().toUriString();
         }
     }
 }

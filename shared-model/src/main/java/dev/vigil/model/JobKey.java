@@ -40,4 +40,24 @@ public record JobKey(String tenant, String account, String job) {
     public String asString() {
         return tenant + "/" + account + "/" + job;
     }
+
+    /**
+     * This key as one URL path segment: {@link #asString()} in UTF-8, base64url without padding (RFC 4648 §5). A job
+     * name may hold {@code /}, {@code ..}, {@code %} or {@code ;}, which servers and browsers rewrite in a path; this
+     * form has none of them, so a link to a job (a mail's, the console's) reaches exactly that job.
+     */
+    public String urlId() {
+        return java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(asString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The key of a {@link #urlId()}.
+     *
+     * @throws IllegalArgumentException when {@code id} is not base64url or not a job key
+     */
+    public static JobKey fromUrlId(String id) {
+        byte[] bytes = java.util.Base64.getUrlDecoder().decode(id);
+        return parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

@@ -46,9 +46,11 @@ public class Backends {
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + key).retrieve().body(LIST));
     }
 
-    /** One job with its runs, baselines and quota ({@code GET /api/v1/jobs/{tenant}/{account}/{job}}); null when unknown. */
-    public Map<String, Object> job(String key, String tenant, String account, String job) {
-        URI uri = URI.create(properties.rulesUrl().resolve("/api/v1/jobs/") + dev.vigil.console.web.Paths.job(tenant, account, job));
+    /** One job with its runs, baselines and quota ({@code GET /api/v1/job?key=tenant/account/job}); null when unknown. */
+    public Map<String, Object> job(String key, dev.vigil.model.JobKey job) {
+        // the template is encoded first and the value strictly after: '&', '+', ';' and '%' in a job name stay its own
+        URI uri = UriComponentsBuilder.fromUri(properties.rulesUrl()).path("/api/v1/job").queryParam("key", "{key}")
+                .encode().buildAndExpand(job.asString()).toUri();
         try {
             return call("rules", key, () -> http.get().uri(uri).header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
                     .retrieve().body(OBJECT));

@@ -18,10 +18,16 @@ class ConsoleErrors {
 
     @ExceptionHandler(BackendException.class)
     String backend(BackendException e, HttpServletResponse response, Model model) {
-        int status = e.status() >= 500 || e.status() < 400 ? 502 : e.status();
-        if (e.status() == 503) {
-            status = 503;
+        if (e.status() == 404 || e.status() == 400 || e.status() == 403 || e.status() == 409 || e.status() == 412) {
+            // the service is there and said no: what the person asked for does not exist or is not theirs
+            response.setStatus(e.status() == 403 ? 403 : e.status() == 400 ? 400 : 404);
+            model.addAttribute("status", e.status() == 403 ? 403 : e.status() == 400 ? 400 : 404);
+            model.addAttribute("title", e.status() == 403 ? "Not allowed" : e.status() == 400 ? "Cannot be read"
+                    : "Not found");
+            model.addAttribute("detail", e.getMessage());
+            return "problem";
         }
+        int status = e.status() == 503 ? 503 : 502;
         response.setStatus(status);
         model.addAttribute("status", status);
         model.addAttribute("service", e.service());

@@ -82,22 +82,37 @@ class PagesController {
     record Filter(String status, String source, String account, String q) {
     }
 
+    /** A job's page by its readable path, for names a path carries unchanged: the same page under {@code /job/<id>}. */
     @GetMapping("/jobs/{tenant}/{account}/{*job}")
-    String job(@PathVariable String tenant, @PathVariable String account, @PathVariable String job,
-               BearerTokenAuthentication caller, Model model) {
+    String jobByPath(@PathVariable String tenant, @PathVariable String account, @PathVariable String job) {
+        return "redirect:/job/" + new JobKey(tenant, account, job.startsWith("/") ? job.substring(1) : job).urlId();
+    }
+
+    /** A job's page: {@code id} is its key's {@link JobKey#urlId()}; another tenant's job or a bad id is 404. */
+    @GetMapping("/job/{id}")
+    String job(@PathVariable String id, BearerTokenAuthentication caller, Model model) {
         String key = caller.getToken().getTokenValue();
-        String name = job.startsWith("/") ? job.substring(1) : job;
+        JobKey jobKey;
+        try {
+            jobKey = JobKey.fromUrlId(id);
+        } catch (IllegalArgumentException e) {
+            throw new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "no such job");
+        }
+        String tenant = jobKey.tenant();
+        String account = jobKey.account();
         if (!dev.vigil.security.ApiCaller.mayAct(caller, tenant)) {
             throw new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND);
         }
-        Map<String, Object> detail = backends.job(key, tenant, account, name);
+        Map<String, Object> detail = backends.job(key, jobKey);
         if (detail == null) {
             throw new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "no such job");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> summary = (Map<String, Object>) detail.get("summary");
-        JobView view = JobView.of(summary, backends.silences(key), Instant.now());
-        JobKey jobKey = new JobKey(tenant, account, name);
+        List<Map<String, Object>> silences = backends.silences(key);
+        JobView view = JobView.of(summary, silences, Instant.now());
+        model.addAttribute("pausedBy", view.silencedBy() == null ? null : silences.stream()
+                .filter(s -> view.silencedBy().equals(s.get("id"))).findFirst().orElse(null));
 
         List<Map<String, Object>> audit = new ArrayList<>();
         for (String rule : RULES) {
@@ -124,8 +139,10 @@ class PagesController {
                     && runs.stream().anyMatch(run -> run instanceof Map<?, ?> r && r.get(measure) != null));
         }
         model.addAttribute("hasQuota", detail.get("quota") instanceof List<?> quota && !quota.isEmpty());
-        model.addAttribute("badge", badges.forJob(jobKey));
-        model.addAttribute("accountBadge", badges.forAccount(tenant, account));
+        String origin = org.springframework.web.servlet.support.ServletUriComponentsBuilder.fromCurrentContextPath()
+                .build().toUriString();
+        model.addAttribute("badge", origin + badges.forJob(jobKey));
+        model.addAttribute("accountBadge", origin + badges.forAccount(tenant, account));
         return "job";
     }
 

@@ -32,13 +32,23 @@ class RegistrationPages {
     }
 
     @GetMapping("/registrations")
-    String list(@RequestParam(required = false) String error, @RequestParam(required = false) String done,
-                BearerTokenAuthentication caller, Model model) {
-        model.addAttribute("registrations", backends.registrations(caller.getToken().getTokenValue()));
+    String list(@RequestParam(required = false) String revoked, BearerTokenAuthentication caller, Model model) {
+        List<Map<String, Object>> registrations = backends.registrations(caller.getToken().getTokenValue());
+        model.addAttribute("registrations", registrations);
         model.addAttribute("sources", SOURCES);
-        model.addAttribute("error", error);
-        model.addAttribute("done", done);
+        // a notice names a registration of the list, never text from the address
+        model.addAttribute("revoked", revoked != null && registrations.stream().anyMatch(r -> revoked.equals(r.get("id")))
+                ? revoked : null);
         model.addAttribute("tenant", dev.vigil.security.ApiCaller.tenant(caller));
+        return "registrations";
+    }
+
+    /** The page again, with the status the gateway answered and what was wrong. */
+    private String again(Backends.BackendException e, BearerTokenAuthentication caller, Model model,
+                         jakarta.servlet.http.HttpServletResponse response) {
+        list(null, caller, model);
+        model.addAttribute("error", e.getMessage());
+        response.setStatus(e.status());
         return "registrations";
     }
 
@@ -60,8 +70,7 @@ class RegistrationPages {
             return shown(backends.createRegistration(caller.getToken().getTokenValue(), body), "created", model, response);
         } catch (Backends.BackendException e) {
             if (e.status() >= 400 && e.status() < 500) {
-                return "redirect:" + UriComponentsBuilder.fromPath("/registrations").queryParam("error", e.getMessage())
-                        .encode().build();
+                return again(e, caller, model, response);
             }
             throw e;
         }
@@ -74,18 +83,25 @@ class RegistrationPages {
             return shown(backends.rotateRegistration(caller.getToken().getTokenValue(), id, grace), "rotated", model, response);
         } catch (Backends.BackendException e) {
             if (e.status() >= 400 && e.status() < 500) {
-                return "redirect:" + UriComponentsBuilder.fromPath("/registrations").queryParam("error", e.getMessage())
-                        .encode().build();
+                return again(e, caller, model, response);
             }
             throw e;
         }
     }
 
     @PostMapping("/registrations/{id}/revoke")
-    String revoke(@PathVariable String id, BearerTokenAuthentication caller) {
-        backends.revokeRegistration(caller.getToken().getTokenValue(), id);
-        return "redirect:" + UriComponentsBuilder.fromPath("/registrations").queryParam("done", "Revoked " + id + ".")
-                .encode().build();
+    String revoke(@PathVariable String id, BearerTokenAuthentication caller, Model model,
+                  jakarta.servlet.http.HttpServletResponse response) {
+        try {
+            backends.revokeRegistration(caller.getToken().getTokenValue(), id);
+        } catch (Backends.BackendException e) {
+            if (e.status() >= 400 && e.status() < 500) {
+                return again(e, caller, model, response);
+            }
+            throw e;
+        }
+        return "redirect:" + UriComponentsBuilder.fromPath("/registrations").queryParam("revoked", id).build().encode()
+                .toUriString();
     }
 
     private static String shown(Map<String, Object> registration, String what, Model model,

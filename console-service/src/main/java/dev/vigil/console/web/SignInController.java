@@ -51,10 +51,14 @@ class SignInController {
         return "redirect:/login";
     }
 
-    /** A path of this console, never another site ({@code //host}, {@code /\host} or a scheme). */
+    /**
+     * A path of this console, never another site: it starts with one {@code /}, has no dot segment, backslash,
+     * control character, space or non-ASCII character (each a way browsers have read {@code //host} into a path).
+     */
     static String local(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")
-                || next.contains("\r") || next.contains("\n") || next.length() > 2000) {
+        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.length() > 2000
+                || next.contains("/.") || next.indexOf('\\') >= 0 || next.toLowerCase(java.util.Locale.ROOT).contains("%2e")
+                || next.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
             return "/jobs";
         }
         return next;

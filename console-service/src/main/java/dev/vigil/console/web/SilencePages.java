@@ -41,11 +41,14 @@ class SilencePages {
     String list(@RequestParam Map<String, String> params, BearerTokenAuthentication caller, Model model) {
         Instant now = Instant.now();
         List<Map<String, Object>> all = backends.silences(caller.getToken().getTokenValue());
-        model.addAttribute("active", all.stream().filter(s -> state(s, now).equals("active")).toList());
-        model.addAttribute("pending", all.stream().filter(s -> state(s, now).equals("pending")).toList());
-        model.addAttribute("expired", all.stream().filter(s -> state(s, now).equals("expired"))
+        List<Map<String, Object>> active = all.stream().filter(s -> state(s, now).equals("active")).toList();
+        List<Map<String, Object>> pending = all.stream().filter(s -> state(s, now).equals("pending")).toList();
+        List<Map<String, Object>> expired = all.stream().filter(s -> state(s, now).equals("expired"))
                 .sorted(java.util.Comparator.comparing((Map<String, Object> s) -> String.valueOf(s.get("endsAt"))).reversed())
-                .limit(50).toList());
+                .limit(50).toList();
+        model.addAttribute("active", active);
+        model.addAttribute("pending", pending);
+        model.addAttribute("expired", expired);
         Map<String, String> form = new LinkedHashMap<>();
         for (String label : LABELS) {
             form.put(label, params.getOrDefault(label, ""));
@@ -56,14 +59,28 @@ class SilencePages {
                 .withSecond(0).withNano(0).toString());
         model.addAttribute("zone", properties.zone().getId());
         model.addAttribute("author", caller.getName());
-        model.addAttribute("created", params.get("created"));
-        model.addAttribute("expiredId", params.get("expired"));
-        model.addAttribute("error", params.get("error"));
+        // a notice names a silence of the list, never text from the address
+        model.addAttribute("created", known(params.get("created"), active, pending));
+        model.addAttribute("expiredId", known(params.get("expired"), expired));
         return "silences";
     }
 
+    @SafeVarargs
+    private static String known(String id, List<Map<String, Object>>... lists) {
+        if (id == null) {
+            return null;
+        }
+        for (List<Map<String, Object>> list : lists) {
+            if (list.stream().anyMatch(s -> id.equals(s.get("id")))) {
+                return id;
+            }
+        }
+        return null;
+    }
+
     @PostMapping("/silences")
-    String create(@RequestParam Map<String, String> params, BearerTokenAuthentication caller) {
+    String create(@RequestParam Map<String, String> params, BearerTokenAuthentication caller, Model model,
+                  jakarta.servlet.http.HttpServletResponse response) {
         Map<String, String> matchers = new LinkedHashMap<>();
         for (String label : LABELS) {
             String value = params.getOrDefault(label, "").strip();
@@ -77,7 +94,7 @@ class SilencePages {
             silence.put("startsAt", local(params.get("startsAt"), Instant.now()).toString());
             silence.put("endsAt", local(params.get("endsAt"), null).toString());
         } catch (DateTimeParseException | NullPointerException e) {
-            return back(params, "Start and end must be dates and times, e.g. 2026-12-01T08:00.");
+            return again(params, "Start and end must be dates and times, e.g. 2026-12-01T08:00.", caller, model, response);
         }
         silence.put("author", params.getOrDefault("author", caller.getName()).isBlank() ? caller.getName()
                 : params.get("author").strip());
@@ -87,7 +104,7 @@ class SilencePages {
             return "redirect:/silences?created=" + created.get("id");
         } catch (Backends.BackendException e) {
             if (e.status() >= 400 && e.status() < 500) {
-                return back(params, e.getMessage());
+                return again(params, e.getMessage(), caller, model, response);
             }
             throw e;
         }
@@ -96,18 +113,22 @@ class SilencePages {
     @PostMapping("/silences/{id}/expire")
     String expire(@PathVariable String id, BearerTokenAuthentication caller) {
         backends.expireSilence(caller.getToken().getTokenValue(), id);
-        return "redirect:" + UriComponentsBuilder.fromPath("/silences").queryParam("expired", id).encode().build();
+        return "redirect:" + UriComponentsBuilder.fromPath("/silences").queryParam("expired", id).build().encode()
+                .toUriString();
     }
 
-    /** The form again, as filled in, with what was wrong. */
-    private static String back(Map<String, String> params, String error) {
-        UriComponentsBuilder uri = UriComponentsBuilder.fromPath("/silences").queryParam("error", error);
+    /** The page again, answered 400, with the form as filled in and what was wrong. */
+    private String again(Map<String, String> params, String error, BearerTokenAuthentication caller, Model model,
+                         jakarta.servlet.http.HttpServletResponse response) {
+        Map<String, String> form = new LinkedHashMap<>();
         for (String label : LABELS) {
-            if (params.get(label) != null && !params.get(label).isBlank()) {
-                uri.queryParam(label, params.get(label));
-            }
+            form.put(label, params.getOrDefault(label, ""));
         }
-        return "redirect:" + uri.encode().build();
+        list(form, caller, model);
+        model.addAttribute("error", error);
+        model.addAttribute("comment", params.getOrDefault("comment", ""));
+        response.setStatus(400);
+        return "silences";
     }
 
     private Instant local(String value, Instant blank) {

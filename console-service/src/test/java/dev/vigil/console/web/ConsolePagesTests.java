@@ -121,6 +121,38 @@ class ConsolePagesTests {
         assertThat(anonymous.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("/login?next=%2Falerts"));
     }
 
+    @Test
+    void aRefusedSilenceIsTheFormAgainWithTheServicesReasonAndTheAddressSetsNoNotice() throws Exception {
+        services.stubFor(get(urlPathEqualTo("/api/v1/silences")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json").withBody("[]")));
+        services.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/api/v1/silences"))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"detail\": \"A silence needs at least one matcher, e.g. {\\\"account\\\": \\\"3723707\\\"}.\"}")));
+        String form = send("GET", "/silences", null).body();
+        Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form);
+        assertThat(csrf.find()).isTrue();
+
+        HttpResponse<String> refused = send("POST", "/silences", "endsAt=2030-01-01T00:00&author=a&comment=keep+me&_csrf="
+                + enc(csrf.group(1)));
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("A silence needs at least one matcher").contains("value=\"keep me\"");
+        HttpResponse<String> forged = send("GET", "/silences?created=Your+session+expired&expired=call+us&error=leak", null);
+        assertThat(forged.statusCode()).isEqualTo(200);
+        assertThat(forged.body()).doesNotContain("Your session expired").doesNotContain("call us").doesNotContain("leak");
+    }
+
+    @Test
+    void anUnknownPageOrJobIsAnHtmlPageThatSaysSo() throws Exception {
+        HttpResponse<String> page = send("GET", "/job/not-base64-at-all!", null);
+        assertThat(page.statusCode()).isEqualTo(404);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.body()).contains("Not found").doesNotContain("Exception");
+        HttpResponse<String> other = send("GET", "/job/" + new dev.vigil.model.JobKey("someone-else", "a", "j").urlId(), null);
+        assertThat(other.statusCode()).isEqualTo(404);
+        services.verify(0, getRequestedFor(urlPathEqualTo("/api/v1/job")));
+    }
+
     private HttpResponse<String> send(String method, String path, String form) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
         if (form != null) {

@@ -78,8 +78,11 @@ class JobViewTests {
         assertThat(view.matches("up", null, null, null)).isFalse();
         assertThat(view.matches(null, "retrospect", null, null)).isFalse();
         assertThat(view.matches(null, null, "other", null)).isFalse();
-        assertThat(view.page()).isEqualTo("/jobs/t/acct/WIN7,ERP01");
-        assertThat(JobView.of(job("t/a b/Daily/Mac HD 100%"), List.of(), NOW).page())
-                .isEqualTo("/jobs/t/a%20b/Daily/Mac%20HD%20100%25");
+        assertThat(view.page()).isEqualTo("/job/" + new dev.vigil.model.JobKey("t", "acct", "WIN7,ERP01").urlId());
+        String odd = "a/../b%2e%2e/c;d%00e?f#g";
+        String page = JobView.of(job("t/a b/" + odd), List.of(), NOW).page();
+        assertThat(page).matches("/job/[A-Za-z0-9_-]+");
+        assertThat(dev.vigil.model.JobKey.fromUrlId(page.substring(5))).isEqualTo(new dev.vigil.model.JobKey("t", "a b", odd));
+        assertThat(JobView.of(job("t/acct/*"), List.of(), NOW).page()).isEqualTo("/jobs?account=acct");
     }
 }

@@ -10,7 +10,8 @@ class SignInControllerTests {
 
     @ParameterizedTest
     @ValueSource(strings = {"//evil.example", "/\\evil.example", "https://evil.example/", "javascript:alert(1)",
-            "evil", "/jobs\r\nSet-Cookie: x=y", ""})
+            "evil", "/jobs\r\nSet-Cookie: x=y", "", "/..//evil.example", "/\t/evil.example", "/%2e%2e//evil.example",
+            "/jobs/\u00e9"})
     void anythingButALocalPathGoesToTheJobs(String next) {
         assertThat(SignInController.local(next)).isEqualTo("/jobs");
     }

@@ -45,6 +45,25 @@ class AlertGroupsController {
         this.ledger = ledger;
     }
 
+    /**
+     * Whether a decision was about this receiver's messages: its chat and webhook messages (their target is the
+     * receiver's name), its fixed addresses, the directory's recipients when it mails them (an address no receiver
+     * names as fixed), and decisions for all receivers (a silence, an inhibition: channel {@code *}).
+     */
+    private boolean about(DeliveryRecord decision, dev.vigil.notifier.routing.Receiver receiver) {
+        if ("*".equals(decision.channel()) || receiver.name().equals(decision.target())) {
+            return true;
+        }
+        if (!"email".equals(decision.channel())) {
+            return false;
+        }
+        if (receiver.emails().contains(decision.target())) {
+            return true;
+        }
+        return receiver.directoryEmail() && router.receivers().stream()
+                .noneMatch(r -> r.emails().contains(decision.target()) || r.name().equals(decision.target()));
+    }
+
     @GetMapping("/api/v1/alerts/groups")
     List<AlertGroup> groups(Authentication caller) {
         Map<String, List<GroupedAlert>> byGroup = new TreeMap<>();
@@ -53,16 +72,17 @@ class AlertGroupsController {
             if (!ApiCaller.mayAct(caller, alert.job().tenant())) {
                 continue;
             }
-            GroupedAlert grouped = new GroupedAlert(alert, silences.silencing(alert).map(s -> s.id()).orElse(null),
-                    ledger.decisions(alert.fingerprint()));
+            String silence = silences.silencing(alert).map(s -> s.id()).orElse(null);
+            List<DeliveryRecord> decisions = ledger.decisions(alert.fingerprint());
             List<Router.Routed> routes = router.route(alert);
             for (Router.Routed routed : routes) {
                 String key = routed.grouping().key(routed.receiver().name(), alert);
                 receivers.put(key, routed.receiver().name());
-                byGroup.computeIfAbsent(key, k -> new ArrayList<>()).add(grouped);
+                byGroup.computeIfAbsent(key, k -> new ArrayList<>()).add(new GroupedAlert(alert, silence,
+                        decisions.stream().filter(d -> about(d, routed.receiver())).toList()));
             }
             if (routes.isEmpty()) {
-                byGroup.computeIfAbsent("{}", k -> new ArrayList<>()).add(grouped);
+                byGroup.computeIfAbsent("{}", k -> new ArrayList<>()).add(new GroupedAlert(alert, silence, decisions));
             }
         }
         List<AlertGroup> groups = new ArrayList<>();

@@ -143,20 +143,46 @@ class JobStatusController {
     @GetMapping("/api/v1/jobs/{tenant}/{account}/{*job}")
     ResponseEntity<?> job(@PathVariable String tenant, @PathVariable String account, @PathVariable String job,
                           Authentication caller, @RequestHeader(name = HttpHeaders.AUTHORIZATION) String authorization) {
-        if (!ApiCaller.mayAct(caller, tenant)) {
+        return one(new JobKey(tenant, account, job.startsWith("/") ? job.substring(1) : job), caller, authorization);
+    }
+
+    /**
+     * One job by its key in the query, {@code ?key=tenant/account/job} percent-encoded as any query value: the form
+     * for every job name, also one with {@code ..}, {@code %2F} or {@code ;}, which a path cannot carry unchanged.
+     */
+    @GetMapping(path = "/api/v1/job", params = "key")
+    ResponseEntity<?> jobByKey(@RequestParam String key, Authentication caller,
+                               @RequestHeader(name = HttpHeaders.AUTHORIZATION) String authorization) {
+        JobKey job;
+        try {
+            job = JobKey.parse(key);
+        } catch (IllegalArgumentException e) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                    "key is tenant/account/job.");
+            problem.setTitle("Bad job key");
+            return ResponseEntity.badRequest().body(problem);
+        }
+        return one(job, caller, authorization);
+    }
+
+    private ResponseEntity<?> one(JobKey job, Authentication caller, String authorization) {
+        if (!ApiCaller.mayAct(caller, job.tenant())) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN,
-                    "This API key may not see jobs of tenant '" + tenant + "'.");
+                    "This API key may not see jobs of tenant '" + job.tenant() + "'.");
             problem.setTitle("Forbidden");
             return ResponseEntity.status(HttpStatus.FORBIDDEN).body(problem);
         }
-        job = job.startsWith("/") ? job.substring(1) : job;
-        String key = new JobKey(tenant, account, job).asString();
+        String key = job.asString();
         KeyQueryMetadata owner = kafkaStreams().queryMetadataForKey(JobProcessor.STORE, key, Serdes.String().serializer());
         if (owner != null && owner.activeHost() != null && !isSelf(owner.activeHost())
                 && owner.activeHost().port() > 0) {
-            return ResponseEntity.ok(http.get().uri(java.net.URI.create(url(owner.activeHost(), "/api/v1/jobs/"
-                            + path(tenant) + "/" + path(account) + "/" + path(job))))
-                    .header(HttpHeaders.AUTHORIZATION, authorization).retrieve().body(JobDetail.class));
+            try {
+                return ResponseEntity.ok(http.get().uri(java.net.URI.create(url(owner.activeHost(), "/api/v1/job?key="
+                                + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8))))
+                        .header(HttpHeaders.AUTHORIZATION, authorization).retrieve().body(JobDetail.class));
+            } catch (org.springframework.web.client.HttpClientErrorException.NotFound unknown) {
+                return ResponseEntity.status(HttpStatus.NOT_FOUND).build();
+            }
         }
         JobState state = store().get(key);
         if (state == null) {
@@ -190,13 +216,6 @@ class JobStatusController {
     private boolean isSelf(HostInfo host) {
         Object self = streams.getStreamsConfiguration().get("application.server");
         return self == null || self.equals(host.host() + ":" + host.port()) || host.equals(HostInfo.unavailable());
-    }
-
-    /** Each {@code /}-separated segment percent-encoded on its own (RFC 3986 §3.3). */
-    static String path(String name) {
-        return java.util.Arrays.stream(name.split("/", -1))
-                .map(segment -> org.springframework.web.util.UriUtils.encodePathSegment(segment, java.nio.charset.StandardCharsets.UTF_8))
-                .collect(java.util.stream.Collectors.joining("/"));
     }
 
     private static String url(HostInfo host, String path) {

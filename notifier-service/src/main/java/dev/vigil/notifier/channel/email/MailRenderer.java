@@ -128,7 +128,9 @@ public class MailRenderer {
         if (details.get("host") != null) {
             facts.add(new Fact(label("host", locale), details.get("host")));
         }
-        facts.add(new Fact(label("job", locale), alert.job().job()));
+        if (!alert.job().job().equals("*")) { // "*": an alert about the whole account
+            facts.add(new Fact(label("job", locale), alert.job().job()));
+        }
         facts.add(new Fact(label("account", locale), alert.job().account()));
         if (alert.source() != null) {
             facts.add(new Fact(label("source", locale), product(alert.source())));
@@ -138,6 +140,10 @@ public class MailRenderer {
         if (alert.endsAt() != null) {
             facts.add(new Fact(label("resolvedAt", locale), time(alert.endsAt(), locale) + " ("
                     + human(alert.duration()) + ")"));
+        }
+        if (alert.status() != AlertStatus.FIRING) {
+            // the details are the firing's (its failed run, its error): a resolved message says what ended and when
+            return facts;
         }
         java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>(ORDER);
         keys.addAll(new java.util.TreeSet<>(details.keySet()));
@@ -153,7 +159,7 @@ public class MailRenderer {
 
     /** The error the product reported, line by line, at most {@value #ERROR_LINES} lines. */
     public static List<String> errorLines(Alert alert) {
-        String message = alert.details().get("errorMessage");
+        String message = alert.status() == AlertStatus.FIRING ? alert.details().get("errorMessage") : null;
         if (message == null || message.isBlank()) {
             return List.of();
         }

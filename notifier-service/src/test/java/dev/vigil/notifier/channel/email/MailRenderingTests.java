@@ -73,13 +73,13 @@ class MailRenderingTests {
                 .contains("Failed runs in a row: 3")
                 .contains("Error code: -102")
                 .contains("Run time: 14 min 5 s")
-                .contains("Open the job in Vigil: https://vigil.example.org/jobs/demo/3723707/Daily/WIN7,ERP01");
+                .contains("Open the job in Vigil: https://vigil.example.org/job/" + JOB.urlId());
         assertThat(mail.text()).doesNotContain("durationSeconds", "consecutiveFailures", "lastSuccessAt", "FAILED",
                 "failureThreshold", "2026-11-30T06:47");
         assertThat(mail.html())
                 .contains("esxi-01.example.org", "Failed runs in a row", "14 min 5 s", "2026-11-29 02:30 CET",
                         "ERP01: snapshot creation failed\nWIN7: 0 errors",
-                        "href=\"https://vigil.example.org/jobs/demo/3723707/Daily/WIN7,ERP01\"")
+                        "href=\"https://vigil.example.org/job/" + JOB.urlId() + "\"")
                 .doesNotContain("durationSeconds");
     }
 
@@ -99,7 +99,7 @@ class MailRenderingTests {
                 .contains("Letzter erfolgreicher Lauf: 2026-11-29 02:30 MEZ")
                 .contains("Fehlgeschlagene Läufe in Folge: 3")
                 .contains("Laufzeit: 14 min 5 s")
-                .contains("Den Auftrag in Vigil öffnen: https://vigil.example.org/jobs/demo/3723707/Daily/WIN7,ERP01");
+                .contains("Den Auftrag in Vigil öffnen: https://vigil.example.org/job/" + JOB.urlId());
         assertThat(mail.html()).contains("lang=\"de\"", "Fehlgeschlagene Läufe in Folge", "Laufzeit");
     }
 
@@ -112,9 +112,23 @@ class MailRenderingTests {
         assertThat(en.subject()).startsWith("[Vigil] Resolved: ");
         assertThat(en.text()).contains("was resolved 2026-11-30 09:52 CET; it lasted 2 h 5 min.")
                 .contains("Resolved: 2026-11-30 09:52 CET (2 h 5 min)")
-                .contains("What to do: Nothing to do.");
+                .contains("What to do: Nothing to do.")
+                .contains("Host: esxi-01.example.org")
+                // the failed run's facts belong to the failure, not to its end
+                .doesNotContain("Run time").doesNotContain("Failed runs in a row").doesNotContain("snapshot creation failed\n");
         MailRenderer.Mail de = render(resolved, "de");
         assertThat(de.text()).contains("es dauerte 2 h 5 min").contains("Behoben: 2026-11-30 09:52 MEZ (2 h 5 min)");
+    }
+
+    @Test
+    void anAccountWideAlertNamesNoJobAndLinksToTheAccountsJobs() {
+        JobKey account = new JobKey("stoney", "3723708", "*");
+        Alert neverUsed = new Alert(Alert.fingerprint(Rules.NEVER_USED, account), Rules.NEVER_USED, Severity.WARNING,
+                AlertStatus.FIRING, account, Source.STONEY, "Account 3723708 never sent a backup",
+                Map.of("createdAt", "2026-01-01T12:00:00Z"), STARTED, null, "e4");
+        MailRenderer.Mail mail = render(neverUsed, "de");
+        assertThat(mail.text()).contains("Angelegt: 2026-01-01 13:00 MEZ").doesNotContain("Auftrag: *")
+                .doesNotContain("Created at").contains("https://vigil.example.org/jobs?account=3723708");
     }
 
     @Test
@@ -136,7 +150,7 @@ class MailRenderingTests {
                 "en", List.of(), 0, List.of(one, two), "owners{account=\"3723707\"}"));
 
         assertThat(mail.html()).contains("<table", "<th scope=\"col\"", "esxi-02", "FILESRV",
-                "https://vigil.example.org/jobs/demo/3723707/FILESRV");
+                "https://vigil.example.org/job/" + other.urlId());
         assertThat(mail.text()).contains("2 backup alerts, 2 of them firing and 0 resolved.")
                 .contains("Host esxi-02 · Job FILESRV · Account 3723707");
     }
