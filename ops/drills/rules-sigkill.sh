@@ -47,4 +47,4 @@ if [ -z "${NO_KILL:-}" ]; then   # NO_KILL=1: the same run without the kill, to 
 fi
 wait $LOAD || true
 echo
-grep -E "sent |acknowledged|latency ms|records added|lag|hook -> alert|transitions|failures" .local/logs/drill-load.log
+grep -E "sent |acknowledged|latency ms|records added|lag|hook -> alert|transitions|failures|final alert state" .local/logs/drill-load.log
