@@ -18,6 +18,11 @@ public final class InternalTopics {
     /** Alerts waiting in a notification group, and the group's sent batches, keyed by group. The notifier's. */
     public static final String NOTIFICATION_GROUPS = "backup.notification-groups";
     /**
+     * A receiver's part of an alert that waits for the directory (its recipients could not be looked up), keyed by the
+     * alert's fingerprint, so the other receivers and the alerts behind it are not held. The notifier's.
+     */
+    public static final String DIRECTORY_WAIT = "backup.notifications.directory-wait";
+    /**
      * The registrations made through the gateway's API, keyed by registration id (and {@code <id>/slug/<slug>} for a
      * ping key's checks); compacted, a tombstone revokes. Tokens as SHA-256 hashes only. The gateway's.
      */

@@ -117,7 +117,7 @@ public class VigilKafkaAutoConfiguration {
     KafkaAdmin.NewTopics vigilTopics(VigilKafkaProperties properties) {
         List<NewTopic> topics = new ArrayList<>();
         for (String name : List.of(Topics.EVENTS, Topics.REJECTED, Topics.ACCOUNTS, InternalTopics.ACCOUNT_ACTIVITY, Topics.ALERTS, Topics.SILENCES,
-                InternalTopics.NOTIFICATIONS, InternalTopics.NOTIFICATION_GROUPS, Topics.DELIVERIES, InternalTopics.REGISTRATIONS, Topics.CHANGES, InternalTopics.ALERT_STATES)) {
+                InternalTopics.NOTIFICATIONS, InternalTopics.NOTIFICATION_GROUPS, InternalTopics.DIRECTORY_WAIT, Topics.DELIVERIES, InternalTopics.REGISTRATIONS, Topics.CHANGES, InternalTopics.ALERT_STATES)) {
             TopicBuilder builder = TopicBuilder.name(name).partitions(properties.partitions())
                     .replicas(properties.replicas());
             if (COMPACTED.contains(name)) {

@@ -20,6 +20,13 @@ public class NotifierApplication {
                 dev.vigil.notifier.delivery.DeliveryRequest.class);
     }
 
+    /** {@code backup.notifications.directory-wait} holds receivers' parts of alerts waiting for the directory. */
+    @org.springframework.context.annotation.Bean
+    static dev.vigil.kafka.TopicValueType directoryWaitType() {
+        return new dev.vigil.kafka.TopicValueType(InternalTopics.DIRECTORY_WAIT,
+                dev.vigil.notifier.pipeline.NotificationPipeline.DirectoryWait.class);
+    }
+
     public static void main(String[] args) {
         application().run(args);
     }

@@ -34,8 +34,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A directory that cannot be reached holds back only what needs it: the mails to the directory's recipients wait
- * until it answers, while the same alert's webhook to a fixed receiver goes out at once, and only once however often
- * the alert is handled again during the outage.
+ * until it answers, while the alerts' webhooks to a fixed receiver go out at once (also for an alert behind the first
+ * on its partition), and only once.
  */
 @SpringBootTest(properties = {"spring.config.name=notifier", "server.port=0", "management.server.port=0",
         "vigil.notifier.directory.sync-initial-delay=1h", "vigil.notifier.directory.cache-ttl=0s",
@@ -79,23 +79,26 @@ class DirectoryOutageChannelsTests {
     void theWebhookGoesOutOnceWhileTheMailsWaitForTheDirectory() throws Exception {
         hooks.stubFor(post(urlPathEqualTo("/webhook")).willReturn(aResponse().withStatus(200)));
         directory.server().shutDown("ldap", true);
-        JobKey job = new JobKey("demo", "3723707", "outage-channels");
-        Alert alert = new Alert(Alert.fingerprint(Rules.FAILED_BACKUP, job), Rules.FAILED_BACKUP, Severity.CRITICAL,
-                AlertStatus.FIRING, job, Source.XSIBACKUP, "Backup outage-channels of account 3723707 failed",
-                Map.of(), Instant.now(), null, "outage-channels-1");
-        kafka.send(CloudEventRecords.record(Topics.ALERTS, alert.fingerprint(), alert, alert.eventId(),
-                "dev.vigil.alert.firing", "test", Instant.now(), null)).get();
+        // two alerts on one partition: the second must not wait behind the first's mails
+        for (String name : java.util.List.of("outage-channels-1", "outage-channels-2")) {
+            JobKey job = new JobKey("demo", "3723707", name);
+            Alert alert = new Alert(Alert.fingerprint(Rules.FAILED_BACKUP, job), Rules.FAILED_BACKUP, Severity.CRITICAL,
+                    AlertStatus.FIRING, job, Source.XSIBACKUP, "Backup " + name + " of account 3723707 failed",
+                    Map.of(), Instant.now(), null, name);
+            kafka.send(CloudEventRecords.record(Topics.ALERTS, "same-partition", alert, alert.eventId(),
+                    "dev.vigil.alert.firing", "test", Instant.now(), null)).get();
+        }
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> webhooks() == 1);
-        Thread.sleep(6_000); // the alert is handled again several times while the directory is away
-        assertThat(webhooks()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> webhooks() == 2);
+        Thread.sleep(6_000); // the mails are tried again several times while the directory is away
+        assertThat(webhooks()).isEqualTo(2);
         assertThat(smtp.getReceivedMessages()).isEmpty();
 
         directory.server().startListening("ldap");
-        await().atMost(Duration.ofSeconds(90)).until(() -> smtp.getReceivedMessages().length == 2);
+        await().atMost(Duration.ofSeconds(120)).until(() -> smtp.getReceivedMessages().length == 4);
         Thread.sleep(2_000);
-        assertThat(webhooks()).isEqualTo(1);
-        assertThat(smtp.getReceivedMessages()).hasSize(2);
+        assertThat(webhooks()).isEqualTo(2);
+        assertThat(smtp.getReceivedMessages()).hasSize(4);
     }
 
     private static int webhooks() {

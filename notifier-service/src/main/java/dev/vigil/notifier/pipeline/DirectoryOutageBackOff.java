@@ -7,8 +7,9 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * While the directory cannot be reached, an alert waits and is tried again — for as long as the outage lasts,
- * never dead-lettered — backing off up to a minute between tries. Other failures keep the shared back-off.
+ * While the directory cannot be reached, what needs it (a receiver's part of an alert on
+ * {@code backup.notifications.directory-wait}, a reminder) waits and is tried again — for as long as the outage
+ * lasts, never dead-lettered — backing off up to a minute between tries. Other failures keep the shared back-off.
  */
 @Configuration(proxyBeanMethods = false)
 class DirectoryOutageBackOff {

@@ -41,7 +41,8 @@ import org.springframework.stereotype.Component;
  * </ol>
  * A request id is deterministic, so handling the same alert twice (after a crash) asks for the same deliveries,
  * and the delivery ledger sends each only once. While the directory cannot be reached, the receivers that need it
- * wait (the alert is handled again until it answers) and the others are told at once.
+ * wait on {@code backup.notifications.directory-wait} (tried again until it answers, {@code DirectoryWaitListener})
+ * and the others, and the alerts behind, are told at once.
  */
 @Component
 public class NotificationPipeline {
@@ -84,21 +85,54 @@ public class NotificationPipeline {
         Optional<Alert> inhibitor = silence.isPresent() ? Optional.empty() : this.inhibitor.inhibitor(alert);
         List<DeliveryRequest> requests = new ArrayList<>();
         List<CompletableFuture<?>> writes = new ArrayList<>();
-        dev.vigil.notifier.recipients.DirectoryUnavailableException directoryDown = null;
         for (Router.Routed routed : router.route(alert)) {
             Receiver receiver = routed.receiver();
             try {
                 route(alert, routed, silence, inhibitor, reminder, traceId, requests, writes);
             } catch (dev.vigil.notifier.recipients.DirectoryUnavailableException e) {
-                // this receiver's recipients wait for the directory; the other receivers are told now
-                directoryDown = e;
+                // this receiver's recipients wait for the directory on a topic of their own; the other receivers,
+                // and the alerts behind this one, are told now
+                DirectoryWait wait = new DirectoryWait(alert, receiver.name(), reminder);
+                writes.add(kafka.send(CloudEventRecords.record(InternalTopics.DIRECTORY_WAIT, alert.fingerprint(), wait,
+                        wait.id(), "dev.vigil.notification.directory-wait", "notifier", Instant.now(), traceId)));
             }
         }
-        // a retry of this alert makes the same delivery ids: what already went out is not asked for again
+        // a repeated handling of this alert makes the same delivery ids: what already went out is not asked for again
         requests.removeIf(request -> ledger.wasSent(request.deliveryId()));
         send(requests, writes, traceId);
-        if (directoryDown != null) {
-            throw directoryDown; // the alert is handled again when the directory answers (DirectoryOutageBackOff)
+    }
+
+    /**
+     * A receiver's part of an alert that waited for the directory: handled as {@link #handle} would, for that receiver
+     * alone (a silence or inhibition is judged now).
+     *
+     * @throws dev.vigil.notifier.recipients.DirectoryUnavailableException while the directory is still away; the
+     *         caller tries again, as long as the outage lasts
+     */
+    public void handle(DirectoryWait wait, String traceId) throws Exception {
+        Alert alert = wait.alert();
+        Optional<Silence> silence = alert.status() == AlertStatus.FIRING ? silences.silencing(alert) : Optional.empty();
+        Optional<Alert> inhibitor = silence.isPresent() ? Optional.empty() : this.inhibitor.inhibitor(alert);
+        List<DeliveryRequest> requests = new ArrayList<>();
+        List<CompletableFuture<?>> writes = new ArrayList<>();
+        for (Router.Routed routed : router.route(alert)) {
+            if (routed.receiver().name().equals(wait.receiver())) {
+                route(alert, routed, silence, inhibitor, wait.reminder(), traceId, requests, writes);
+            }
+        }
+        requests.removeIf(request -> ledger.wasSent(request.deliveryId()));
+        send(requests, writes, traceId);
+    }
+
+    /**
+     * Value of {@code backup.notifications.directory-wait}: one receiver's part of one alert transition, waiting
+     * for the directory to name its recipients.
+     */
+    public record DirectoryWait(Alert alert, String receiver, int reminder) {
+
+        /** Deterministic for the transition, receiver and reminder: a repeat is the same wait. */
+        public String id() {
+            return DeliveryRequest.idFor(alert, receiver, "directory-wait", "", reminder);
         }
     }
 

@@ -68,6 +68,10 @@ public class RecipientResolver {
      * @param check   the stoney check of the alert: quota, schedule, unsuccessful, upgrade, nobackup
      * @throws DirectoryUnavailableException when the directory cannot be reached
      */
+    /** After a failed look-up, how long the directory is taken as down before it is asked again. */
+    static final java.time.Duration DOWN_FOR = java.time.Duration.ofSeconds(15);
+    private volatile Instant downUntil;
+
     public Recipients resolve(String account, String check) {
         String key = account + "\n" + check;
         Instant now = clock.instant();
@@ -75,13 +79,20 @@ public class RecipientResolver {
         if (cached != null && cached.expires().isAfter(now)) {
             return cached.recipients();
         }
+        Instant down = downUntil;
+        if (down != null && now.isBefore(down)) {
+            // seen down a moment ago: say so at once instead of waiting out another timeout per alert
+            throw new DirectoryUnavailableException("the directory was unavailable moments ago; next try after " + down, null);
+        }
         Timer.Sample sample = Timer.start();
         Recipients recipients;
         try {
             recipients = lookUp(account, check);
             sample.stop(Metrics.timer("vigil.notifier.ldap.lookup", "outcome", "ok"));
+            downUntil = null;
         } catch (DirectoryUnavailableException e) {
             sample.stop(Metrics.timer("vigil.notifier.ldap.lookup", "outcome", "unavailable"));
+            downUntil = clock.instant().plus(DOWN_FOR);
             throw e;
         }
         cache.put(key, new Cached(recipients, now.plus(directory.cacheTtl())));
