@@ -120,7 +120,7 @@ class ConsoleBrowserTests {
                 "--spring.mail.port=" + smtp.getSmtp().getPort(), "--spring.ldap.urls=" + directory.url(),
                 "--vigil.notifier.mail.console-url=" + console));
         services.add(notifier);
-        services.add(ConsoleApplication.application().run(with("--server.port=" + consolePort,
+        services.add(ConsoleApplication.application().run(with(kafka, "--server.port=" + consolePort,
                 "--management.server.port=0", "--spring.jmx.enabled=false",
                 "--vigil.console.rules-url=http://127.0.0.1:" + port(rules),
                 "--vigil.console.notifier-url=http://127.0.0.1:" + port(notifier),
@@ -203,6 +203,13 @@ class ConsoleBrowserTests {
                 .contains("esxi-en").contains("xsibackup").contains("Failed runs in a row");
         assertThat(browser.findElement(By.id("audit-h")).isDisplayed()).isTrue();
         assertThat(browser.getPageSource()).contains("demo-owner@example.org").contains("ERP01: snapshot creation failed");
+        // each event's raw input, read from backup.events where the rules say it is
+        List<WebElement> raw = browser.findElements(By.cssSelector("details.raw pre"));
+        assertThat(raw).hasSize(7);
+        browser.findElement(By.cssSelector("details.raw summary")).click();
+        String firstRaw = browser.findElement(By.cssSelector("details.raw pre")).getText();
+        assertThat(new String(java.util.Base64.getDecoder().decode(firstRaw.strip()), StandardCharsets.UTF_8))
+                .startsWith("PID=201|t=845|cmd=");
         shot("2-job");
         String jobPage = browser.getCurrentUrl();
 

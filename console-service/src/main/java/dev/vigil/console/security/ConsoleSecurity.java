@@ -36,6 +36,9 @@ public class ConsoleSecurity {
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/login", "/badge/**", "/webjars/**", "/css/**", "/js/**", "/favicon.svg",
                                 "/error").permitAll()
+                        // health and Prometheus, on the management port only (9084), open to probes and scrapers
+                        // as in every service
+                        .requestMatchers("/actuator/**").permitAll()
                         .anyRequest().authenticated())
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint((request, response, denied) -> {

@@ -38,12 +38,15 @@ class PagesController {
     private final Backends backends;
     private final ConsoleProperties properties;
     private final Badges badges;
+    private final dev.vigil.console.backend.RawEvents rawEvents;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    PagesController(Backends backends, ConsoleProperties properties, Badges badges) {
+    PagesController(Backends backends, ConsoleProperties properties, Badges badges,
+                    dev.vigil.console.backend.RawEvents rawEvents) {
         this.backends = backends;
         this.properties = properties;
         this.badges = badges;
+        this.rawEvents = rawEvents;
     }
 
     @GetMapping("/")
@@ -125,7 +128,7 @@ class PagesController {
 
         model.addAttribute("job", view);
         model.addAttribute("detail", detail);
-        model.addAttribute("history", reversed(detail.get("history")));
+        model.addAttribute("history", withRaw(jobKey, reversed(detail.get("history"))));
         model.addAttribute("runsNewestFirst", reversed(detail.get("runs")));
         model.addAttribute("openAlerts", detail.get("openAlerts"));
         model.addAttribute("audit", audit.size() > 100 ? audit.subList(0, 100) : audit);
@@ -176,6 +179,30 @@ class PagesController {
             return Paths.jobPage(key.get("tenant") + "/" + key.get("account") + "/" + key.get("job"));
         }
         return "/jobs";
+    }
+
+    /** The history entries, each with its raw input ({@code raw}) where {@code backup.events} still has it. */
+    private List<Object> withRaw(JobKey job, List<Object> history) {
+        Map<Integer, List<Long>> offsets = new java.util.HashMap<>();
+        for (Object item : history) {
+            if (item instanceof Map<?, ?> entry && entry.get("partition") instanceof Number partition
+                    && entry.get("offset") instanceof Number offset) {
+                offsets.computeIfAbsent(partition.intValue(), p -> new ArrayList<>()).add(offset.longValue());
+            }
+        }
+        Map<String, String> raw = new java.util.HashMap<>();
+        offsets.forEach((partition, wanted) -> rawEvents.raw(job.asString(), partition, wanted)
+                .forEach((offset, input) -> raw.put(partition + "@" + offset, input)));
+        List<Object> shown = new ArrayList<>();
+        for (Object item : history) {
+            if (item instanceof Map<?, ?> entry) {
+                Map<String, Object> copy = new LinkedHashMap<>();
+                entry.forEach((k, v) -> copy.put(String.valueOf(k), v));
+                copy.put("raw", raw.get(entry.get("partition") + "@" + entry.get("offset")));
+                shown.add(copy);
+            }
+        }
+        return shown;
     }
 
     private static List<Object> reversed(Object list) {

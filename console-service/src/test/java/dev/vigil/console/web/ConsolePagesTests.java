@@ -62,6 +62,9 @@ class ConsolePagesTests {
     @Value("${local.server.port}")
     int port;
 
+    @Value("${local.management.port}")
+    int managementPort;
+
     final HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
 
     @BeforeEach
@@ -151,6 +154,15 @@ class ConsolePagesTests {
         HttpResponse<String> other = send("GET", "/job/" + new dev.vigil.model.JobKey("someone-else", "a", "j").urlId(), null);
         assertThat(other.statusCode()).isEqualTo(404);
         services.verify(0, getRequestedFor(urlPathEqualTo("/api/v1/job")));
+    }
+
+    @Test
+    void healthAndMetricsAnswerProbesAndScrapersWithoutASignIn() throws Exception {
+        for (String path : java.util.List.of("/actuator/health/readiness", "/actuator/prometheus")) {
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + managementPort + path)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(path).isEqualTo(200);
+        }
     }
 
     private HttpResponse<String> send(String method, String path, String form) throws Exception {

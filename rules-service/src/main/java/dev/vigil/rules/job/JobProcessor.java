@@ -11,6 +11,7 @@ import dev.vigil.model.JobKey;
 import dev.vigil.model.Outcome;
 import dev.vigil.model.Rules;
 import dev.vigil.model.Severity;
+import dev.vigil.model.Topics;
 import dev.vigil.model.Source;
 import dev.vigil.rules.RulesProperties;
 import dev.vigil.rules.account.AccountsUpdater;
@@ -137,7 +138,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
             Values.ignored("late-run");
             log.info("{} {} of {} is dated {}, before the last verdict {}: kept in the history only", event.type(),
                     event.id(), key, JobState.at(event), before.lastEndAt());
-            store.put(key, before.withHistory(event));
+            store.put(key, located(before.withHistory(event), event));
             return;
         }
         String traceId = CloudEventRecords.header(record.headers(), CloudEventHeaders.TRACE_ID);
@@ -158,7 +159,16 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
                     event.measures().files(), event.measures().durationSeconds()));
         }
         deadlines.sync(key, before, state);
-        store.put(key, state);
+        store.put(key, located(state, event));
+    }
+
+    /** The state with the event's history entry placed at its record of {@code backup.events}, for its raw input. */
+    private JobState located(JobState state, BackupEvent event) {
+        var metadata = context.recordMetadata();
+        if (metadata.isEmpty() || !Topics.EVENTS.equals(metadata.get().topic())) {
+            return state;
+        }
+        return state.located(event.id(), metadata.get().partition(), metadata.get().offset());
     }
 
     /**

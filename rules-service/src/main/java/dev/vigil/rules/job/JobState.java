@@ -56,8 +56,33 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
                 null, null);
     }
 
-    /** One event in the job's history. */
-    public record Entry(Instant at, EventType type, Outcome outcome, String eventId, String error) {
+    /**
+     * One event in the job's history.
+     *
+     * @param partition the partition of {@code backup.events} the event was read from, or {@code null} (kept from
+     *                  before this was recorded)
+     * @param offset    its offset there: with the partition, where its full record (the raw input) is
+     */
+    public record Entry(Instant at, EventType type, Outcome outcome, String eventId, String error, Integer partition,
+                        Long offset) {
+
+        public Entry(Instant at, EventType type, Outcome outcome, String eventId, String error) {
+            this(at, type, outcome, eventId, error, null, null);
+        }
+    }
+
+    /** The state with the last history entry, when it is {@code eventId}'s, placed at its record of {@code backup.events}. */
+    public JobState located(String eventId, int partition, long offset) {
+        if (history.isEmpty() || !eventId.equals(history.get(history.size() - 1).eventId())) {
+            return this;
+        }
+        Builder next = toBuilder();
+        List<Entry> entries = new ArrayList<>(history);
+        Entry last = entries.get(entries.size() - 1);
+        entries.set(entries.size() - 1, new Entry(last.at(), last.type(), last.outcome(), last.eventId(), last.error(),
+                partition, offset));
+        next.history = entries;
+        return next.build();
     }
 
     /** One successful run's measures. */
