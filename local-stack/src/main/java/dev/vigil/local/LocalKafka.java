@@ -50,14 +50,25 @@ public final class LocalKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
 
+        return formatAndStart(props, dataDir, dataDir.resolveSibling("server.properties"), port,
+                Uuid.randomUuid().toString(), "--standalone");
+    }
+
+    /**
+     * Formats the node's storage on its first start ({@code kafka-storage format} with {@code props} written to
+     * {@code config}, the cluster id and the quorum options given) and starts it.
+     */
+    private static LocalKafka formatAndStart(Properties props, Path dataDir, Path config, int port, String clusterId,
+                                             String... quorum) throws IOException {
         if (!Files.exists(dataDir.resolve("meta.properties"))) {
-            Path config = dataDir.resolveSibling("server.properties");
             try (OutputStream out = Files.newOutputStream(config)) {
                 props.store(out, "written by the Vigil local stack");
             }
+            java.util.List<String> format = new java.util.ArrayList<>(java.util.List.of("format", "-t", clusterId,
+                    "-c", config.toString()));
+            format.addAll(java.util.List.of(quorum));
             ByteArrayOutputStream output = new ByteArrayOutputStream();
-            int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
-                    "-c", config.toString(), "--standalone"}, new PrintStream(output, true, StandardCharsets.UTF_8));
+            int rc = StorageTool.execute(format.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
             if (rc != 0) {
                 throw new IllegalStateException("kafka storage format failed: " + output.toString(StandardCharsets.UTF_8));
             }
@@ -102,23 +113,9 @@ public final class LocalKafka implements AutoCloseable {
         props.put("transaction.state.log.replication.factor", "3");
         props.put("transaction.state.log.min.isr", "2");
         props.put("group.initial.rebalance.delay.ms", "0");
-        if (!Files.exists(dataDir.resolve("meta.properties"))) {
-            Path config = dataDir.resolveSibling("server-" + nodeId + ".properties");
-            try (OutputStream out = Files.newOutputStream(config)) {
-                props.store(out, "written by the Vigil local stack");
-            }
-            ByteArrayOutputStream output = new ByteArrayOutputStream();
-            // one cluster id for the three nodes
-            String clusterId = new Uuid(0x5669676c436c7573L, 0x7465724c6f63616cL).toString();
-            int rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString()},
-                    new PrintStream(output, true, StandardCharsets.UTF_8));
-            if (rc != 0) {
-                throw new IllegalStateException("kafka storage format failed: " + output.toString(StandardCharsets.UTF_8));
-            }
-        }
-        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-        server.startup();
-        return new LocalKafka(server, port);
+        // one cluster id for the three nodes; the static quorum is in controller.quorum.voters
+        return formatAndStart(props, dataDir, dataDir.resolveSibling("server-" + nodeId + ".properties"), port,
+                new Uuid(0x5669676c436c7573L, 0x7465724c6f63616cL).toString());
     }
 
     public String bootstrapServers() {

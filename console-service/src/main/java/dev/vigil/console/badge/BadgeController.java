@@ -41,6 +41,11 @@ class BadgeController {
         this.templates = templates;
     }
 
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<?, ?> map) {
+        return (Map<String, Object>) map;
+    }
+
     @GetMapping("/badge/{signature}/{file}")
     ResponseEntity<?> badge(@PathVariable String signature, @PathVariable String file) {
         int dot = file.lastIndexOf('.');
@@ -53,11 +58,26 @@ class BadgeController {
         Badges.Subject s = subject.get();
         List<Map<String, Object>> silences = backends.silences(properties.badgeApiKey());
         Instant now = Instant.now();
-        List<JobView> jobs = backends.jobs(properties.badgeApiKey()).stream()
-                .map(summary -> JobView.of(summary, silences, now))
-                .filter(job -> job.tenant().equals(s.tenant()) && job.account().equals(s.account())
-                        && (s.job() == null || job.job().equals(s.job())))
-                .toList();
+        List<JobView> jobs;
+        if (s.job() != null) {
+            // one job: asked for alone, not picked out of the tenant's list
+            Map<String, Object> detail;
+            try {
+                detail = backends.job(properties.badgeApiKey(), new dev.vigil.model.JobKey(s.tenant(), s.account(), s.job()));
+            } catch (Backends.BackendException e) {
+                if (e.status() >= 500) {
+                    throw e;
+                }
+                detail = null; // a job the badge key may not see: unknown, as a job that does not exist
+            }
+            jobs = detail != null && detail.get("summary") instanceof Map<?, ?> summary
+                    ? List.of(JobView.of(cast(summary), silences, now)) : List.of();
+        } else {
+            jobs = backends.jobs(properties.badgeApiKey()).stream()
+                    .map(summary -> JobView.of(summary, silences, now))
+                    .filter(job -> job.tenant().equals(s.tenant()) && job.account().equals(s.account()))
+                    .toList();
+        }
         String status = jobs.stream().map(JobView::status).min(Comparator.naturalOrder())
                 .map(st -> st == JobView.Status.RUNNING ? "up" : st.id()).orElse("unknown");
         String label = s.job() != null ? s.job() : s.account();
