@@ -79,9 +79,7 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** The first client port of the three-node cluster; node N listens on {@code CLUSTER_PORT + N - 1}. */
-    public static final int CLUSTER_PORT = 29091;
-    /** The cluster's client addresses, for {@code spring.kafka.bootstrap-servers}. */
-    public static final String CLUSTER_BOOTSTRAP = "127.0.0.1:29091,127.0.0.1:29092,127.0.0.1:29093";
+    private static final int CLUSTER_PORT = 29091;
 
     /**
      * Node {@code nodeId} (1, 2 or 3) of a three-node KRaft cluster on this machine, each node broker and controller
