@@ -21,27 +21,32 @@ import org.springframework.stereotype.Component;
  * Which deliveries were already sent, read from {@code backup.deliveries} itself: at start-up the whole topic up
  * to its end (before any listener starts), then every new record, from every partition and every notifier
  * instance. A request redelivered after a crash or a rebalance is therefore recognised and not sent twice.
- * Ids are remembered for {@code vigil.notifier.delivery.ledger-retention} (30 days). It also keeps, per alert, every decision recorded about its notifications, for the audit API.
+ * Ids are remembered for {@code vigil.notifier.delivery.ledger-retention} (30 days). It also keeps, per alert, the
+ * latest decisions recorded about its notifications for the audit API, within a memory budget
+ * ({@code vigil.notifier.delivery.audit-memory}).
  */
 @Component
 public class DeliveryLedger extends FollowedTopic {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryLedger.class);
 
-    private static final int AUDITED_ALERTS = 50_000;
-    private static final int RECORDS_PER_ALERT = 200;
+    private static final int UNTOLD_KEPT = 50_000;
+    /** At most this many decisions are kept per alert, the newest (its latest transitions). */
+    static final int RECORDS_PER_ALERT = 64;
 
     /** Delivery id → when it was sent (epoch millis), forgotten after {@code vigil.notifier.delivery.ledger-retention}. */
     private final Map<String, Long> sent = new ConcurrentHashMap<>();
     private final long retentionMillis;
     private final java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
-    /** The decisions about each alert's notifications, newest alerts kept: the audit API's answer. */
-    private final Map<String, List<DeliveryRecord>> byAlert = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, List<DeliveryRecord>> eldest) {
-            return size() > AUDITED_ALERTS;
-        }
-    };
+    /**
+     * The decisions about each alert's notifications as the bytes read from the topic (decoded only when asked
+     * for, a third of the objects' size), alerts touched least recently forgotten first once all of them take more
+     * than {@link #auditBytes}: the audit's memory is bounded whatever the rate of alerts.
+     */
+    private final java.util.LinkedHashMap<String, java.util.ArrayDeque<byte[]>> byAlert =
+            new java.util.LinkedHashMap<>(1024, 0.75f, true);
+    private final long auditBytes;
+    private long auditUsed;
 
     /**
      * {@code fingerprint|channel|target} of alerts whose FIRING notification to that target was held back as
@@ -51,15 +56,18 @@ public class DeliveryLedger extends FollowedTopic {
             new java.util.LinkedHashMap<>(1024, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > AUDITED_ALERTS;
+                    return size() > UNTOLD_KEPT;
                 }
             });
 
     public DeliveryLedger(KafkaProperties kafka,
                           @org.springframework.beans.factory.annotation.Value("${vigil.notifier.delivery.ledger-retention:30d}")
-                          java.time.Duration retention) {
+                          java.time.Duration retention,
+                          @org.springframework.beans.factory.annotation.Value("${vigil.notifier.delivery.audit-memory:32MB}")
+                          org.springframework.util.unit.DataSize auditMemory) {
         super(kafka.buildConsumerProperties(), Topics.DELIVERIES);
         this.retentionMillis = retention.toMillis();
+        this.auditBytes = auditMemory.toBytes();
     }
 
     @Override
@@ -112,10 +120,49 @@ public class DeliveryLedger extends FollowedTopic {
     /** The reason of a FIRING notification held back because its alert has moved on. */
     public static final String SUPERSEDED = "superseded";
 
-    /** Every decision recorded about the notifications of one alert (all its transitions), oldest first. */
+    /**
+     * The decisions recorded about the notifications of one alert, oldest first: the newest
+     * {@value #RECORDS_PER_ALERT} of them (its latest transitions) while the audit's memory allows
+     * ({@code vigil.notifier.delivery.audit-memory}, 32 MB); every decision stays on {@code backup.deliveries}.
+     */
     public List<DeliveryRecord> decisions(String fingerprint) {
+        List<byte[]> kept;
         synchronized (byAlert) {
-            return List.copyOf(byAlert.getOrDefault(fingerprint, List.of()));
+            java.util.ArrayDeque<byte[]> records = byAlert.get(fingerprint);
+            kept = records == null ? List.of() : List.copyOf(records);
+        }
+        List<DeliveryRecord> decisions = new ArrayList<>(kept.size());
+        for (byte[] bytes : kept) {
+            decisions.add(Json.read(bytes, DeliveryRecord.class));
+        }
+        return decisions;
+    }
+
+    /** Bytes the audit holds now, for the tests of its bound. */
+    long auditBytesUsed() {
+        synchronized (byAlert) {
+            return auditUsed;
+        }
+    }
+
+    private void keep(String fingerprint, byte[] bytes) {
+        synchronized (byAlert) {
+            java.util.ArrayDeque<byte[]> records = byAlert.computeIfAbsent(fingerprint, f -> new java.util.ArrayDeque<>());
+            records.addLast(bytes);
+            auditUsed += bytes.length;
+            if (records.size() > RECORDS_PER_ALERT) {
+                auditUsed -= records.removeFirst().length;
+            }
+            for (var eldest = byAlert.entrySet().iterator(); auditUsed > auditBytes && eldest.hasNext(); ) {
+                var entry = eldest.next();
+                if (entry.getKey().equals(fingerprint)) {
+                    continue;
+                }
+                for (byte[] forgotten : entry.getValue()) {
+                    auditUsed -= forgotten.length;
+                }
+                eldest.remove();
+            }
         }
     }
 
@@ -135,13 +182,7 @@ public class DeliveryLedger extends FollowedTopic {
             forgetOld(System.currentTimeMillis());
         }
         if (delivery.fingerprint() != null) {
-            synchronized (byAlert) {
-                List<DeliveryRecord> records = byAlert.computeIfAbsent(delivery.fingerprint(), f -> new ArrayList<>());
-                records.add(delivery);
-                if (records.size() > RECORDS_PER_ALERT) {
-                    records.remove(0);
-                }
-            }
+            keep(delivery.fingerprint(), record.value());
         }
     }
 }
