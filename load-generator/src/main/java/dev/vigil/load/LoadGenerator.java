@@ -286,7 +286,8 @@ public final class LoadGenerator {
         final AtomicLong duplicates = new AtomicLong();
         /** The last failed-backup transition of each FAIL job, in the order the rules wrote them. */
         final Map<String, dev.vigil.model.AlertStatus> latest = new java.util.concurrent.ConcurrentHashMap<>();
-        private final java.util.Set<String> transitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** Each alert's last transition: the rules write one only when something changed. */
+        private final java.util.Map<String, String> lastTransition = new java.util.concurrent.ConcurrentHashMap<>();
         private final Thread thread;
         private volatile boolean running = true;
 
@@ -323,9 +324,11 @@ public final class LoadGenerator {
                                     latest.put(alert.job().job(), alert.status());
                                 }
                             }
-                            // one transition of one alert: written twice would be told twice
-                            if (!transitions.add(alert.fingerprint() + "|" + alert.status() + "|" + alert.severity() + "|" + alert.startsAt()
-                                    + "|" + alert.endsAt())) {
+                            // one transition of one alert written twice in a row would be told twice (the same
+                            // transition again after another, e.g. WARNING -> CRITICAL -> WARNING, is news)
+                            String transition = alert.status() + "|" + alert.severity() + "|" + alert.startsAt()
+                                    + "|" + alert.endsAt();
+                            if (transition.equals(lastTransition.put(alert.fingerprint(), transition))) {
                                 if (duplicates.incrementAndGet() <= 5) {
                                     System.out.println("duplicate transition: " + alert.rule() + " " + alert.status()
                                             + " " + alert.job().asString() + " " + alert.startsAt() + " " + alert.endsAt()
