@@ -37,6 +37,44 @@ class StateSerdeTests {
         assertThat(serde.deserializer().deserialize("store", Json.write(ALERT))).isEqualTo(ALERT);
     }
 
+    /** Jackson's own Smile mapping of instants, as the stores were written before (and as an earlier version reads). */
+    private static final tools.jackson.dataformat.smile.SmileMapper JACKSON = tools.jackson.dataformat.smile.SmileMapper.builder()
+            .enable(tools.jackson.databind.cfg.DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(tools.jackson.databind.cfg.DateTimeFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
+            .enable(tools.jackson.databind.cfg.DateTimeFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)
+            .build();
+
+    private static final Instant[] INSTANTS = {ALERT.startsAt(), Instant.EPOCH, Instant.ofEpochSecond(-1, 1),
+            Instant.ofEpochSecond(-2, 999_999_999), Instant.ofEpochSecond(-2, 500_000_000),
+            Instant.parse("1677-09-21T00:12:44Z"), Instant.parse("2262-04-11T23:47:16.854775807Z"),
+            Instant.parse("2300-01-01T00:00:00.000000001Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+            Instant.MAX, Instant.MIN};
+
+    @Test
+    void everyInstantRoundTripsExactly() {
+        for (Instant at : INSTANTS) {
+            Alert alert = withStart(at);
+            assertThat(serde.deserializer().deserialize("store", serde.serializer().serialize("store", alert)))
+                    .as(at.toString()).isEqualTo(alert);
+        }
+    }
+
+    @Test
+    void instantsAreWrittenAndReadAsJacksonWritesAndReadsThem() {
+        for (Instant at : INSTANTS) {
+            Alert alert = withStart(at);
+            assertThat(serde.deserializer().deserialize("store", JACKSON.writeValueAsBytes(alert)))
+                    .as("written before, read now: " + at).isEqualTo(alert);
+            assertThat(JACKSON.readValue(serde.serializer().serialize("store", alert), Alert.class))
+                    .as("written now, read by Jackson's own mapping: " + at).isEqualTo(alert);
+        }
+    }
+
+    private static Alert withStart(Instant at) {
+        return new Alert(ALERT.fingerprint(), ALERT.rule(), ALERT.severity(), ALERT.status(), ALERT.job(), ALERT.source(),
+                ALERT.summary(), ALERT.details(), at, at, ALERT.eventId());
+    }
+
     @Test
     void nullIsATombstoneBothWays() {
         assertThat(serde.serializer().serialize("store", null)).isNull();

@@ -37,17 +37,23 @@ public class QuotaRule implements EventRule {
         double threshold = settings != null && settings.quotaThresholdPercent() != null
                 ? settings.quotaThresholdPercent() : this.threshold;
         String account = event.job().account();
-        String amount = String.format("%.0f%% used: %s of %s", used, size(event.measures().quotaUsedBytes()),
-                size(event.measures().quotaTotalBytes()));
         if (used >= threshold) {
+            String amount = amount(event, used);
             return Optional.of(Condition.holds(used >= 95 ? Severity.CRITICAL : Severity.WARNING,
                     "Backup storage of account " + account + " is almost full (" + amount + ")",
                     Map.of("usedPercent", String.format("%.2f", used), "thresholdPercent", String.format("%.0f", threshold))));
         }
-        if (used < threshold - hysteresis) {
+        if (used < threshold - hysteresis && state.openAlerts().containsKey(name())) {
+            String amount = amount(event, used);
             return Optional.of(Condition.clear("Backup storage of account " + account + " has room again (" + amount + ")"));
         }
         return Optional.empty();
+    }
+
+    /** "87% used: 43.5 GiB of 50.0 GiB", made only for a verdict (most reports change nothing). */
+    private static String amount(BackupEvent event, double used) {
+        return String.format("%.0f%% used: %s of %s", used, size(event.measures().quotaUsedBytes()),
+                size(event.measures().quotaTotalBytes()));
     }
 
     static String size(Long bytes) {
