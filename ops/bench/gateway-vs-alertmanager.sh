@@ -5,6 +5,7 @@
 #
 #   ops/bench/gateway-vs-alertmanager.sh [rounds=3] [seconds=15] [connections=32] [threads=2]
 #   WARMUP=30 (seconds of warm-up for each server before the rounds)
+#   GATEWAY_ARGS="--spring.kafka.producer.properties.linger.ms=5" (settings of the gateway to try against the shipped ones)
 #
 # Needs nothing else running on the local stack's ports (9092, 9093, 3389, 3025, 8099, 8080, 9080) or on 9193, where
 # Alertmanager runs here (its default 9093 is the local Kafka controller's; on a host with systemd, stop the service
@@ -45,7 +46,7 @@ java -Xmx512m -Dvigil.local.mail-dir="$WORK/mail" -Dvigil.local.kafka-dir="$WORK
 PIDS+=($!)
 wait_for "the local stack" "grep -q 'local-stack ready' '$WORK/local-stack.log'" 90
 $JAVA -Xmx384m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -jar gateway-service/target/gateway-service-$VERSION-exec.jar \
-  --spring.profiles.active=local --logging.level.dev.vigil.gateway.ingest.EventPublisher=warn > "$WORK/gateway.log" 2>&1 &
+  --spring.profiles.active=local --logging.level.dev.vigil.gateway.ingest.EventPublisher=warn ${GATEWAY_ARGS:-} > "$WORK/gateway.log" 2>&1 &
 PIDS+=($!)
 cat > "$WORK/alertmanager.yml" <<YAML
 route: {receiver: blackhole, group_by: [alertname, account]}

@@ -107,7 +107,9 @@ public final class SecretMasker {
         if (masked.indexOf('=') >= 0) {
             masked = replaceGroup(SECRET_PARAMETER, masked, 2);
         }
-        masked = replaceGroup(SECRET_PAIR, masked, 2);
+        if (masked.indexOf('=') >= 0 || masked.indexOf(':') >= 0 || masked.indexOf('%') >= 0) {
+            masked = replaceGroup(SECRET_PAIR, masked, 2); // a pair needs '=', ':' or '%3D'
+        }
         return masked;
     }
 
