@@ -21,11 +21,14 @@ import org.springframework.stereotype.Component;
 public class OpenAlerts extends FollowedTopic {
 
     private final Map<String, Alert> firing = new ConcurrentHashMap<>();
-    /** The latest transition of each alert, the most recently changed 200,000 kept. */
-    private final Map<String, Alert> latest = java.util.Collections.synchronizedMap(
+    /**
+     * When the latest episode of each alert began and whether it still fires (all {@link #superseded} needs, a
+     * hundred bytes instead of the whole alert), the most recently changed 200,000 kept.
+     */
+    private final Map<String, Latest> latest = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(1024, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Alert> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<String, Latest> eldest) {
                     return size() > 200_000;
                 }
             });
@@ -40,7 +43,7 @@ public class OpenAlerts extends FollowedTopic {
             return;
         }
         Alert alert = Json.read(record.value(), Alert.class);
-        latest.put(alert.fingerprint(), alert);
+        latest.put(alert.fingerprint(), new Latest(alert.startsAt(), alert.status() == AlertStatus.FIRING));
         if (alert.status() == AlertStatus.FIRING) {
             firing.put(alert.fingerprint(), alert);
         } else {
@@ -61,12 +64,14 @@ public class OpenAlerts extends FollowedTopic {
         if (alert.status() != AlertStatus.FIRING || alert.startsAt() == null) {
             return false;
         }
-        Alert now = latest.get(alert.fingerprint());
+        Latest now = latest.get(alert.fingerprint());
         if (now == null || now.startsAt() == null) {
             return false;
         }
-        return now.startsAt().isAfter(alert.startsAt())
-                || now.status() != AlertStatus.FIRING && now.startsAt().equals(alert.startsAt());
+        return now.startsAt().isAfter(alert.startsAt()) || !now.firing() && now.startsAt().equals(alert.startsAt());
+    }
+
+    private record Latest(java.time.Instant startsAt, boolean firing) {
     }
 
 
