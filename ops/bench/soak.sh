@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Soak: the whole local system (./run-local.sh: Kafka, LDAP, SMTP and HTTP catchers, gateway, rules, notifier,
 # console) driven open-loop at a fixed rate for minutes, with GC logs. Prints each service's heap every 30 s, the heap
-# left after each garbage collection in the first and in the last two minutes (flat means no leak), and what the load
+# left after each garbage collection in the first and in the last two minutes, the heap still used after a full
+# collection 2 minutes into the run and at its end (what each service keeps; flat means no leak), and what the load
 # generator saw: every acknowledged hook on backup.events, the rules' lag back to 0, one FIRING per acknowledged
 # failure and no transition twice (in = out).
 #
@@ -42,9 +43,24 @@ echo "heap used at rest (MB): gateway $(heap 9080), rules $(heap 9081), notifier
   done ) &
 SAMPLER=$!
 JAVA=$(ls -d /usr/lib/jvm/temurin-2[1-9]*/bin/java 2>/dev/null | sort -V | tail -n 1); JAVA=${JAVA:-java}
+JCMD=$(dirname "$(readlink -f "$(command -v "$JAVA")")")/jcmd
+pid_of() { sed -n "s/^  $1 .*pid \([0-9]*\)$/\1/p" "$LOG" | head -n 1; }
+live() { # the heap each service still uses after a full collection: what it keeps, without garbage not yet collected
+  local out=""
+  for s in gateway:9080 rules:9081 notifier:9082; do
+    "$JCMD" "$(pid_of "${s%%:*}")" GC.run >/dev/null 2>&1 || true
+    out="$out ${s%%:*} $(heap "${s##*:}")"
+  done
+  echo "$out"
+}
+( sleep $((30 + 120)); echo "live heap after a full collection, 2 min into the run (MB):$(live)" > .local/logs/soak-live-early.log ) &
+EARLY=$!
 $JAVA -jar load-generator/target/load-generator-$VERSION-exec.jar --rate "$RATE" --duration $((MINUTES * 60)) \
   --alerts true --warmup 30 > .local/logs/soak-load.log 2>&1
 kill $SAMPLER 2>/dev/null; SAMPLER=
+wait $EARLY 2>/dev/null || true
+cat .local/logs/soak-live-early.log 2>/dev/null || true
+echo "live heap after a full collection, at the end of the run (MB):$(live)"
 echo
 grep -E "sent |acknowledged|latency ms|records added|lag|hook -> alert|transitions|duplicate" .local/logs/soak-load.log || true
 echo
