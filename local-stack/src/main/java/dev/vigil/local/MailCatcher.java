@@ -1,7 +1,11 @@
 package dev.vigil.local;
 
+import com.icegreen.greenmail.store.FolderException;
+import com.icegreen.greenmail.store.MailFolder;
+import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.Flags;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -16,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An SMTP server (GreenMail) that accepts every message and keeps each one as an {@code .eml} file in a folder,
- * so a developer can open what Vigil sent.
+ * so a developer can open what Vigil sent. A message written is removed from GreenMail's memory (flagged deleted and
+ * expunged from its mailbox), so the catcher's memory and work stay flat however many mails a long run sends.
  */
 public final class MailCatcher implements AutoCloseable {
 
@@ -29,8 +34,6 @@ public final class MailCatcher implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    /** GreenMail lists messages per mailbox, so the order changes as mailboxes appear: remember each one. */
-    private final java.util.Set<MimeMessage> written = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private int count;
 
     private MailCatcher(GreenMail greenMail, Path folder) {
@@ -49,23 +52,49 @@ public final class MailCatcher implements AutoCloseable {
         return catcher;
     }
 
+    /** Mails received and not yet written (and removed from memory). */
+    int held() {
+        return greenMail.getReceivedMessages().length;
+    }
+
     public int port() {
         return greenMail.getSmtp().getPort();
     }
 
     private synchronized void writeNewMessages() {
-        for (MimeMessage message : greenMail.getReceivedMessages()) {
-            if (!written.add(message)) {
-                continue;
+        try {
+            var store = greenMail.getManagers().getImapHostManager().getStore();
+            java.util.List<StoredMessage> received = new java.util.ArrayList<>();
+            java.util.Map<StoredMessage, MailFolder> folders = new java.util.IdentityHashMap<>();
+            for (MailFolder mailbox : store.listMailboxes("*")) {
+                for (StoredMessage message : mailbox.getNonDeletedMessages()) {
+                    received.add(message);
+                    folders.put(message, mailbox);
+                }
             }
-            count++;
-            Path file = folder.resolve(LocalDateTime.now().format(FILE_TIME) + "-" + count + ".eml");
-            try (OutputStream out = Files.newOutputStream(file)) {
-                message.writeTo(out);
-                System.out.println("mail: " + file + " to " + String.join(", ", message.getHeader("To")));
-            } catch (IOException | MessagingException e) {
-                System.err.println("mail: cannot write " + file + ": " + e.getMessage());
+            received.sort(java.util.Comparator.comparing(StoredMessage::getReceivedDate));
+            java.util.Set<MailFolder> touched = new java.util.HashSet<>();
+            for (StoredMessage message : received) {
+                write(message.getMimeMessage());
+                message.setFlag(Flags.Flag.DELETED, true);
+                touched.add(folders.get(message));
             }
+            for (MailFolder mailbox : touched) {
+                mailbox.expunge(); // only what was flagged above: a mail arriving meanwhile is written next time
+            }
+        } catch (FolderException | RuntimeException e) {
+            System.err.println("mail: cannot read the received mails: " + e);
+        }
+    }
+
+    private void write(MimeMessage message) {
+        count++;
+        Path file = folder.resolve(LocalDateTime.now().format(FILE_TIME) + "-" + count + ".eml");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            message.writeTo(out);
+            System.out.println("mail: " + file + " to " + String.join(", ", message.getHeader("To")));
+        } catch (IOException | MessagingException e) {
+            System.err.println("mail: cannot write " + file + ": " + e.getMessage());
         }
     }
 

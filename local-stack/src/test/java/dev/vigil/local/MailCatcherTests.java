@@ -27,12 +27,42 @@ class MailCatcherTests {
                 send(catcher.port(), to, "hello " + to);
                 Thread.sleep(300); // let the catcher see each mailbox state in turn
             }
+            Thread.sleep(300);
+            assertThat(catcher.held()).as("written mails are not kept in memory").isZero();
         }
         try (Stream<Path> files = Files.list(folder)) {
             List<String> contents = files.map(MailCatcherTests::read).toList();
             assertThat(contents).hasSize(4);
             assertThat(contents).filteredOn(c -> c.contains("Subject: hello a@example.org")).hasSize(2);
             assertThat(contents).filteredOn(c -> c.contains("Subject: hello b@example.org")).hasSize(1);
+        }
+    }
+
+    @Test
+    void mailsArrivingWhileOthersAreWrittenAreAllWrittenOnce() throws Exception {
+        try (MailCatcher catcher = MailCatcher.start(0, folder)) {
+            Thread[] senders = new Thread[4];
+            for (int t = 0; t < senders.length; t++) {
+                int sender = t;
+                senders[t] = new Thread(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        try {
+                            send(catcher.port(), "r" + (i % 3) + "@example.org", "mail " + sender + "-" + i);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                });
+                senders[t].start();
+            }
+            for (Thread sender : senders) {
+                sender.join();
+            }
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            List<String> subjects = files.map(MailCatcherTests::read)
+                    .map(c -> c.lines().filter(l -> l.startsWith("Subject: ")).findFirst().orElseThrow()).toList();
+            assertThat(subjects).hasSize(200).doesNotHaveDuplicates();
         }
     }
 
