@@ -41,7 +41,7 @@ public final class StateSerde {
     private static final SmileMapper SMILE = SmileMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
-            // seconds.nanoseconds, for instants written before (and those out of a long's range of nanoseconds)
+            // Jackson's own form of instants, seconds.nanoseconds; the module below writes and reads it without text
             .enable(DateTimeFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
             .enable(DateTimeFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)
             .addModule(new SimpleModule("vigil-state-instants")
