@@ -52,8 +52,6 @@ public final class SecretMasker {
             "(?i)(\\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?token)\\s{0,8}(?:[=:]|%3D)\\s{0,8})"
                     + "([^\\s,;\"'&]{1,512})");
 
-    /** A run of characters a token is made of, bounded: {@code [A-Za-z0-9_-]}. */
-    private static final Pattern TOKEN_RUN = Pattern.compile("[A-Za-z0-9_-]{16,}+");
     /** The token segment of Vigil's own hook URLs, whoever's token it is. */
     private static final Pattern HOOK_URL_TOKEN = Pattern.compile("(/hooks/xsibackup/|/ping/)([^/?#\\s\"'|]{1,256})");
 
@@ -83,6 +81,14 @@ public final class SecretMasker {
 
     /** {@code text} with every secret the rules above recognise replaced by {@value #MASK}; {@code null} stays. */
     public String mask(String text) {
+        return mask(text, true);
+    }
+
+    /**
+     * As {@link #mask(String)}; {@code prefilter} false runs every pattern on every text, without first looking for
+     * what the pattern needs (a keyword, {@code --}, {@code ://}): the reference the prefilters are tested against.
+     */
+    String mask(String text, boolean prefilter) {
         if (text == null || text.isEmpty()) {
             return text;
         }
@@ -93,40 +99,94 @@ public final class SecretMasker {
             }
         }
         masked = maskKnownTokens(masked);
-        if (masked.contains("/hooks/xsibackup/") || masked.contains("/ping/")) {
+        if (!prefilter || masked.contains("/hooks/xsibackup/") || masked.contains("/ping/")) {
             masked = replaceGroup(HOOK_URL_TOKEN, masked, 2);
         }
-        if (masked.contains("--")) {
+        // every later pattern names a secret or a user: a text with none of their words has nothing for them
+        int words = prefilter ? words(masked) : SECRET_WORD | USER_WORD;
+        if ((words & SECRET_WORD) != 0 && (!prefilter || masked.contains("--"))) {
             masked = replaceGroup(SECRET_OPTION, masked, 3);
             masked = replaceGroup(ENCODED_SECRET_OPTION, masked, 3);
+        }
+        if ((words & USER_WORD) != 0 && (!prefilter || masked.contains("--"))) {
             masked = replaceGroup(USER_OPTION, masked, 2);
         }
-        if (masked.contains("://")) {
+        if (!prefilter || masked.contains("://") && masked.indexOf('@') >= 0) {
             masked = replaceGroup(URL_USER_INFO, masked, 2);
         }
-        if (masked.indexOf('=') >= 0) {
+        if ((words & SECRET_WORD) != 0 && (!prefilter || masked.indexOf('=') >= 0)) {
             masked = replaceGroup(SECRET_PARAMETER, masked, 2);
         }
-        if (masked.indexOf('=') >= 0 || masked.indexOf(':') >= 0 || masked.indexOf('%') >= 0) {
+        if ((words & SECRET_WORD) != 0
+                && (!prefilter || masked.indexOf('=') >= 0 || masked.indexOf(':') >= 0 || masked.indexOf('%') >= 0)) {
             masked = replaceGroup(SECRET_PAIR, masked, 2); // a pair needs '=', ':' or '%3D'
         }
         return masked;
     }
 
-    private String maskKnownTokens(String text) {
-        Matcher m = TOKEN_RUN.matcher(text);
-        StringBuilder out = null;
-        int last = 0;
-        while (m.find()) {
-            if (m.end() - m.start() <= 256 && knownToken.test(m.group())) {
-                if (out == null) {
-                    out = new StringBuilder(text.length());
-                }
-                out.append(text, last, m.start()).append(MASK);
-                last = m.end();
+    private static final int SECRET_WORD = 1;
+    private static final int USER_WORD = 2;
+
+    /**
+     * Which words of the patterns {@code text} holds, in any case, in one pass: {@link #SECRET_WORD} for {@code pwd},
+     * {@code pass}, {@code secret}, {@code token}, {@code key}, {@code auth} or {@code sig} (every secret name of
+     * {@link #SECRET_OPTION}, {@link #SECRET_PARAMETER} and {@link #SECRET_PAIR} holds one), {@link #USER_WORD} for
+     * {@code usr} or {@code user} ({@link #USER_OPTION}).
+     */
+    private static int words(String text) {
+        int found = 0;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            switch (text.charAt(i) | 0x20) { // ASCII letters in lower case; no other character becomes one of these
+                case 'p' -> found |= word(text, i, "pwd") || word(text, i, "pass") ? SECRET_WORD : 0;
+                case 's' -> found |= word(text, i, "secret") || word(text, i, "sig") ? SECRET_WORD : 0;
+                case 't' -> found |= word(text, i, "token") ? SECRET_WORD : 0;
+                case 'k' -> found |= word(text, i, "key") ? SECRET_WORD : 0;
+                case 'a' -> found |= word(text, i, "auth") ? SECRET_WORD : 0;
+                case 'u' -> found |= word(text, i, "usr") || word(text, i, "user") ? USER_WORD : 0;
+                default -> { }
+            }
+            if (found == (SECRET_WORD | USER_WORD)) {
+                break;
             }
         }
-        return out == null ? text : out.append(text, last, text.length()).toString();
+        return found;
+    }
+
+    private static boolean word(String text, int at, String word) {
+        return text.regionMatches(true, at, word, 0, word.length());
+    }
+
+    /**
+     * Every maximal run of 16–256 token characters ({@code [A-Za-z0-9_-]}) that {@link #knownToken} knows, masked: one
+     * pass over the text, each run offered once.
+     */
+    private String maskKnownTokens(String text) {
+        StringBuilder out = null;
+        int last = 0;
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            if (!isTokenChar(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < n && isTokenChar(text.charAt(i))) {
+                i++;
+            }
+            if (i - start >= 16 && i - start <= 256 && knownToken.test(text.substring(start, i))) {
+                if (out == null) {
+                    out = new StringBuilder(n);
+                }
+                out.append(text, last, start).append(MASK);
+                last = i;
+            }
+        }
+        return out == null ? text : out.append(text, last, n).toString();
+    }
+
+    private static boolean isTokenChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-';
     }
 
     private static String replaceGroup(Pattern pattern, String text, int group) {
