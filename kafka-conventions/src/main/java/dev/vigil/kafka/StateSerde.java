@@ -47,6 +47,7 @@ public final class StateSerde {
             .addModule(new SimpleModule("vigil-state-instants")
                     .addSerializer(Instant.class, new DecimalInstantSerializer())
                     .addDeserializer(Instant.class, new DecimalInstantDeserializer()))
+            .addModule(new dev.vigil.model.RecordCreators())
             .build();
 
     /**

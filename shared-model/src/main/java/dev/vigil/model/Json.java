@@ -25,6 +25,7 @@ public final class Json {
             .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
             .addModule(new SimpleModule("vigil-instants").addDeserializer(Instant.class, new IsoInstantDeserializer(
                     InstantDeserializer.INSTANT)))
+            .addModule(new RecordCreators())
             .build();
 
     /**
