@@ -17,8 +17,16 @@ public final class Text {
      * @return the line; {@code null} for {@code null}
      */
     public static String line(String text, int limit) {
+        return line(text, limit, true);
+    }
+
+    /** As {@link #line(String, int)}; {@code shortcut} false always copies (the reference the shortcut is tested against). */
+    static String line(String text, int limit, boolean shortcut) {
         if (text == null) {
             return null;
+        }
+        if (shortcut && isLine(text, limit)) {
+            return text; // most texts are one line already: nothing to copy
         }
         StringBuilder out = new StringBuilder(Math.min(text.length(), limit + 1));
         boolean blank = false;
@@ -44,6 +52,29 @@ public final class Text {
             line = line.substring(0, end) + "…";
         }
         return line;
+    }
+
+    /** True when {@link #line} would return {@code text} as it is: short enough, one space between words, no blank at an end. */
+    private static boolean isLine(String text, int limit) {
+        int n = text.length();
+        if (n > limit || n > 0 && (text.charAt(0) == ' ' || text.charAt(n - 1) == ' ')) {
+            return false;
+        }
+        char previous = 'x';
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == ' ' ? previous == ' ' : c < 0x7f ? c < ' ' : !plainAbove(c)) {
+                return false;
+            }
+            previous = c;
+        }
+        return true;
+    }
+
+    /** A character above ASCII that {@link #line} keeps as it is. */
+    private static boolean plainAbove(char c) {
+        return !(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || Character.isWhitespace(c)
+                || c == '\u2028' || c == '\u2029');
     }
 
     /**

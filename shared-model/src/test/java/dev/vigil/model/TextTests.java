@@ -51,4 +51,23 @@ class TextTests {
         assertThat(hostile.bounded().job()).hasSize(512).doesNotContain("\n");
         assertThat(hostile.bounded().bounded()).isEqualTo(hostile.bounded());
     }
+
+    /** A text that is one line already is returned as it is, and every text gets what the full cleaning gives. */
+    @Test
+    void theShortcutForTextsThatAreOneLineChangesNoResult() {
+        String alphabet = "ab Z9 \t\n\r\u0000\u007f\u0085\u00a0\u200b\u202e\u2028\u2029\u3000\ud83d\ude42é…";
+        java.util.SplittableRandom random = new java.util.SplittableRandom(17);
+        for (int n = 0; n < 200_000; n++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(12); k > 0; k--) {
+                text.append(random.nextInt(3) == 0 ? alphabet.charAt(random.nextInt(alphabet.length()))
+                        : alphabet.charAt(random.nextInt(5)));
+            }
+            int limit = 1 + random.nextInt(14);
+            String input = text.toString();
+            assertThat(Text.line(input, limit)).as("%s / %d", input, limit).isEqualTo(Text.line(input, limit, false));
+        }
+        String plain = "Backup failed: snapshot creation failed for ERP01";
+        assertThat(Text.line(plain, 200)).isSameAs(plain);
+    }
 }
