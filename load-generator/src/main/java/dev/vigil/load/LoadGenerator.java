@@ -101,6 +101,8 @@ public final class LoadGenerator {
             System.out.printf("hook -> alert on backup.alerts (read-committed), %d failed-backup transitions: p50 %.0f ms"
                             + "  p95 %.0f ms  p99 %.0f ms  p99.9 %.0f ms  max %.0f ms%n", toAlert.getTotalCount(),
                     ms(toAlert, 50), ms(toAlert, 95), ms(toAlert, 99), ms(toAlert, 99.9), toAlert.getMaxValue() / 1000.0);
+            watch.slowest.descendingMap().forEach((key, slow) -> System.out.printf("  slowest: %,d ms, %s%n",
+                    key / 1_000_000, slow));
         }
 
         System.out.printf("%nsent %d in %.1f s: %.0f hooks/s offered, %.0f acknowledged/s%n", result.sent,
@@ -284,6 +286,8 @@ public final class LoadGenerator {
         final AtomicLong firing = new AtomicLong();
         final AtomicLong resolved = new AtomicLong();
         final AtomicLong duplicates = new AtomicLong();
+        /** The slowest hook -> alert transitions, to find where their time went: trace, when read, partition, offset. */
+        final java.util.concurrent.ConcurrentSkipListMap<Long, String> slowest = new java.util.concurrent.ConcurrentSkipListMap<>();
         /** The last failed-backup transition of each FAIL job, in the order the rules wrote them. */
         final Map<String, dev.vigil.model.AlertStatus> latest = new java.util.concurrent.ConcurrentHashMap<>();
         /** Each alert's last transition: the rules write one only when something changed. */
@@ -316,7 +320,15 @@ public final class LoadGenerator {
                             // the trace of the hook that set it, long before
                             if (trace.startsWith("lg-") && dev.vigil.model.Rules.FAILED_BACKUP.equals(alert.rule())) {
                                 long due = Long.parseLong(trace.split("-")[1]);
-                                latency.recordValue(Math.max(0, (System.currentTimeMillis() - due) * 1000));
+                                long now = System.currentTimeMillis();
+                                latency.recordValue(Math.max(0, (now - due) * 1000));
+                                slowest.put((now - due) * 1_000_000 + slowest.size(), trace + " read "
+                                        + java.time.Instant.ofEpochMilli(now) + " " + alert.status() + " "
+                                        + alert.job().job() + " partition " + record.partition() + " offset "
+                                        + record.offset());
+                                if (slowest.size() > 5) {
+                                    slowest.pollFirstEntry();
+                                }
                             }
                             if (alert.job().job().matches("FAIL\\d+")) {
                                 (alert.status() == dev.vigil.model.AlertStatus.FIRING ? firing : resolved).incrementAndGet();
