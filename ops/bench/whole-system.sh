@@ -4,7 +4,8 @@
 # 1/rate s whether or not earlier ones were answered). Prints the hooks acknowledged and their latency, whether every
 # acknowledged hook reached backup.events, the rules' lag until it is 0 again, hook -> alert latency measured from
 # the trace ids on backup.alerts, and each service's heap before and after. The first 30 s (at most 1,000/s) warm the JIT
-# up and are not counted.
+# up and are not counted; the warm-up then goes on, 10 s at a time (at most 180 s more), until the rules keep up, and
+# the run says how long that took.
 #
 #   ops/bench/whole-system.sh [rate=4000] [seconds=300]
 #
