@@ -53,7 +53,10 @@ live() { # the heap each service still uses after a full collection: what it kee
   done
   echo "$out"
 }
-( sleep $((30 + 120)); echo "live heap after a full collection, 2 min into the run (MB):$(live)" > .local/logs/soak-live-early.log ) &
+rm -f .local/logs/soak-load.log
+# 2 min after the warm-up ends (it lasts until the rules keep up)
+( until grep -q "^driving" .local/logs/soak-load.log 2>/dev/null; do sleep 1; done; sleep 120
+  echo "live heap after a full collection, 2 min into the run (MB):$(live)" > .local/logs/soak-live-early.log ) &
 EARLY=$!
 $JAVA -jar load-generator/target/load-generator-$VERSION-exec.jar --rate "$RATE" --duration $((MINUTES * 60)) \
   --alerts true --warmup 30 > .local/logs/soak-load.log 2>&1
