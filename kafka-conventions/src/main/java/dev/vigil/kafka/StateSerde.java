@@ -25,7 +25,8 @@ import tools.jackson.dataformat.smile.SmileMapper;
  * The format of a Kafka Streams state store's values (and their changelog): Jackson's Smile, a binary form of JSON
  * (<a href="https://github.com/FasterXML/smile-format-specification">Smile format specification</a>), with the
  * records' own JSON mapping, property names and short string values (enum names, ids) written once within a value
- * and referred to after (a job state's history repeats them: a fifth smaller, 40 % less on disk), and instants as the decimal {@code seconds.nanoseconds}
+ * and referred to after (a job state's history repeats them: a fifth fewer bytes per job), and instants as the decimal
+ * {@code seconds.nanoseconds}
  * (exact, and what Jackson itself writes, so every version reads every other's values; made from one long instead
  * of the text Jackson builds and parses for it). A job's state
  * is read and written for every event, so it is kept in the form that is cheapest to read and write: no text to

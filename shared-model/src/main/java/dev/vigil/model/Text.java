@@ -20,7 +20,7 @@ public final class Text {
         return line(text, limit, true);
     }
 
-    /** As {@link #line(String, int)}; {@code shortcut} false always copies (the reference the shortcut is tested against). */
+    /** As {@link #line(String, int)}; {@code shortcut} false always copies (the reference the shortcut is tested by). */
     static String line(String text, int limit, boolean shortcut) {
         if (text == null) {
             return null;
@@ -54,7 +54,10 @@ public final class Text {
         return line;
     }
 
-    /** True when {@link #line} would return {@code text} as it is: short enough, one space between words, no blank at an end. */
+    /**
+     * True when {@link #line} would return {@code text} as it is: short enough, one space between words, no blank at an
+     * end, no character it replaces.
+     */
     private static boolean isLine(String text, int limit) {
         int n = text.length();
         if (n > limit || n > 0 && (text.charAt(0) == ' ' || text.charAt(n - 1) == ' ')) {
