@@ -24,7 +24,7 @@ JAVA_OPTS="-Xmx384m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Xlog:gc
   VIGIL_SKIP_BUILD=1 ./run-local.sh > "$LOG" 2>&1 &
 STACK=$!
 SAMPLER=
-cleanup() { [ -z "$SAMPLER" ] || kill $SAMPLER 2>/dev/null; kill $STACK 2>/dev/null; wait $STACK 2>/dev/null || true; }
+cleanup() { [ -z "$SAMPLER" ] || kill $SAMPLER 2>/dev/null; [ -z "${EARLY:-}" ] || kill $EARLY 2>/dev/null; kill $STACK 2>/dev/null; wait $STACK 2>/dev/null || true; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 deadline=$((SECONDS + 240))
@@ -55,7 +55,10 @@ live() { # the heap each service still uses after a full collection: what it kee
 }
 rm -f .local/logs/soak-load.log
 # 2 min after the warm-up ends (it lasts until the rules keep up)
-( until grep -q "^driving" .local/logs/soak-load.log 2>/dev/null; do sleep 1; done; sleep 120
+# (the warm-up lasts at most 30 + 180 s; a load generator that never starts driving leaves no sample)
+( deadline=$((SECONDS + 300))
+  until grep -q "^driving" .local/logs/soak-load.log 2>/dev/null; do [ $SECONDS -lt $deadline ] || exit 0; sleep 1; done
+  sleep 120
   echo "live heap after a full collection, 2 min into the run (MB):$(live)" > .local/logs/soak-live-early.log ) &
 EARLY=$!
 $JAVA -jar load-generator/target/load-generator-$VERSION-exec.jar --rate "$RATE" --duration $((MINUTES * 60)) \
