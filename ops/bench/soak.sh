@@ -24,7 +24,7 @@ JAVA_OPTS="-Xmx384m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Xlog:gc
   VIGIL_SKIP_BUILD=1 ./run-local.sh > "$LOG" 2>&1 &
 STACK=$!
 SAMPLER=
-cleanup() { [ -z "$SAMPLER" ] || kill $SAMPLER 2>/dev/null; [ -z "${EARLY:-}" ] || kill $EARLY 2>/dev/null; kill $STACK 2>/dev/null; wait $STACK 2>/dev/null || true; }
+cleanup() { [ -z "$SAMPLER" ] || kill $SAMPLER 2>/dev/null; [ -z "${EARLY:-}" ] || kill $EARLY 2>/dev/null || true; kill $STACK 2>/dev/null; wait $STACK 2>/dev/null || true; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 deadline=$((SECONDS + 240))
