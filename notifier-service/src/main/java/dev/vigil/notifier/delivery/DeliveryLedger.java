@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +33,14 @@ public class DeliveryLedger extends FollowedTopic {
     /** At most this many decisions are kept per alert, the newest (its latest transitions). */
     static final int RECORDS_PER_ALERT = 64;
 
-    /** Delivery id → when it was sent (epoch millis), forgotten after {@code vigil.notifier.delivery.ledger-retention}. */
-    private final Map<String, Long> sent = new ConcurrentHashMap<>();
+    /**
+     * Delivery id → when it was sent (epoch millis), in the order this instance learnt of them: forgotten after
+     * {@code vigil.notifier.delivery.ledger-retention}, and the oldest first beyond {@code ledger-max-ids} (about
+     * 150 bytes each), so a flood of alerts cannot outgrow the heap. Guarded by itself.
+     */
+    private final java.util.LinkedHashMap<String, Long> sent;
     private final long retentionMillis;
+    private final java.util.concurrent.atomic.AtomicLong forgottenForRoom = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
     /**
      * The decisions about each alert's notifications as the bytes read from the topic (decoded only when asked
@@ -64,23 +68,55 @@ public class DeliveryLedger extends FollowedTopic {
                           @org.springframework.beans.factory.annotation.Value("${vigil.notifier.delivery.ledger-retention:30d}")
                           java.time.Duration retention,
                           @org.springframework.beans.factory.annotation.Value("${vigil.notifier.delivery.audit-memory:32MB}")
-                          org.springframework.util.unit.DataSize auditMemory) {
+                          org.springframework.util.unit.DataSize auditMemory,
+                          @org.springframework.beans.factory.annotation.Value("${vigil.notifier.delivery.ledger-max-ids:200000}")
+                          int maxIds) {
         super(kafka.buildConsumerProperties(), Topics.DELIVERIES);
+        if (maxIds < 1) {
+            throw new IllegalArgumentException("vigil.notifier.delivery.ledger-max-ids must be at least 1, was " + maxIds);
+        }
         this.retentionMillis = retention.toMillis();
         this.auditBytes = auditMemory.toBytes();
+        this.sent = new java.util.LinkedHashMap<>(1024) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                boolean full = size() > maxIds;
+                if (full && forgottenForRoom.getAndIncrement() % 10_000 == 0) {
+                    log.warn("delivery ledger full ({} ids, vigil.notifier.delivery.ledger-max-ids): forgetting the"
+                            + " oldest sent ids before their retention ends", maxIds);
+                }
+                return full;
+            }
+        };
     }
 
     @Override
     protected void caughtUp() {
-        log.info("delivery ledger caught up: {} deliveries already sent", sent.size());
+        log.info("delivery ledger caught up: {} deliveries already sent", sentIds());
     }
 
+    /** True when a delivery with this id was sent (as recorded on {@code backup.deliveries} or by this instance). */
     public boolean wasSent(String deliveryId) {
-        return sent.containsKey(deliveryId);
+        synchronized (sent) {
+            return sent.containsKey(deliveryId);
+        }
     }
 
     void markSent(String deliveryId) {
-        sent.put(deliveryId, System.currentTimeMillis());
+        remember(deliveryId, System.currentTimeMillis());
+    }
+
+    private void remember(String deliveryId, long at) {
+        synchronized (sent) {
+            sent.putIfAbsent(deliveryId, at);
+        }
+    }
+
+    /** How many sent delivery ids are remembered now. */
+    public int sentIds() {
+        synchronized (sent) {
+            return sent.size();
+        }
     }
 
     /**
@@ -89,7 +125,9 @@ public class DeliveryLedger extends FollowedTopic {
      */
     void forgetOld(long now) {
         long before = now - retentionMillis;
-        sent.values().removeIf(at -> at < before);
+        synchronized (sent) {
+            sent.values().removeIf(at -> at < before);
+        }
     }
 
     /**
@@ -173,7 +211,7 @@ public class DeliveryLedger extends FollowedTopic {
         }
         DeliveryRecord delivery = Json.read(record.value(), DeliveryRecord.class);
         if (delivery.status() == DeliveryStatus.SENT) {
-            sent.put(delivery.deliveryId(), delivery.at() == null ? record.timestamp() : delivery.at().toEpochMilli());
+            remember(delivery.deliveryId(), delivery.at() == null ? record.timestamp() : delivery.at().toEpochMilli());
         }
         if (!delivery.deliveryId().isEmpty() && delivery.status() != DeliveryStatus.RETRYING) {
             note(delivery);

@@ -34,7 +34,7 @@ class DeliveryLedgerTests {
 
     @Test
     void keepsTheNewestDecisionsOfAnAlert() {
-        DeliveryLedger ledger = new DeliveryLedger(new KafkaProperties(), Duration.ofDays(30), DataSize.ofMegabytes(32));
+        DeliveryLedger ledger = new DeliveryLedger(new KafkaProperties(), Duration.ofDays(30), DataSize.ofMegabytes(32), 200_000);
         for (int attempt = 1; attempt <= 200; attempt++) {
             ledger.apply(record("f1", attempt, attempt == 200 ? DeliveryStatus.SENT : DeliveryStatus.RETRYING));
         }
@@ -48,7 +48,7 @@ class DeliveryLedgerTests {
 
     @Test
     void theAuditStaysWithinItsMemoryBudgetAndForgetsTheAlertsTouchedLeastRecently() {
-        DeliveryLedger ledger = new DeliveryLedger(new KafkaProperties(), Duration.ofDays(30), DataSize.ofKilobytes(64));
+        DeliveryLedger ledger = new DeliveryLedger(new KafkaProperties(), Duration.ofDays(30), DataSize.ofKilobytes(64), 200_000);
         ledger.apply(record("kept", 1, DeliveryStatus.SENT));
         for (int alert = 0; alert < 5_000; alert++) {
             ledger.apply(record("a" + alert, 1, DeliveryStatus.SENT));
@@ -61,5 +61,42 @@ class DeliveryLedgerTests {
         assertThat(ledger.decisions("a4999")).hasSize(1);
         assertThat(ledger.decisions("kept")).isNotEmpty();
         assertThat(ledger.wasSent("d-a0-1")).as("what was sent is remembered beyond the audit").isTrue();
+    }
+
+    @Test
+    void theSentIdsStayWithinTheirCountAndTheOldestAreForgottenFirst() {
+        DeliveryLedger ledger = new DeliveryLedger(new KafkaProperties(), Duration.ofDays(30), DataSize.ofKilobytes(64), 1_000);
+        for (int alert = 0; alert < 5_000; alert++) {
+            ledger.apply(record("s" + alert, 1, DeliveryStatus.SENT));
+            if (alert % 1_000 == 0) {
+                ledger.markSent("own-" + alert);
+            }
+            assertThat(ledger.sentIds()).isLessThanOrEqualTo(1_000);
+        }
+        assertThat(ledger.sentIds()).isEqualTo(1_000);
+        assertThat(ledger.wasSent("d-s4999-1")).isTrue();
+        assertThat(ledger.wasSent("own-4000")).isTrue();
+        assertThat(ledger.wasSent("d-s4001-1")).isTrue();
+        // the newest 1,000: s4001..s4999 and own-4000, learnt after s4000
+        assertThat(ledger.wasSent("d-s4000-1")).as("the oldest make room").isFalse();
+        assertThat(ledger.wasSent("own-3000")).isFalse();
+        assertThat(ledger.wasSent("d-s0-1")).isFalse();
+    }
+
+    @Test
+    void sentIdsAreForgottenAfterTheRetention() {
+        DeliveryLedger ledger = new DeliveryLedger(new KafkaProperties(), Duration.ofHours(1), DataSize.ofKilobytes(64), 1_000);
+        ledger.apply(record("old", 1, DeliveryStatus.SENT)); // sent 2026-11-30T10:00:01Z
+        ledger.markSent("recent");
+        ledger.forgetOld(System.currentTimeMillis());
+        assertThat(ledger.wasSent("d-old-1")).isFalse();
+        assertThat(ledger.wasSent("recent")).as("sent now, within the hour").isTrue();
+    }
+
+    @Test
+    void refusesALedgerWithoutRoom() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DeliveryLedger(new KafkaProperties(),
+                Duration.ofDays(30), DataSize.ofKilobytes(64), 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ledger-max-ids");
     }
 }
