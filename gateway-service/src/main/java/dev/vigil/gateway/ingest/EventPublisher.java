@@ -62,7 +62,7 @@ public class EventPublisher {
     public void publish(BackupEvent event, Map<String, String> registrationAttributes) {
         Map<String, String> attributes = new java.util.LinkedHashMap<>(registrationAttributes);
         attributes.putAll(event.attributes());
-        attributes.replaceAll((key, value) -> masker.mask(value));
+        attributes.replaceAll(masker::maskAttribute);
         // secrets never leave the gateway: every text of the event is masked before it is published
         // the job name too: it is the record key, a label of every alert and a line of every log (a Retrospect
         // argument or an XSIBackup --backup-vms can hold anything), fit to be a name: no control or invisible

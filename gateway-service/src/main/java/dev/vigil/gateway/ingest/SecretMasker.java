@@ -22,9 +22,13 @@ import java.util.regex.Pattern;
  *   <li><b>URLs</b>: the password of their user-info ({@code https://user:secret@host}), and the value of query
  *       parameters named like a secret ({@code token}, {@code key}, {@code password}, {@code secret}, {@code sig},
  *       {@code signature}, {@code auth}, {@code api_key}, {@code apikey}, {@code access_token}, …);</li>
- *   <li><b>{@code name=value} and {@code name: value} pairs</b> whose name is one of those (log lines such as
- *       {@code password=hunter2}).</li>
+ *   <li><b>{@code name=value} and {@code name: value} pairs</b>, JSON's {@code "name": "value"} and their
+ *       form-encoded forms, whose name ends in or holds a secret's word as a part (log lines and environments such as
+ *       {@code password=hunter2}, {@code PGPASSWORD=…}, {@code BORG_PASSPHRASE=…}, {@code AWS_SECRET_ACCESS_KEY=…});</li>
+ *   <li><b>HTTP credentials</b>: what follows {@code Authorization:} and its scheme ({@code Bearer}, {@code Basic}),
+ *       and a bearer token anywhere.</li>
  * </ol>
+ * Attributes whose name names a secret are masked whole ({@link #maskAttribute}).
  * A masked value becomes {@value #MASK}. Masking never fails and never changes text without a secret.
  */
 public final class SecretMasker {
@@ -48,9 +52,37 @@ public final class SecretMasker {
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "(?i)([?&;](?:token|key|api_?key|apikey|access_token|auth|password|passwd|pwd|pass|secret|sig|signature"
                     + "|client_secret|private_token)=)([^&#\\s\"'|]{1,512})");
+    /**
+     * The name of a secret in a pair or an attribute: a word of {@link #SECRET_WORDS} with any prefix and at most three
+     * {@code _ . -} separated parts after it ({@code password}, {@code PGPASSWORD}, {@code MYSQL_PWD},
+     * {@code BORG_PASSPHRASE}, {@code AWS_SECRET_ACCESS_KEY}, {@code api_key}, {@code client-secret}), not a word that
+     * merely starts with one ({@code passed}, {@code keys}, {@code tokenizer}).
+     */
+    private static final String SECRET_WORDS = "pwd|passwd|password|passphrase|pass|secret|token|key|apikey|credentials?";
+    private static final String PAIR_NAME = "[A-Za-z0-9_.-]{0,40}(?:" + SECRET_WORDS + ")(?:[_.-][A-Za-z0-9]{1,20}){0,3}";
+    /** Blanks as they appear in plain text and in form-encoded or URL-encoded text. */
+    private static final String BLANKS = "(?:\\s|\\+|%20){0,8}";
+    /**
+     * {@code name=value}, {@code name: value}, {@code "name": "value"} (JSON), also form-encoded
+     * ({@code name%3Dvalue}): a quoted value whole, else up to a blank, {@code , ; & " '}.
+     */
     private static final Pattern SECRET_PAIR = Pattern.compile(
-            "(?i)(\\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?token)\\s{0,8}(?:[=:]|%3D)\\s{0,8})"
-                    + "([^\\s,;\"'&]{1,512})");
+            "(?i)(\\b" + PAIR_NAME + "[\"']?" + BLANKS + "(?:[=:]|%3D|%3A)" + BLANKS + ")"
+                    + "(\"[^\"\\r\\n]{0,512}\"|'[^'\\r\\n]{0,512}'|[^\\s,;\"'&]{1,512})");
+    /**
+     * An HTTP credential as a header line, a log or JSON shows it ({@code Authorization: Bearer <token>},
+     * {@code Proxy-Authorization: Basic <base64>}, {@code "Authorization":"Bearer …"}): the credential after the
+     * scheme (RFC 9110, section 11.6.2).
+     */
+    private static final Pattern AUTHORIZATION = Pattern.compile(
+            "(?i)(\\b(?:proxy-)?authori[sz]ation[\"']?" + BLANKS + "(?:[=:]|%3D|%3A)" + BLANKS + "[\"']?"
+                    + "(?:[A-Za-z][A-Za-z0-9._-]{0,30}(?:\\s|\\+|%20){1,8})?)([^\\s\"',;&]{1,2048})");
+    /** A bearer token anywhere ({@code curl -H "Bearer eyJ…"}, RFC 6750): eight or more token characters after the word. */
+    private static final Pattern BEARER = Pattern.compile(
+            "(?i)(\\bbearer(?:\\s|\\+|%20){1,8})([A-Za-z0-9._~+/=-]{8,2048})");
+    /** An attribute whose name names a secret ({@code password}, {@code api_key}, {@code Authorization}). */
+    private static final Pattern SECRET_ATTRIBUTE = Pattern.compile(
+            "(?i)" + PAIR_NAME + "|(?:proxy-)?authori[sz]ation|[A-Za-z0-9_.-]{0,40}auth");
 
     /** The token segment of Vigil's own hook URLs, whoever's token it is. */
     private static final Pattern HOOK_URL_TOKEN = Pattern.compile("(/hooks/xsibackup/|/ping/)([^/?#\\s\"'|]{1,256})");
@@ -119,9 +151,28 @@ public final class SecretMasker {
         }
         if ((words & SECRET_WORD) != 0
                 && (!prefilter || masked.indexOf('=') >= 0 || masked.indexOf(':') >= 0 || masked.indexOf('%') >= 0)) {
-            masked = replaceGroup(SECRET_PAIR, masked, 2); // a pair needs '=', ':' or '%3D'
+            masked = replaceGroup(AUTHORIZATION, masked, 2); // a header needs ':', '=' or their encoding
+            masked = replaceGroup(SECRET_PAIR, masked, 2); // as does a pair
+        }
+        if ((words & SECRET_WORD) != 0) {
+            masked = replaceGroup(BEARER, masked, 2);
         }
         return masked;
+    }
+
+    /**
+     * The value of the attribute {@code name}, masked: {@value #MASK} whole when the name names a secret
+     * ({@code password}, {@code PGPASSWORD}, {@code api_key}, {@code Authorization}, {@code smtp-auth}), else
+     * {@link #mask(String)} of it. {@code null} stays.
+     */
+    public String maskAttribute(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return value;
+        }
+        if (name != null && name.length() <= 200 && SECRET_ATTRIBUTE.matcher(name).matches()) {
+            return MASK;
+        }
+        return mask(value);
     }
 
     private static final int SECRET_WORD = 1;
@@ -129,8 +180,9 @@ public final class SecretMasker {
 
     /**
      * Which words of the patterns {@code text} holds, in any case, in one pass: {@link #SECRET_WORD} for {@code pwd},
-     * {@code pass}, {@code secret}, {@code token}, {@code key}, {@code auth} or {@code sig} (every secret name of
-     * {@link #SECRET_OPTION}, {@link #SECRET_PARAMETER} and {@link #SECRET_PAIR} holds one), {@link #USER_WORD} for
+     * {@code pass}, {@code secret}, {@code token}, {@code key}, {@code auth}, {@code sig}, {@code bearer} or
+     * {@code cred} (every secret name of {@link #SECRET_OPTION}, {@link #SECRET_PARAMETER}, {@link #SECRET_PAIR},
+     * {@link #AUTHORIZATION} and {@link #BEARER} holds one), {@link #USER_WORD} for
      * {@code usr} or {@code user} ({@link #USER_OPTION}).
      */
     private static int words(String text) {
@@ -142,6 +194,8 @@ public final class SecretMasker {
                 case 't' -> found |= word(text, i, "token") ? SECRET_WORD : 0;
                 case 'k' -> found |= word(text, i, "key") ? SECRET_WORD : 0;
                 case 'a' -> found |= word(text, i, "auth") ? SECRET_WORD : 0;
+                case 'b' -> found |= word(text, i, "bearer") ? SECRET_WORD : 0;
+                case 'c' -> found |= word(text, i, "cred") ? SECRET_WORD : 0;
                 case 'u' -> found |= word(text, i, "usr") || word(text, i, "user") ? USER_WORD : 0;
                 default -> { }
             }

@@ -43,6 +43,30 @@ class SecretMaskerTests {
             "ping http://vigil/ping/5f3b6a8e-2f1c-4c11-9a55-0c6b3c1d7e42/fail | ping http://vigil/ping/***/fail",
             "--backup-vms=WIN7 --backup-type=custom        | --backup-vms=WIN7 --backup-type=custom",
             "ERP01: snapshot creation failed               | ERP01: snapshot creation failed",
+            // environments and logs: a secret's word as a part of the name
+            "PGPASSWORD=PgPw12 pg_dump failed              | PGPASSWORD=*** pg_dump failed",
+            "MYSQL_PWD=MyPw7                               | MYSQL_PWD=***",
+            "BORG_PASSPHRASE=UpPhrase4 borg create          | BORG_PASSPHRASE=*** borg create",
+            "borg_passphrase: lowPhrase3                   | borg_passphrase: ***",
+            "AWS_SECRET_ACCESS_KEY=GenAws1 aws s3 cp       | AWS_SECRET_ACCESS_KEY=*** aws s3 cp",
+            "secret_key=SecKey5                            | secret_key=***",
+            "pass=Short11                                  | pass=***",
+            "client-secret: abc                            | client-secret: ***",
+            "{\"password\": \"Json Pw9\", \"vm\": \"ERP\"} | {\"password\": \"***\", \"vm\": \"ERP\"}",
+            "{\"api_key\":\"AttrKey5\"}                  | {\"api_key\":\"***\"}",
+            "arg=x&arg=PGPASSWORD%3DPgPw12+pg_dump          | arg=x&arg=PGPASSWORD%3D***",
+            // HTTP credentials
+            "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.secretjwt | Authorization: Bearer ***",
+            "login failed, Authorization: Basic dXNlcjpSZXRyb0Jhc2lj | login failed, Authorization: Basic ***",
+            "{\"Authorization\":\"Bearer GenBearer6\"}     | {\"Authorization\":\"Bearer ***\"}",
+            "Proxy-Authorization: Basic QmFzaWMxNA==       | Proxy-Authorization: Basic ***",
+            "curl -H 'X: Bearer ghp_PingBearer123' failed  | curl -H 'X: Bearer ***' failed",
+            "Authorization%3A+Basic+dXNlcjpSZXRyb0Jhc2lj   | Authorization%3A+Basic+***",
+            // words that only start like a secret's name, and prose
+            "Tests passed: 5 of 5                          | Tests passed: 5 of 5",
+            "keys: 3 tokenizer: on                         | keys: 3 tokenizer: on",
+            "basic backup of VM1 failed                    | basic backup of VM1 failed",
+            "the bearer of bad news                        | the bearer of bad news",
     })
     void eachCarrierIsMasked(String text, String expected) {
         assertThat(masker.mask(text)).isEqualTo(expected);
@@ -64,7 +88,8 @@ class SecretMaskerTests {
     @Test
     void aLongLineWithoutASecretIsMaskedInLinearTime() {
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
-            for (String unit : List.of("E", "a:", "--", "=", "x://", "--smtp-pwd")) {
+            for (String unit : List.of("E", "a:", "--", "=", "x://", "--smtp-pwd", "key=", "PGPASSWORD_A_B_C",
+                    "Bearer ", "Authorization: ", "pass%20", "\"key\":")) {
                 String line = unit.repeat(200_000 / unit.length());
                 assertThat(masker.mask(line)).hasSizeGreaterThan(1000);
             }
@@ -106,7 +131,9 @@ class SecretMaskerTests {
                 "0123456789abcdefXYZ", "known-token-0123456789",
                 // whole carriers, so that every pattern finds something in many texts
                 "?sig=", "&auth=", ";api_key=", "--smtp-pwd=", "--encryption-key ", "--smtp-usr=a:", "password: ",
-                "token=", "ftp://u:", "@nas", "%3Dv"};
+                "token=", "ftp://u:", "@nas", "%3Dv",
+                "Bearer ", "bearer+", "Authorization", "proxy-", "Basic ", "PGPASSWORD", "passphrase", "_KEY", ".x",
+                "cred", "credentials", "+", "%20", "%3A", "0123456789ab", "\"password\": \"", "{", "}"};
         java.util.Random random = new java.util.Random(15);
         SecretMasker byHash = new SecretMasker(List.of(TOKEN), candidate -> candidate.endsWith("0123456789"));
         for (int n = 0; n < 50_000; n++) {
@@ -143,5 +170,22 @@ class SecretMaskerTests {
             new SecretMasker(List.of(), candidate -> offered.add(candidate) && false).mask(text.toString());
             assertThat(offered).isEqualTo(expected);
         }
+    }
+
+    /** An attribute named like a secret is masked whole, whatever its value looks like; others as any text. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "password              | AttrPw3            | ***",
+            "api_key               | AttrKey5           | ***",
+            "Authorization         | Bearer GenBearer6  | ***",
+            "smtp-auth             | LOGIN              | ***",
+            "PGPASSWORD            | x                  | ***",
+            "host                  | esxi-01            | esxi-01",
+            "duplicateKeys         | PID,t              | PID,t",
+            "author                | ops                | ops",
+            "log                   | PGPASSWORD=PgPw12  | PGPASSWORD=***",
+    })
+    void anAttributeNamedLikeASecretIsMaskedWhole(String name, String value, String expected) {
+        assertThat(masker.maskAttribute(name, value)).isEqualTo(expected);
     }
 }

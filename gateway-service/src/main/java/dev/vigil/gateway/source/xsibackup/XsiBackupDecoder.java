@@ -47,7 +47,7 @@ final class XsiBackupDecoder {
                 : b64.encodeToString(masker.mask(payload.cmd()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         add.accept("err", payload.err() == null ? null
                 : b64.encodeToString(masker.mask(payload.err()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        payload.extras().forEach((key, value) -> add.accept(key, masker.mask(value)));
+        payload.extras().forEach((key, value) -> add.accept(key, masker.maskAttribute(key, value)));
         return b64.encodeToString(inner.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
