@@ -115,10 +115,10 @@ final class StoneyFiles {
         Element afterStartup = child(root, "backup_after_startup");
         if (custom != null) {
             attributes.put("schedule.kind", "custom");
-            String minutes = list(custom, "minutes", "minute_selected", "every_minute");
-            String hours = list(custom, "hours", "hour_selected", "every_hour");
-            String days = list(custom, "days_of_month", "day_of_month_selected", "every_day_of_month");
-            String months = list(custom, "months", "month_selected", "everymonth");
+            String minutes = list(custom, "minutes", "minute_selected", "every_minute", 0, 59, true);
+            String hours = list(custom, "hours", "hour_selected", "every_hour", 0, 23, true);
+            String days = list(custom, "days_of_month", "day_of_month_selected", "every_day_of_month", 1, 31, false);
+            String months = list(custom, "months", "month_selected", "everymonth", 1, 12, false);
             String weekdays = weekdays(custom);
             attributes.put("schedule.cron", String.join(" ", minutes, hours, days, months, weekdays));
             String tz = text(custom, "timezone");
@@ -178,36 +178,59 @@ final class StoneyFiles {
         return m.matches() ? StoneyDates.offset(m.group(1), m.group(2), m.group(3)) : null;
     }
 
-    /** {@code week_day} runs 1 = Monday … 7 = Sunday (Sepiola's enum + 1); cron's Sunday is 0. */
-    private static String weekdays(Element custom) {
-        Element days = child(custom, "days_of_week");
-        if (days == null || child(days, "every_day_of_week") != null) {
-            return "*";
+    /**
+     * {@code week_day} runs 1 = Monday … 7 = Sunday (Sepiola's enum + 1); cron's Sunday is 0. A missing section is
+     * every day, as is {@code every_day_of_week}.
+     *
+     * @throws InvalidFileException for a section that selects no day, or a day outside 1–7
+     */
+    private static String weekdays(Element custom) throws InvalidFileException {
+        String days = list(custom, "days_of_week", "week_day", "every_day_of_week", 1, 7, false);
+        if (days.equals("*")) {
+            return days;
         }
         List<String> values = new ArrayList<>();
-        for (Element day : children(days, "week_day")) {
-            Long n = integer(day.getTextContent());
-            if (n != null && n >= 1 && n <= 7) {
-                values.add(Long.toString(n % 7));
-            }
+        for (String day : days.split(",")) {
+            values.add(Long.toString(Long.parseLong(day) % 7));
         }
-        return values.isEmpty() ? "*" : String.join(",", values);
+        return String.join(",", values);
     }
 
-    /** The selected values of a section as a cron field; "*" when the section says every. Perl writes "00". */
-    private static String list(Element custom, String section, String selected, String every) {
+    /**
+     * The selected values of a section as a cron field; "*" when the section says every (or, for a section that is
+     * not {@code required}, when it is missing). Perl writes "00".
+     *
+     * @throws InvalidFileException when a required section is missing, a section selects nothing, or a selected value
+     *         is not an integer from {@code min} to {@code max}: such a schedule says nothing a run can be expected
+     *         by (read as "every minute", it would raise a missed run every minute)
+     */
+    private static String list(Element custom, String section, String selected, String every, int min, int max,
+                               boolean required) throws InvalidFileException {
         Element element = child(custom, section);
-        if (element == null || child(element, every) != null) {
+        if (element == null && !required) {
             return "*";
         }
-        List<String> values = new ArrayList<>();
+        if (element == null) {
+            throw new InvalidFileException("<custom_online_backup> has no <" + section + ">: the schedule names no "
+                    + "time a run is expected at.");
+        }
+        if (child(element, every) != null) {
+            return "*";
+        }
+        java.util.TreeSet<Long> values = new java.util.TreeSet<>();
         for (Element value : children(element, selected)) {
             Long n = integer(value.getTextContent());
-            if (n != null) {
-                values.add(Long.toString(n));
+            if (n == null || n < min || n > max) {
+                throw new InvalidFileException("<" + selected + "> '" + dev.vigil.model.Text.line(
+                        value.getTextContent(), 40) + "' is not from " + min + " to " + max + ".");
             }
+            values.add(n);
         }
-        return values.isEmpty() ? "*" : String.join(",", values);
+        if (values.isEmpty()) {
+            throw new InvalidFileException("<" + section + "> selects nothing: neither <" + every + "> nor a <"
+                    + selected + ">.");
+        }
+        return values.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
     }
 
     private static Instant date(String text, ZoneId zone, Map<String, String> attributes, Instant receivedAt) {

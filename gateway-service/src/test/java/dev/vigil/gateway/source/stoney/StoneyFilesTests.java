@@ -133,6 +133,33 @@ class StoneyFilesTests {
         assertThat(e.attributes()).containsEntry("schedule.cron", "0 3 * * *").containsEntry("schedule.zone", "Z");
     }
 
+    /** A custom schedule that names no usable time is refused: read as "every minute" it raised a miss every minute. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "\"\"                                                                            | has no <minutes>",
+            "<minutes><minute_selected>0</minute_selected></minutes>                         | has no <hours>",
+            "<minutes/><hours><hour_selected>20</hour_selected></hours>                       | <minutes> selects nothing",
+            "<minutes><minute_selected>99</minute_selected></minutes><hours><every_hour>*</every_hour></hours> | '99' is not from 0 to 59",
+            "<minutes><minute_selected>0</minute_selected></minutes><hours><hour_selected>-5</hour_selected></hours> | '-5' is not from 0 to 23",
+            "<minutes><minute_selected>x</minute_selected></minutes><hours><hour_selected>1</hour_selected></hours> | 'x' is not from 0 to 59",
+            "<minutes><minute_selected>0</minute_selected></minutes><hours><hour_selected>1</hour_selected></hours><days_of_week/> | <days_of_week> selects nothing",
+            "<minutes><minute_selected>0</minute_selected></minutes><hours><hour_selected>1</hour_selected></hours><days_of_week><week_day>8</week_day></days_of_week> | '8' is not from 1 to 7",
+            "<minutes><minute_selected>0</minute_selected></minutes><hours><hour_selected>1</hour_selected></hours><months><month_selected>13</month_selected></months> | '13' is not from 1 to 12",
+    })
+    void aCustomScheduleWithoutAUsableTimeIsRefused(String sections, String reason) {
+        assertThatThrownBy(() -> event(StoneyFiles.SCHEDULER, "<online_backup_schedule><custom_online_backup>" + sections
+                + "</custom_online_backup></online_backup_schedule>")).hasMessageContaining(reason);
+    }
+
+    @Test
+    void missingDaySectionsMeanEveryDayAndRepeatedValuesCountOnce() throws Exception {
+        BackupEvent e = event(StoneyFiles.SCHEDULER, "<online_backup_schedule><custom_online_backup><minutes>"
+                + "<minute_selected>30</minute_selected><minute_selected>0</minute_selected><minute_selected>30"
+                + "</minute_selected></minutes><hours><hour_selected>2</hour_selected></hours></custom_online_backup>"
+                + "</online_backup_schedule>");
+        assertThat(e.attributes()).containsEntry("schedule.cron", "0,30 2 * * *");
+    }
+
     @Test
     void afterStartupAndNoSchedule() throws Exception {
         assertThat(event(StoneyFiles.SCHEDULER, "<online_backup_schedule><backup_after_startup><minutes_after_startup>10"
