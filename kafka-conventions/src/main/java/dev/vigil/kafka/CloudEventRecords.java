@@ -49,8 +49,15 @@ public final class CloudEventRecords {
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Sets a header to {@code value} as one line (at most {@value #HEADER_LIMIT} characters, no control or invisible
+     * characters: {@link dev.vigil.model.Text#line}): ids and subjects come from what callers sent, and a header is
+     * what consumers log and route by.
+     */
     private static void put(Headers headers, String name, String value) {
         headers.remove(name);
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+        headers.add(name, dev.vigil.model.Text.line(value, HEADER_LIMIT).getBytes(StandardCharsets.UTF_8));
     }
+
+    private static final int HEADER_LIMIT = 1024;
 }
