@@ -42,10 +42,14 @@ public class AnomalyRule implements EventRule {
     public Optional<Condition> evaluate(BackupEvent event, JobState state, AccountSettings settings) {
         if (event.type() == EventType.ANOMALY) {
             Map<String, String> a = event.attributes();
+            // the counts the gateway could read, each only when present
+            String counts = a.containsKey("changedFiles") && a.containsKey("watchedFiles")
+                    ? a.get("changedFiles") + " of " + a.get("watchedFiles") + " watched files changed"
+                    : a.containsKey("changedFiles") ? a.get("changedFiles") + " watched files changed" : "";
+            String share = a.containsKey("changedPercent") ? a.get("changedPercent") + " %" : "";
+            String facts = counts.isEmpty() ? share : share.isEmpty() ? counts : counts + " (" + share + ")";
             return Optional.of(Condition.holds(Severity.WARNING, "Retrospect found unusual changes in "
-                    + event.job().job() + ": " + a.getOrDefault("changedFiles", "?") + " of "
-                    + a.getOrDefault("watchedFiles", "?") + " watched files changed (" + a.getOrDefault("changedPercent", "?")
-                    + " %)", a));
+                    + event.job().job() + (facts.isEmpty() ? "" : ": " + facts), a));
         }
         boolean finished = event.type() == EventType.BACKUP_FINISHED || event.type() == EventType.SOURCE_FINISHED;
         if (!finished || event.outcome() != Outcome.SUCCESS || state.recentRuns().size() < minHistory) {

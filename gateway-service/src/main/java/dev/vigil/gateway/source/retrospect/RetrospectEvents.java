@@ -159,9 +159,10 @@ final class RetrospectEvents {
                 put(attributes, "volume", a.get("volName"));
                 put(attributes, "sourcePath", a.get("sourcePath"));
                 put(attributes, "selector", a.get("selectorName"));
-                put(attributes, "watchedFiles", a.get("watchedFiles"));
-                put(attributes, "changedFiles", a.get("checkFiles"));
-                put(attributes, "changedPercent", a.get("checkWatchedPct"));
+                // counts a file count can be and a share of 0-100 %; another value is kept aside, never in a message
+                measure(attributes, "watchedFiles", a.get("watchedFiles"), Long.MAX_VALUE);
+                measure(attributes, "changedFiles", a.get("checkFiles"), Long.MAX_VALUE);
+                measure(attributes, "changedPercent", a.get("checkWatchedPct"), 100);
                 outcome = Outcome.WARNING;
             }
             case "StartSource" -> {
@@ -370,6 +371,26 @@ final class RetrospectEvents {
             return arg.substring(1, arg.length() - 1);
         }
         return arg == null ? "" : arg;
+    }
+
+    /**
+     * Puts {@code value} under {@code key} when it is a number from 0 to {@code max} (a count, or a percentage with a
+     * fraction), as sent; else (negative, {@code NaN}, text, over {@code max}) under {@code key.ignored}.
+     */
+    private static void measure(Map<String, String> attributes, String key, String value, long max) {
+        if (value == null) {
+            return;
+        }
+        String text = value.strip();
+        boolean usable = text.matches("\\d{1,19}(\\.\\d{1,6})?");
+        if (usable) {
+            try {
+                usable = new java.math.BigDecimal(text).compareTo(java.math.BigDecimal.valueOf(max)) <= 0;
+            } catch (NumberFormatException e) {
+                usable = false;
+            }
+        }
+        attributes.put(usable ? key : key + ".ignored", value);
     }
 
     private static void put(Map<String, String> attributes, String key, String value) {

@@ -142,6 +142,18 @@ class RetrospectEventsTests {
     }
 
     @Test
+    void anomalyValuesNoCountCanBeAreKeptAsideNotUsed() {
+        BackupEvent e = parse("AnomalyAlert", "D", "v", "/", "c", "s", "-5", "99999999999999", "NaN", "/x.reh");
+        assertThat(e.attributes()).containsEntry("watchedFiles.ignored", "-5").containsEntry("changedFiles",
+                "99999999999999").containsEntry("changedPercent.ignored", "NaN")
+                .doesNotContainKeys("watchedFiles", "changedPercent");
+        assertThat(parse("AnomalyAlert", "D", "v", "/", "c", "s", "10", "2", "120", "/x.reh").attributes())
+                .containsEntry("changedPercent.ignored", "120");
+        assertThat(parse("AnomalyAlert", "D", "v", "/", "c", "s", "10", "2", "20.5", "/x.reh").attributes())
+                .containsEntry("changedPercent", "20.5");
+    }
+
+    @Test
     void r10WindowsQuotesAreStripped() {
         BackupEvent e = parse("\"EndScript\"", "\"Nightly\"", "\"0\"", "\"0\"", "\"successful\"");
 
