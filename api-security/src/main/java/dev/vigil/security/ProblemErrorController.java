@@ -42,7 +42,7 @@ class ProblemErrorController implements ErrorController {
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
-    private static String detail(HttpStatus status) {
+    static String detail(HttpStatus status) {
         return switch (status) {
             case NOT_FOUND -> "Nothing is served at this path.";
             case METHOD_NOT_ALLOWED -> "This path does not take this method.";

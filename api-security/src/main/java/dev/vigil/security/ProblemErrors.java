@@ -27,4 +27,19 @@ public class ProblemErrors {
                 .bind("vigil.web.plain-text-paths", org.springframework.boot.context.properties.bind.Bindable
                         .listOf(String.class)).orElse(List.of()));
     }
+
+    /** Tomcat's own refusals (before Spring runs) as problem+json too: {@link ProblemErrorReportValve}. */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnClass(name = "org.apache.catalina.valves.ErrorReportValve")
+    static org.springframework.boot.web.server.WebServerFactoryCustomizer<
+            org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory> problemErrorReport(
+            org.springframework.core.env.Environment environment) {
+        return ProblemErrorReportValve.customizer(plainTextPaths(environment));
+    }
+
+    static List<String> plainTextPaths(org.springframework.core.env.Environment environment) {
+        return org.springframework.boot.context.properties.bind.Binder.get(environment)
+                .bind("vigil.web.plain-text-paths", org.springframework.boot.context.properties.bind.Bindable
+                        .listOf(String.class)).orElse(List.of());
+    }
 }

@@ -179,4 +179,24 @@ class ConsolePagesTests {
     private static String enc(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
+
+    /** What Tomcat refuses before Spring runs is answered as problem+json, on the service's port and Actuator's. */
+    @Test
+    void refusalsBeforeSpringRunsAreProblemsNeverHtml() throws Exception {
+        for (int target : new int[] {port, managementPort}) {
+            for (String request : java.util.List.of("GET /api/v1/jobs/%zz HTTP/1.1\r\n",
+                    "GET /jobs HTTP/1.1\r\nX-Big: " + "a".repeat(70_000) + "\r\n",
+                    "GET /jobs\u0001 HTTP/1.1\r\n")) {
+                String answer;
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", target)) {
+                    socket.getOutputStream().write((request + "Host: x\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+                assertThat(answer).as(target + " " + request.substring(0, 20)).startsWith("HTTP/1.1 400")
+                        .contains("application/problem+json").doesNotContainIgnoringCase("<html")
+                        .contains("\"status\":400");
+            }
+        }
+    }
 }

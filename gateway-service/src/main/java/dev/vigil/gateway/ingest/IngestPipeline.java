@@ -136,7 +136,9 @@ public class IngestPipeline {
         try {
             raw = BodyText.read(request.getInputStream());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw RequestBodies.unreadable(e, source);
+        } catch (UncheckedIOException e) {
+            throw RequestBodies.unreadable(e.getCause(), source);
         }
         return new Call(registration, BodyText.decode(raw, request.getContentType()).text(), raw.cut(), raw.total(),
                 receivedAt, request);

@@ -31,8 +31,25 @@ public final class RequestBodies {
             }
             return body;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw unreadable(e, source);
         }
+    }
+
+    /**
+     * What a body that cannot be read becomes: a read that timed out stays an I/O failure, which the container answers
+     * with 408; anything else the caller sent wrong (a malformed chunked encoding, a connection closed in the middle
+     * of the body) a 400 that is kept on {@code backup.rejected}, never a 500.
+     */
+    public static RuntimeException unreadable(IOException e, String source) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.SocketTimeoutException) {
+                return new UncheckedIOException(e);
+            }
+        }
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new HookRejectedException(HttpStatus.BAD_REQUEST, source, "The body could not be read ("
+                + dev.vigil.model.Text.line(why, 200) + "): send it whole, with a valid Content-Length or chunked"
+                + " encoding.", "");
     }
 
     /** {@code a=1&arg=x&arg=y} → {a: [1], arg: [x, y]}, in order; '+' is a space, bad escapes are kept as text. */

@@ -5,11 +5,8 @@ import jakarta.servlet.RequestDispatcher;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.catalina.Container;
-import org.apache.catalina.Valve;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
-import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -40,19 +37,9 @@ class ContainerRefusals implements WebServerFactoryCustomizer<ConfigurableTomcat
     @Override
     public void customize(ConfigurableTomcatWebServerFactory factory) {
         factory.addConnectorCustomizers(connector -> connector.setEncodedSolidusHandling("passthrough"));
-        factory.addContextCustomizers(context -> {
-            Container parent = context.getParent();
-            if (parent instanceof StandardHost host) {
-                // the host adds no error report valve of its own once one of this class is there
-                host.setErrorReportValveClass(EndpointErrorReport.class.getName());
-                for (Valve valve : host.getPipeline().getValves()) {
-                    if (valve instanceof ErrorReportValve) {
-                        host.getPipeline().removeValve(valve);
-                    }
-                }
-                host.getPipeline().addValve(new EndpointErrorReport(this));
-            }
-        });
+        // in place of Tomcat's report and of the problem+json one every Vigil service has (the host adds no other)
+        factory.addContextCustomizers(context -> dev.vigil.security.ProblemErrorReportValve.replaceOn(
+                context.getParent(), new EndpointErrorReport(this)));
     }
 
     /** After Spring Boot's own Tomcat customizer, which adds a plain error report valve this one replaces. */
@@ -75,12 +62,16 @@ class ContainerRefusals implements WebServerFactoryCustomizer<ConfigurableTomcat
                 default -> "The request was refused.";
             };
         }
-        return dev.vigil.model.Text.line(text, 300);
+        // Tomcat quotes the request target it could not parse; its query (an XSIBackup payload with the options'
+        // secrets in base64, which the masker cannot see) is left out
+        return dev.vigil.model.Text.line(QUERY.matcher(text).replaceAll("?…"), 300);
     }
+
+    private static final java.util.regex.Pattern QUERY = java.util.regex.Pattern.compile("\\?[^\\s\\]]*");
 
     void answer(Request request, Response response, Throwable error) {
         String uri = request.getRequestURI() == null ? "" : request.getRequestURI();
-        String reason = reason(request, response, error);
+        String reason = problems.mask(reason(request, response, error)); // answered too: no token in a proxy's log
         boolean ping = uri.equals("/ping") || uri.startsWith("/ping/");
         String source = ping ? "healthchecks" : uri.startsWith("/hooks/") ? Paths.sourceOf(uri) : "unknown";
         meters.counter("vigil.hooks.refused", "source", source, "reason", "container").increment();

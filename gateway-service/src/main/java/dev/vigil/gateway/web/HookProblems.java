@@ -28,6 +28,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * keeps the refused input on {@code backup.rejected}, so nothing a caller sent is silently lost.
  */
 @RestControllerAdvice
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
 class HookProblems {
 
     private static final Logger log = LoggerFactory.getLogger(HookProblems.class);
@@ -88,6 +89,22 @@ class HookProblems {
         return response.body(problem);
     }
 
+    /**
+     * A path nothing is served at ({@code /hooks/xsibackup/<token>} without its callback, a mistyped source): 404 in
+     * the endpoint's format, its token masked in the answer too, kept on {@code backup.rejected} as a sample (the
+     * call is not authenticated), so a backup product calling a wrong URL is seen.
+     */
+    @ExceptionHandler
+    ResponseEntity<?> notFound(org.springframework.web.servlet.resource.NoResourceFoundException e,
+                               HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String source = uri.equals("/ping") || uri.startsWith("/ping/") ? "healthchecks"
+                : uri.startsWith("/hooks/") ? Paths.sourceOf(uri) : "unknown";
+        return rejected(HookRejectedException.unauthenticated(HttpStatus.NOT_FOUND, source, "Nothing is served at "
+                + Paths.maskToken(uri) + " for " + request.getMethod() + ": see the source's URL in the README.",
+                "not found"), request);
+    }
+
     @ExceptionHandler
     ResponseEntity<ProblemDetail> unavailable(IngestUnavailableException e, HttpServletRequest request) {
         meters.counter("vigil.hooks.refused", "source", Paths.sourceOf(request.getRequestURI()),
@@ -116,6 +133,11 @@ class HookProblems {
         problem.setType(URI.create("https://vigil.dev/problems/ingest-misconfigured"));
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
+    }
+
+    /** {@code text} with the secrets the gateway's masker recognises (hook tokens among them) replaced by ***. */
+    String mask(String text) {
+        return publisher.masker().mask(text);
     }
 
     /**

@@ -18,11 +18,22 @@ final class Paths {
         return String.join("/", segments);
     }
 
+    /**
+     * The source a path is for: {@code xsibackup}, {@code retrospect}, {@code stoney} (under {@code /hooks/}),
+     * {@code healthchecks} ({@code /ping}), {@code generic} ({@code /api/v1/events}), else {@code unknown}. Only these, whatever a caller puts in a path: the
+     * value tags metrics, and a tag per made-up path would grow the registry without bound.
+     */
     static String sourceOf(String path) {
         String[] segments = path.split("/");
         if (segments.length > 2 && "hooks".equals(segments[1])) {
-            return segments[2];
+            return switch (segments[2]) {
+                case "xsibackup", "retrospect", "stoney" -> segments[2];
+                default -> "unknown";
+            };
         }
-        return segments.length > 1 ? segments[1] : "unknown";
+        if (path.equals("/api/v1/events")) {
+            return "generic";
+        }
+        return segments.length > 1 && "ping".equals(segments[1]) ? "healthchecks" : "unknown";
     }
 }
