@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxQueryLength  longest query string accepted (XSIBackup sends its whole payload in it)
  * @param rotationGrace   how long a token replaced by {@code POST /api/v1/registrations/{id}/rotate} keeps working
  * @param publicUrl       the gateway's URL as backup products reach it, for the setup lines the registration API answers
+ * @param bodyDeadline    how long a hook's body may take to arrive in all ({@code 408} after): a body trickled a byte
+ *                        at a time resets Tomcat's per-read {@code connection-timeout} and held a connection for hours
  */
 @Validated
 @ConfigurationProperties("vigil.gateway")
@@ -28,5 +30,6 @@ public record GatewayProperties(@DefaultValue List<@Valid Registration> registra
                                 @DefaultValue("4KB") DataSize rejectedRawLimit,
                                 @DefaultValue("16KB") DataSize maxQueryLength,
                                 @DefaultValue("24h") Duration rotationGrace,
-                                @DefaultValue("http://localhost:8080") String publicUrl) {
+                                @DefaultValue("http://localhost:8080") String publicUrl,
+                                @DefaultValue("60s") Duration bodyDeadline) {
 }

@@ -32,10 +32,13 @@ public class IngestPipeline {
 
     private final Registrations registrations;
     private final EventPublisher publisher;
+    private final java.time.Duration bodyDeadline;
 
-    public IngestPipeline(Registrations registrations, EventPublisher publisher) {
+    public IngestPipeline(Registrations registrations, EventPublisher publisher,
+                          dev.vigil.gateway.GatewayProperties properties) {
         this.registrations = registrations;
         this.publisher = publisher;
+        this.bodyDeadline = properties.bodyDeadline();
     }
 
     /** How a source's input is read. */
@@ -116,10 +119,20 @@ public class IngestPipeline {
         return new Accepted(registration, event);
     }
 
+    /** The request's body, refused with {@code 408} once it has taken longer than the body deadline to arrive. */
+    private java.io.InputStream body(HttpServletRequest request, String source) throws IOException {
+        return new BodyDeadline(request.getInputStream(), bodyDeadline, source);
+    }
+
     private Call read(Registration registration, Instant receivedAt, Input input, HttpServletRequest request,
                       String source) {
         if (input instanceof Input.Body body) {
-            byte[] bytes = RequestBodies.read(request, body.limit(), source);
+            byte[] bytes;
+            try {
+                bytes = RequestBodies.read(body(request, source), body.limit(), source);
+            } catch (IOException e) {
+                throw RequestBodies.unreadable(e, source);
+            }
             return new Call(registration, BodyText.decode(bytes, request.getContentType()).text(), false,
                     bytes.length, receivedAt, request);
         }
@@ -134,7 +147,7 @@ public class IngestPipeline {
         }
         BodyText.Raw raw;
         try {
-            raw = BodyText.read(request.getInputStream());
+            raw = BodyText.read(body(request, source));
         } catch (IOException e) {
             throw RequestBodies.unreadable(e, source);
         } catch (UncheckedIOException e) {

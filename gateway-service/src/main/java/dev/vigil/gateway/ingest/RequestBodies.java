@@ -21,8 +21,17 @@ public final class RequestBodies {
 
     /** The body as bytes; a body over {@code limit} is refused with 413 (its head kept as raw input). */
     public static byte[] read(HttpServletRequest request, DataSize limit, String source) {
+        try {
+            return read(request.getInputStream(), limit, source);
+        } catch (IOException e) {
+            throw unreadable(e, source);
+        }
+    }
+
+    /** As {@link #read(HttpServletRequest, DataSize, String)}, from {@code stream}, which it closes. */
+    public static byte[] read(InputStream stream, DataSize limit, String source) {
         int max = (int) limit.toBytes();
-        try (InputStream in = request.getInputStream()) {
+        try (InputStream in = stream) {
             byte[] body = in.readNBytes(max + 1);
             if (body.length > max) {
                 throw new HookRejectedException(HttpStatus.PAYLOAD_TOO_LARGE, source, "The body is larger than "

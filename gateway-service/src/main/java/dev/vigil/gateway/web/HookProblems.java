@@ -76,6 +76,7 @@ class HookProblems {
             case UNAUTHORIZED -> "Unknown token";
             case TOO_MANY_REQUESTS -> "Too many calls";
             case PAYLOAD_TOO_LARGE, URI_TOO_LONG -> "Too large";
+            case REQUEST_TIMEOUT -> "Too slow";
             default -> "Hook refused";
         });
         problem.setType(URI.create("https://vigil.dev/problems/" + reasonTag(e.status())));
@@ -170,6 +171,7 @@ class HookProblems {
             case UNAUTHORIZED -> "unauthorized";
             case FORBIDDEN -> "forbidden";
             case PAYLOAD_TOO_LARGE, URI_TOO_LONG -> "too-large";
+            case REQUEST_TIMEOUT -> "timeout";
             case TOO_MANY_REQUESTS -> "rate-limited";
             default -> "invalid";
         };
