@@ -85,7 +85,8 @@ public final class Text {
      * line breaks, bidi overrides, zero-width characters) and line separator becomes a space, other characters stay
      * as they are. A name longer than {@code limit} characters keeps its head, then "…#" and the first 12 hex digits of
      * the SHA-256 of the whole cleaned name: two long names that differ anywhere stay two names, and one name always
-     * maps to the same. Never longer than {@code limit} (at least 20).
+     * maps to the same. Never longer than {@code limit} (at least 20). A name of which nothing visible is left is
+     * {@code (invisible name)#} and the digest of the text as sent.
      *
      * @return the name; {@code null} for {@code null}
      */
@@ -106,6 +107,11 @@ public final class Text {
             }
         }
         String name = out == null ? text : out.toString();
+        if (out != null && name.isBlank()) {
+            // nothing visible is left (a name of zero-width or bidi characters): a name that says so, and a digest of
+            // what was sent, so two such names stay two jobs
+            return "(invisible name)#" + java.util.HexFormat.of().formatHex(sha256(text), 0, 6);
+        }
         if (name.length() <= limit) {
             return name;
         }

@@ -18,6 +18,17 @@ class TextTests {
         assertThat(Text.name(null, 512)).isNull();
     }
 
+    @Test
+    void aNameOfInvisibleCharactersOnlySaysSoAndStaysItsOwn() {
+        String one = Text.name("\u200B\u200B\u202E", 512);
+        String other = Text.name("\u200B\u200C\u200D", 512);
+        assertThat(one).startsWith("(invisible name)#").hasSize("(invisible name)#".length() + 12);
+        assertThat(other).startsWith("(invisible name)#").isNotEqualTo(one);
+        assertThat(Text.name("\u200B\u200B\u202E", 512)).isEqualTo(one);
+        assertThat(Text.name("", 512)).isEmpty();
+        assertThat(Text.name("\u200BVM1", 512)).isEqualTo(" VM1");
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {512, 513, 1_000, 5_400, 100_000})
     void aLongNameIsCutToTheLimitWithADigestOfTheWhole(int length) {
