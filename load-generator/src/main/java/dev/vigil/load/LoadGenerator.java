@@ -291,9 +291,14 @@ public final class LoadGenerator {
                     .header("Idempotency-Key", "load-" + n).timeout(Duration.ofSeconds(30))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         }
-        return HttpRequest.newBuilder(URI.create(url + "/hooks/stoney/" + (3_800_000 + n % 1000) + "/quota"))
+        // getQuota's "quota backup snapshot" in MiB (sources.md, stoney): 100 accounts, each starting at its own usage
+        // (1 % to 88 %) and growing by 1 MiB a report, as backups fill a volume; those above the 80 % threshold
+        // fire once and stay firing
+        long account = n % 1000;
+        long used = Math.min(10_000, (account * 7_919) % 9_000 + n / 1000);
+        return HttpRequest.newBuilder(URI.create(url + "/hooks/stoney/" + (3_800_000 + account) + "/quota"))
                 .header("Authorization", "Bearer demo-stoney-token-000001").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("10240 " + (n % 9000) + " 100")).build();
+                .POST(HttpRequest.BodyPublishers.ofString("10240 " + used + " 100")).build();
     }
 
     /** Reads {@code backup.alerts} from its end as the run starts and times every alert a hook of the run caused. */
