@@ -64,6 +64,7 @@ public final class LoadGenerator {
                     thread.setDaemon(true);
                     return thread;
                 })).connectTimeout(Duration.ofSeconds(5)).build();
+        AlertWatch watch = alerts ? AlertWatch.start(kafka) : null;
         if (warmup > 0) {
             System.out.printf("warming up for %d s at %d/s...%n", warmup, Math.min(rate, 1000));
             run(http, url, Math.min(rate, 1000), warmup, concurrency, new ConcurrentHistogram(3));
@@ -85,7 +86,9 @@ public final class LoadGenerator {
         }
         long before = endOffsets(kafka);
         ConcurrentHistogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
-        AlertWatch watch = alerts ? AlertWatch.start(kafka) : null;
+        if (watch != null) {
+            watch.startMeasuring();
+        }
         failuresAcked.set(0); // the warm-up's are not the run's
         runStart = next;
         System.out.printf("driving %d hooks/s for %d s against %s (at most %d in flight)...%n", rate, seconds, url, concurrency);
@@ -316,6 +319,21 @@ public final class LoadGenerator {
         private final java.util.Map<String, String> lastTransition = new java.util.concurrent.ConcurrentHashMap<>();
         private final Thread thread;
         private volatile boolean running = true;
+        /** Hooks due from this epoch milli on are timed; the watch reads (and warms up) before that. */
+        private volatile long measureFrom = Long.MAX_VALUE;
+
+        /**
+         * Times the alerts of hooks due from now on, and counts transitions afresh: the watch is started before the
+         * warm-up, so its first reads (a new consumer's first fetch, the first alert's JSON) are not the system's.
+         */
+        void startMeasuring() {
+            firing.set(0);
+            resolved.set(0);
+            duplicates.set(0);
+            slowest.clear();
+            latency.reset();
+            measureFrom = System.currentTimeMillis();
+        }
 
         private AlertWatch(String bootstrap) {
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
@@ -340,11 +358,13 @@ public final class LoadGenerator {
                             dev.vigil.model.Alert alert = dev.vigil.model.Json.read(record.value(), dev.vigil.model.Alert.class);
                             // the verdicts a hook itself causes (a failure, its recovery); alerts of a deadline carry
                             // the trace of the hook that set it, long before
-                            if (trace.startsWith("lg-") && dev.vigil.model.Rules.FAILED_BACKUP.equals(alert.rule())) {
-                                long due = Long.parseLong(trace.split("-")[1]);
+                            long due = trace.startsWith("lg-") ? Long.parseLong(trace.split("-")[1]) : 0;
+                            if (due >= measureFrom && dev.vigil.model.Rules.FAILED_BACKUP.equals(alert.rule())) {
                                 long now = System.currentTimeMillis();
                                 latency.recordValue(Math.max(0, (now - due) * 1000));
-                                slowest.put((now - due) * 1_000_000 + slowest.size(), trace + " read "
+                                // written: the record's timestamp, when the rules produced it; read: when it got here
+                                slowest.put((now - due) * 1_000_000 + slowest.size(), trace + " written "
+                                        + java.time.Instant.ofEpochMilli(record.timestamp()) + " read "
                                         + java.time.Instant.ofEpochMilli(now) + " " + alert.status() + " "
                                         + alert.job().job() + " partition " + record.partition() + " offset "
                                         + record.offset());
