@@ -30,7 +30,8 @@ public class ProblemErrors {
 
     /** Tomcat's own refusals (before Spring runs) as problem+json too: {@link ProblemErrorReportValve}. */
     @Bean
-    @org.springframework.boot.autoconfigure.condition.ConditionalOnClass(name = "org.apache.catalina.valves.ErrorReportValve")
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnClass(
+            name = "org.apache.catalina.valves.ErrorReportValve")
     static org.springframework.boot.web.server.WebServerFactoryCustomizer<
             org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory> problemErrorReport(
             org.springframework.core.env.Environment environment) {

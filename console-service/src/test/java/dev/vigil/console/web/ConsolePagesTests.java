@@ -191,7 +191,8 @@ class ConsolePagesTests {
                 try (java.net.Socket socket = new java.net.Socket("127.0.0.1", target)) {
                     socket.getOutputStream().write((request + "Host: x\r\nConnection: close\r\n\r\n")
                             .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-                    answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    answer = new String(socket.getInputStream().readAllBytes(),
+                            java.nio.charset.StandardCharsets.UTF_8);
                 }
                 assertThat(answer).as(target + " " + request.substring(0, 20)).startsWith("HTTP/1.1 400")
                         .contains("application/problem+json").doesNotContainIgnoringCase("<html")

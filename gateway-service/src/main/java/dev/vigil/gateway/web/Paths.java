@@ -20,8 +20,9 @@ final class Paths {
 
     /**
      * The source a path is for: {@code xsibackup}, {@code retrospect}, {@code stoney} (under {@code /hooks/}),
-     * {@code healthchecks} ({@code /ping}), {@code generic} ({@code /api/v1/events}), else {@code unknown}. Only these, whatever a caller puts in a path: the
-     * value tags metrics, and a tag per made-up path would grow the registry without bound.
+     * {@code healthchecks} ({@code /ping}), {@code generic} ({@code /api/v1/events}), else {@code unknown}. Only
+     * these, whatever a caller puts in a path: the value tags metrics, and a tag per made-up path would grow the
+     * registry without bound.
      */
     static String sourceOf(String path) {
         String[] segments = path.split("/");
