@@ -23,9 +23,7 @@ public class ProblemErrors {
     @Bean
     @ConditionalOnMissingBean(ErrorController.class)
     ProblemErrorController problemErrorController(org.springframework.core.env.Environment environment) {
-        return new ProblemErrorController(org.springframework.boot.context.properties.bind.Binder.get(environment)
-                .bind("vigil.web.plain-text-paths", org.springframework.boot.context.properties.bind.Bindable
-                        .listOf(String.class)).orElse(List.of()));
+        return new ProblemErrorController(plainTextPaths(environment));
     }
 
     /** Tomcat's own refusals (before Spring runs) as problem+json too: {@link ProblemErrorReportValve}. */
