@@ -85,4 +85,20 @@ class MalformedBodyTests extends GatewayIntegrationTest {
         assertThat(kept).extracting(RejectedInput::source).containsExactlyInAnyOrder("xsibackup", "unknown");
         assertThat(kept).extracting(RejectedInput::path).noneMatch(path -> path.contains("xsi-token-for-tests-0001"));
     }
+
+    /** A method a path does not take: 405 with Allow, without the token, kept as a sample. */
+    @Test
+    void aMethodAPathDoesNotTakeIsAnswered405WithoutItsTokenAndKept() throws Exception {
+        Thread.sleep(1_100); // refusals of unauthenticated calls are kept as a sample, at most one a second per source
+        HttpResponse<String> put = send(HttpRequest.newBuilder(uri("/hooks/xsibackup/xsi-token-for-tests-0001/error"))
+                .PUT(HttpRequest.BodyPublishers.ofString("x")));
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(put.headers().firstValue("Allow")).isPresent();
+        assertThat(put.body()).doesNotContain("xsi-token-for-tests-0001");
+        List<RejectedInput> kept = TopicTail.values(tail.await(1, Topics.REJECTED, Duration.ofSeconds(10)),
+                RejectedInput.class);
+        assertThat(kept.get(0).status()).isEqualTo(405);
+        assertThat(kept.get(0).path()).doesNotContain("xsi-token-for-tests-0001");
+    }
 }

@@ -84,6 +84,12 @@ class RulesRestartIntegrationTests {
                     + "/api/v1/jobs/acme/3723707/nightly")).header("Authorization", "Bearer " + ACME_KEY).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             assertThat(detail).contains("\"eventId\":\"e1\"").contains("\"eventId\":\"e2\"").contains("\"eventId\":\"e3\"");
+            var unknown = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                    + "/api/v1/jobs/acme/3723707/no-such-job")).header("Authorization", "Bearer " + ACME_KEY).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(unknown.body()).contains("\"status\":404");
 
             // without a key 401; another tenant's key sees nothing of acme: 403 for the job, an empty list
             var anonymous = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port

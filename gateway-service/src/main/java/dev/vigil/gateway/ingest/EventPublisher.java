@@ -67,10 +67,13 @@ public class EventPublisher {
         // the job name too: it is the record key, a label of every alert and a line of every log (a Retrospect
         // argument or an XSIBackup --backup-vms can hold anything), fit to be a name: no control or invisible
         // characters, at most 512 characters (a longer one keeps its head and a digest of the whole)
+        // Names and ids are masked as names: one whose secret was masked keeps a digest of what was sent, so two jobs
+        // (events, runs) that differ only there stay two, and one job's success never resolves another's failure
         dev.vigil.model.JobKey job = new dev.vigil.model.JobKey(event.job().tenant(), event.job().account(),
-                masker.mask(event.job().job())).bounded();
-        event = new BackupEvent(event.id(), event.source(), event.type(), event.outcome(), event.occurredAt(),
-                event.receivedAt(), job, masker.mask(event.runId()), event.measures(), event.error() == null ? null
+                masker.maskName(event.job().job())).bounded();
+        event = new BackupEvent(masker.maskName(event.id()), event.source(), event.type(), event.outcome(),
+                event.occurredAt(), event.receivedAt(), job, masker.maskName(event.runId()), event.measures(),
+                event.error() == null ? null
                 : new dev.vigil.model.ErrorInfo(masker.mask(event.error().code()), masker.mask(event.error().message())),
                 attributes, masker.mask(event.raw()));
         long start = System.nanoTime();

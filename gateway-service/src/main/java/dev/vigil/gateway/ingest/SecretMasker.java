@@ -59,7 +59,13 @@ public final class SecretMasker {
      * merely starts with one ({@code passed}, {@code keys}, {@code tokenizer}).
      */
     private static final String SECRET_WORDS = "pwd|passwd|password|passphrase|pass|secret|token|key|apikey|credentials?";
-    private static final String PAIR_NAME = "[A-Za-z0-9_.-]{0,40}(?:" + SECRET_WORDS + ")(?:[_.-][A-Za-z0-9]{1,20}){0,3}";
+    /**
+     * A name that ends in a secret's word: the long words with any prefix ({@code PGPASSWORD}, {@code apitoken}),
+     * {@code key} and {@code pass} only as a part of their own ({@code api_key}, {@code db.pass}, not {@code monkey},
+     * {@code compass}); a name that only starts with one ({@code key_count}, {@code token_bucket_size}) is no secret's.
+     */
+    private static final String PAIR_NAME = "(?:[A-Za-z0-9_.-]{0,40}(?:pwd|passwd|password|passphrase|secret|token|apikey"
+            + "|credentials?)|(?:[A-Za-z0-9_.-]{0,40}[_.-])?(?:key|pass))";
     /** Blanks as they appear in plain text and in form-encoded or URL-encoded text. */
     private static final String BLANKS = "(?:\\s|\\+|%20){0,8}";
     /**
@@ -67,8 +73,9 @@ public final class SecretMasker {
      * ({@code name%3Dvalue}): a quoted value whole, else up to a blank, {@code , ; & " '}.
      */
     private static final Pattern SECRET_PAIR = Pattern.compile(
-            "(?i)(\\b" + PAIR_NAME + "[\"']?" + BLANKS + "(?:[=:]|%3D|%3A)" + BLANKS + ")"
-                    + "(\"[^\"\\r\\n]{0,512}\"|'[^'\\r\\n]{0,512}'|[^\\s,;\"'&]{1,512})");
+            "(?i)(\\b" + PAIR_NAME + "\\\\?[\"']?" + BLANKS + "(?:[=:]|%3D|%3A)" + BLANKS + ")"
+                    + "(\\\\\"[^\"\\\\\\r\\n]{0,512}\\\\\"|\"[^\"\\r\\n]{0,512}\"|'[^'\\r\\n]{0,512}'"
+                    + "|[^\\s,;\"'&<>{}\\[\\]]{1,512})");
     /**
      * An HTTP credential as a header line, a log or JSON shows it ({@code Authorization: Bearer <token>},
      * {@code Proxy-Authorization: Basic <base64>}, {@code "Authorization":"Bearer …"}): the credential after the
@@ -82,7 +89,7 @@ public final class SecretMasker {
             "(?i)(\\bbearer(?:\\s|\\+|%20){1,8})([A-Za-z0-9._~+/=-]{8,2048})");
     /** An attribute whose name names a secret ({@code password}, {@code api_key}, {@code Authorization}). */
     private static final Pattern SECRET_ATTRIBUTE = Pattern.compile(
-            "(?i)" + PAIR_NAME + "|(?:proxy-)?authori[sz]ation|[A-Za-z0-9_.-]{0,40}auth");
+            "(?i)(?:" + PAIR_NAME + ")(?:[_.-][A-Za-z0-9]{1,20})?|(?:proxy-)?authori[sz]ation|[A-Za-z0-9_.-]{0,40}auth");
 
     /** The token segment of Vigil's own hook URLs, whoever's token it is. */
     private static final Pattern HOOK_URL_TOKEN = Pattern.compile("(/hooks/xsibackup/|/ping/)([^/?#\\s\"'|]{1,256})");
@@ -158,6 +165,25 @@ public final class SecretMasker {
             masked = replaceGroup(BEARER, masked, 2);
         }
         return masked;
+    }
+
+    /**
+     * {@code name} (a job name, an event or run id: what tells one thing from another) masked as {@link #mask}; when
+     * that changed it, followed by {@code #} and 12 hex digits of the SHA-256 of the name as sent, so two names that
+     * differ only in what was masked stay two. {@code null} stays.
+     */
+    public String maskName(String name) {
+        String masked = mask(name);
+        if (masked == null || masked.equals(name)) {
+            return masked;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return masked + "#" + java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -252,11 +278,13 @@ public final class SecretMasker {
         int last = 0;
         do {
             String value = m.group(group);
-            if (value.startsWith(MASK) || value.startsWith("\"" + MASK) || value.startsWith("'" + MASK)) {
+            if (value.startsWith(MASK) || value.startsWith("\"" + MASK) || value.startsWith("'" + MASK)
+                    || value.startsWith("\\\"" + MASK)) {
                 continue; // masked by an earlier rule
             }
             out.append(text, last, m.start(group));
-            out.append(value.startsWith("\"") ? "\"" + MASK + "\"" : value.startsWith("'") ? "'" + MASK + "'" : MASK);
+            out.append(value.startsWith("\\\"") ? "\\\"" + MASK + "\\\"" : value.startsWith("\"") ? "\"" + MASK + "\""
+                    : value.startsWith("'") ? "'" + MASK + "'" : MASK);
             last = m.end(group);
         } while (m.find());
         out.append(text, last, text.length());

@@ -106,6 +106,25 @@ class HookProblems {
                 "not found"), request);
     }
 
+    /**
+     * A method a path does not take ({@code PUT} on an XSIBackup hook): 405 with its {@code Allow} header, in the
+     * endpoint's format, the token masked in the answer too, kept on {@code backup.rejected} as a sample.
+     */
+    @ExceptionHandler
+    ResponseEntity<?> methodNotAllowed(org.springframework.web.HttpRequestMethodNotSupportedException e,
+                                       HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        ResponseEntity<?> answer = rejected(HookRejectedException.unauthenticated(HttpStatus.METHOD_NOT_ALLOWED,
+                Paths.sourceOf(uri), "This path does not take " + request.getMethod() + ": "
+                        + Paths.maskToken(uri) + ".", "method not allowed"), request);
+        HttpHeaders headers = new HttpHeaders();
+        headers.putAll(answer.getHeaders());
+        if (e.getSupportedHttpMethods() != null) {
+            headers.setAllow(e.getSupportedHttpMethods());
+        }
+        return ResponseEntity.status(answer.getStatusCode()).headers(headers).body(answer.getBody());
+    }
+
     @ExceptionHandler
     ResponseEntity<ProblemDetail> unavailable(IngestUnavailableException e, HttpServletRequest request) {
         meters.counter("vigil.hooks.refused", "source", Paths.sourceOf(request.getRequestURI()),

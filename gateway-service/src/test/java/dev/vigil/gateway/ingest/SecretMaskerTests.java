@@ -67,6 +67,13 @@ class SecretMaskerTests {
             "keys: 3 tokenizer: on                         | keys: 3 tokenizer: on",
             "basic backup of VM1 failed                    | basic backup of VM1 failed",
             "the bearer of bad news                        | the bearer of bad news",
+            "monkey=banana hotkey: F5 compass=north        | monkey=banana hotkey: F5 compass=north",
+            "key_count=9 token_bucket_size=100             | key_count=9 token_bucket_size=100",
+            "AWS_SESSION_TOKEN=t1 RESTIC_PASSWORD=r2 db.pass=p3 | AWS_SESSION_TOKEN=*** RESTIC_PASSWORD=*** db.pass=***",
+            // the structure around a value stays: markup, closing brackets, JSON escaped inside a JSON string
+            "<message>pass=x1</message><client>           | <message>pass=***</message><client>",
+            "{\"apikey\":true}}                           | {\"apikey\":***}}",
+            "err {\\\"password\\\": \\\"FormV6\\\"}  | err {\\\"password\\\": \\\"***\\\"}",
     })
     void eachCarrierIsMasked(String text, String expected) {
         assertThat(masker.mask(text)).isEqualTo(expected);
@@ -115,7 +122,7 @@ class SecretMaskerTests {
     /** A shell-escaped quote (as a command line shows inside another quoted string) does not hide the value. */
     @Test
     void anEscapedQuoteAroundASecretIsMaskedWhole() {
-        assertThat(masker.mask("--smtp-pwd=\\\"Esc-1208\\\" --next")).isEqualTo("--smtp-pwd=*** --next");
+        assertThat(masker.mask("--smtp-pwd=\\\"Esc-1208\\\" --next")).isEqualTo("--smtp-pwd=\\\"***\\\" --next");
         assertThat(masker.mask("--smtp-pwd=\\'Esc-1209\\' --next")).isEqualTo("--smtp-pwd=*** --next");
     }
 
@@ -187,5 +194,16 @@ class SecretMaskerTests {
     })
     void anAttributeNamedLikeASecretIsMaskedWhole(String name, String value, String expected) {
         assertThat(masker.maskAttribute(name, value)).isEqualTo(expected);
+    }
+
+    /** A name masked keeps a digest of what was sent: two jobs that differ only in a secret stay two jobs. */
+    @Test
+    void aMaskedNameStaysItsOwn() {
+        String alpha = masker.maskName("Set key: Alpha");
+        String beta = masker.maskName("Set key: Beta");
+        assertThat(alpha).startsWith("Set key: ***#").doesNotContain("Alpha").isNotEqualTo(beta);
+        assertThat(masker.maskName("Set key: Alpha")).isEqualTo(alpha);
+        assertThat(masker.maskName("Nightly VM-01")).isEqualTo("Nightly VM-01");
+        assertThat(masker.maskName(null)).isNull();
     }
 }

@@ -181,14 +181,24 @@ class JobStatusController {
                                 + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8))))
                         .header(HttpHeaders.AUTHORIZATION, authorization).retrieve().body(JobDetail.class));
             } catch (org.springframework.web.client.HttpClientErrorException.NotFound unknown) {
-                return ResponseEntity.status(HttpStatus.NOT_FOUND).build();
+                return unknownJob();
             }
         }
         JobState state = store().get(key);
         if (state == null) {
-            return ResponseEntity.status(HttpStatus.NOT_FOUND).build();
+            return unknownJob();
         }
         return ResponseEntity.ok(detail(key, state));
+    }
+
+    /** 404 as an RFC 9457 problem, as every refusal of the API is. */
+    private static ResponseEntity<ProblemDetail> unknownJob() {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+                "No job with this name has reported to Vigil (the name is the rest of the path, each segment"
+                        + " percent-encoded, or the key= of /api/v1/job).");
+        problem.setTitle("Unknown job");
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     private List<JobSummary> localJobs() {
