@@ -25,8 +25,10 @@ import java.util.regex.Pattern;
  *   <li><b>{@code name=value} and {@code name: value} pairs</b>, JSON's {@code "name": "value"} and their
  *       form-encoded forms, whose name ends in or holds a secret's word as a part (log lines and environments such as
  *       {@code password=hunter2}, {@code PGPASSWORD=…}, {@code BORG_PASSPHRASE=…}, {@code AWS_SECRET_ACCESS_KEY=…});</li>
- *   <li><b>HTTP credentials</b>: what follows {@code Authorization:} and its scheme ({@code Bearer}, {@code Basic}),
- *       and a bearer token anywhere.</li>
+ *   <li><b>HTTP credentials</b>: what follows {@code Authorization:} and its scheme ({@code Bearer}, {@code Basic},
+ *       {@code Digest}) to the end of the line, a bearer token anywhere, a {@code Cookie:} header's value, and a JSON
+ *       Web Token anywhere;</li>
+ *   <li><b>XML elements</b> named like a secret ({@code <password>…</password>}).</li>
  * </ol>
  * Attributes whose name names a secret are masked whole ({@link #maskAttribute}).
  * A masked value becomes {@value #MASK}. Masking never fails and never changes text without a secret.
@@ -73,7 +75,7 @@ public final class SecretMasker {
      * ({@code name%3Dvalue}): a quoted value whole, else up to a blank, {@code , ; & " '}.
      */
     private static final Pattern SECRET_PAIR = Pattern.compile(
-            "(?i)(\\b" + PAIR_NAME + "\\\\?[\"']?" + BLANKS + "(?:[=:]|%3D|%3A)" + BLANKS + ")"
+            "(?i)(\\b" + PAIR_NAME + "\\\\?[\"']?" + BLANKS + "(?:=>|[=:]|%3D|%3A)" + BLANKS + ")"
                     + "(\\\\\"[^\"\\\\\\r\\n]{0,512}\\\\\"|\"[^\"\\r\\n]{0,512}\"|'[^'\\r\\n]{0,512}'"
                     + "|[^\\s,;\"'&<>{}\\[\\]]{1,512})");
     /**
@@ -82,11 +84,20 @@ public final class SecretMasker {
      * scheme (RFC 9110, section 11.6.2).
      */
     private static final Pattern AUTHORIZATION = Pattern.compile(
-            "(?i)(\\b(?:proxy-)?authori[sz]ation[\"']?" + BLANKS + "(?:[=:]|%3D|%3A)" + BLANKS + "[\"']?"
-                    + "(?:[A-Za-z][A-Za-z0-9._-]{0,30}(?:\\s|\\+|%20){1,8})?)([^\\s\"',;&]{1,2048})");
+            "(?i)(\\b(?:proxy-)?authori[sz]ation[\"']?" + BLANKS + "(?:[=:]|%3D|%3A)" + BLANKS
+                    + "(?:[A-Za-z][A-Za-z0-9._-]{0,30}(?:\\s|\\+|%20){1,8})?)"
+                    + "(\"[^\"\\r\\n]{0,2048}\"|'[^'\\r\\n]{0,2048}'|[^\\r\\n&]{1,2048})");
     /** A bearer token anywhere ({@code curl -H "Bearer eyJ…"}, RFC 6750): eight or more token characters after the word. */
     private static final Pattern BEARER = Pattern.compile(
             "(?i)(\\bbearer(?:\\s|\\+|%20){1,8})([A-Za-z0-9._~+/=-]{8,2048})");
+    /** A cookie header's value, to the end of its line ({@code Cookie: session=…}, {@code Set-Cookie: …}). */
+    private static final Pattern COOKIE = Pattern.compile("(?i)(\\b(?:set-)?cookie\\s{0,8}:\\s{0,8})([^\\r\\n\"']{1,2048})");
+    /** An element named like a secret ({@code <password>…</password>}, {@code <api_key>…</api_key>}). */
+    private static final Pattern SECRET_ELEMENT = Pattern.compile(
+            "(?i)(<(" + PAIR_NAME + ")(?:\\s[^>]{0,200})?>)([^<]{1,512})(?=</\\2>)");
+    /** A JSON Web Token anywhere (RFC 7519: three base64url parts, the first a JSON object, so {@code eyJ}). */
+    private static final Pattern JWT = Pattern.compile(
+            "()(\\beyJ[A-Za-z0-9_-]{4,2048}+\\.[A-Za-z0-9_-]{4,2048}+\\.[A-Za-z0-9_-]{0,2048}+)");
     /** An attribute whose name names a secret ({@code password}, {@code api_key}, {@code Authorization}). */
     private static final Pattern SECRET_ATTRIBUTE = Pattern.compile(
             "(?i)(?:" + PAIR_NAME + ")(?:[_.-][A-Za-z0-9]{1,20})?|(?:proxy-)?authori[sz]ation|[A-Za-z0-9_.-]{0,40}auth");
@@ -163,6 +174,9 @@ public final class SecretMasker {
         }
         if ((words & SECRET_WORD) != 0) {
             masked = replaceGroup(BEARER, masked, 2);
+            masked = replaceGroup(COOKIE, masked, 2);
+            masked = replaceGroup(SECRET_ELEMENT, masked, 3);
+            masked = replaceGroup(JWT, masked, 2);
         }
         return masked;
     }
@@ -206,9 +220,10 @@ public final class SecretMasker {
 
     /**
      * Which words of the patterns {@code text} holds, in any case, in one pass: {@link #SECRET_WORD} for {@code pwd},
-     * {@code pass}, {@code secret}, {@code token}, {@code key}, {@code auth}, {@code sig}, {@code bearer} or
-     * {@code cred} (every secret name of {@link #SECRET_OPTION}, {@link #SECRET_PARAMETER}, {@link #SECRET_PAIR},
-     * {@link #AUTHORIZATION} and {@link #BEARER} holds one), {@link #USER_WORD} for
+     * {@code pass}, {@code secret}, {@code token}, {@code key}, {@code auth}, {@code sig}, {@code bearer}, {@code cred},
+     * {@code cookie} or {@code eyJ} (every secret name of {@link #SECRET_OPTION}, {@link #SECRET_PARAMETER},
+     * {@link #SECRET_PAIR}, {@link #SECRET_ELEMENT}, {@link #AUTHORIZATION}, {@link #BEARER}, {@link #COOKIE} holds one,
+     * and every {@link #JWT} starts with {@code eyJ}), {@link #USER_WORD} for
      * {@code usr} or {@code user} ({@link #USER_OPTION}).
      */
     private static int words(String text) {
@@ -221,7 +236,8 @@ public final class SecretMasker {
                 case 'k' -> found |= word(text, i, "key") ? SECRET_WORD : 0;
                 case 'a' -> found |= word(text, i, "auth") ? SECRET_WORD : 0;
                 case 'b' -> found |= word(text, i, "bearer") ? SECRET_WORD : 0;
-                case 'c' -> found |= word(text, i, "cred") ? SECRET_WORD : 0;
+                case 'c' -> found |= word(text, i, "cred") || word(text, i, "cookie") ? SECRET_WORD : 0;
+                case 'e' -> found |= word(text, i, "eyj") ? SECRET_WORD : 0;
                 case 'u' -> found |= word(text, i, "usr") || word(text, i, "user") ? USER_WORD : 0;
                 default -> { }
             }

@@ -58,7 +58,13 @@ class SecretMaskerTests {
             // HTTP credentials
             "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.secretjwt | Authorization: Bearer ***",
             "login failed, Authorization: Basic dXNlcjpSZXRyb0Jhc2lj | login failed, Authorization: Basic ***",
-            "{\"Authorization\":\"Bearer GenBearer6\"}     | {\"Authorization\":\"Bearer ***\"}",
+            "{\"Authorization\":\"Bearer GenBearer6\"}     | {\"Authorization\":\"***\"}",
+            "Authorization: Digest username=\"u\", response=\"SecV16\" | Authorization: Digest ***",
+            "password => SecV11 then                       | password => *** then",
+            "Cookie: session=SecV20; theme=dark            | Cookie: ***",
+            "<password>SecV21</password><vm>ERP</vm>       | <password>***</password><vm>ERP</vm>",
+            "<api_key id=\"1\">SecV22</api_key>           | <api_key id=\"1\">***</api_key>",
+            "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl end | jwt *** end",
             "Proxy-Authorization: Basic QmFzaWMxNA==       | Proxy-Authorization: Basic ***",
             "curl -H 'X: Bearer ghp_PingBearer123' failed  | curl -H 'X: Bearer ***' failed",
             "Authorization%3A+Basic+dXNlcjpSZXRyb0Jhc2lj   | Authorization%3A+Basic+***",
@@ -96,7 +102,7 @@ class SecretMaskerTests {
     void aLongLineWithoutASecretIsMaskedInLinearTime() {
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
             for (String unit : List.of("E", "a:", "--", "=", "x://", "--smtp-pwd", "key=", "PGPASSWORD_A_B_C",
-                    "Bearer ", "Authorization: ", "pass%20", "\"key\":")) {
+                    "Bearer ", "Authorization: ", "pass%20", "\"key\":", "eyJab", "<password>", "Cookie:")) {
                 String line = unit.repeat(200_000 / unit.length());
                 assertThat(masker.mask(line)).hasSizeGreaterThan(1000);
             }
@@ -140,7 +146,8 @@ class SecretMaskerTests {
                 "?sig=", "&auth=", ";api_key=", "--smtp-pwd=", "--encryption-key ", "--smtp-usr=a:", "password: ",
                 "token=", "ftp://u:", "@nas", "%3Dv",
                 "Bearer ", "bearer+", "Authorization", "proxy-", "Basic ", "PGPASSWORD", "passphrase", "_KEY", ".x",
-                "cred", "credentials", "+", "%20", "%3A", "0123456789ab", "\"password\": \"", "{", "}"};
+                "cred", "credentials", "+", "%20", "%3A", "0123456789ab", "\"password\": \"", "{", "}",
+                "Cookie: ", "<password>", "</password>", "<", ">", "eyJ", "eyJhbGci.eyJz.sig", ".", "=>", "Digest "};
         java.util.Random random = new java.util.Random(15);
         SecretMasker byHash = new SecretMasker(List.of(TOKEN), candidate -> candidate.endsWith("0123456789"));
         for (int n = 0; n < 50_000; n++) {
