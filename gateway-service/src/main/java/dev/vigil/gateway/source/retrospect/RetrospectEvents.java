@@ -382,14 +382,8 @@ final class RetrospectEvents {
             return;
         }
         String text = value.strip();
-        boolean usable = text.matches("\\d{1,19}(\\.\\d{1,6})?");
-        if (usable) {
-            try {
-                usable = new java.math.BigDecimal(text).compareTo(java.math.BigDecimal.valueOf(max)) <= 0;
-            } catch (NumberFormatException e) {
-                usable = false;
-            }
-        }
+        boolean usable = text.matches("\\d{1,19}(\\.\\d{1,6})?") // digits only: BigDecimal reads every such text
+                && new java.math.BigDecimal(text).compareTo(java.math.BigDecimal.valueOf(max)) <= 0;
         attributes.put(usable ? key : key + ".ignored", value);
     }
 
