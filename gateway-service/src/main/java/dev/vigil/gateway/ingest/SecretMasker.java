@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  *       {@code key} ({@code --smtp-pwd=…}, {@code --encryption-key …}, {@code --api-token="…"}): their value;
  *       options whose name holds {@code usr} or {@code user}: what follows a {@code :} in their value
  *       ({@code --smtp-usr=me@example.org:secret});</li>
+ *   <li><b>passwords as short options</b> of the tools backup scripts run: {@code mysqldump -pSECRET},
+ *       {@code sshpass -p SECRET}, {@code curl -u user:SECRET}, {@code smbclient -U user%SECRET},
+ *       {@code lftp -u user,SECRET};</li>
  *   <li><b>URLs</b>: the password of their user-info ({@code https://user:secret@host}), and the value of query
  *       parameters named like a secret ({@code token}, {@code key}, {@code password}, {@code secret}, {@code sig},
  *       {@code signature}, {@code auth}, {@code api_key}, {@code apikey}, {@code access_token}, …);</li>
@@ -102,6 +105,26 @@ public final class SecretMasker {
     private static final Pattern SECRET_ATTRIBUTE = Pattern.compile(
             "(?i)(?:" + PAIR_NAME + ")(?:[_.-][A-Za-z0-9]{1,20})?|(?:proxy-)?authori[sz]ation|[A-Za-z0-9_.-]{0,40}auth");
 
+    /** A value on a command line: quoted whole, else up to a blank. */
+    private static final String CLI_VALUE = "(\"[^\"\\r\\n]{0,512}\"|'[^'\\r\\n]{0,512}'|[^\\s\"']{1,512})";
+    /** What may stand between a tool's name and its option: the rest of the same command (not a pipe or a new line). */
+    private static final String SAME_COMMAND = "[^\\r\\n|;&]{0,512}?\\s";
+    /**
+     * Passwords given as a short option of the tools backup scripts run: MySQL's and MariaDB's {@code -pSECRET}
+     * (attached: a blank after {@code -p} makes the client prompt; {@code -P} is the port), {@code sshpass -p SECRET},
+     * {@code curl -u user:SECRET}, {@code smbclient -U user%SECRET}, {@code lftp -u user,SECRET}: group 2.
+     */
+    private static final List<Pattern> CLI_PASSWORDS = List.of(
+            Pattern.compile("(?i)(\\b(?:mysql|mysqldump|mysqladmin|mysqlcheck|mysqlimport|mysqlpump|mysqlsh|mariadb"
+                    + "|mariadb-dump|mariadb-admin|mariadb-backup|mariabackup|xtrabackup)(?:\\.exe)?\\b" + SAME_COMMAND
+                    + "(?-i:-p))" + CLI_VALUE),
+            Pattern.compile("(?i)(\\bsshpass\\b" + SAME_COMMAND + "(?-i:-p)\\s{0,8})" + CLI_VALUE),
+            Pattern.compile("(?i)(\\bcurl(?:\\.exe)?\\b" + SAME_COMMAND + "(?:(?-i:-u)|--user)(?:\\s{1,8}|=)[\"']?"
+                    + "[^\\s:\"']{0,256}:)" + CLI_VALUE),
+            Pattern.compile("(?i)(\\b(?:smbclient|rpcclient|smbcacls|smbget|smbmap)\\b" + SAME_COMMAND
+                    + "(?:(?-i:-U)|--user)(?:\\s{0,8}|=)[\"']?[^\\s%\"']{0,256}%)" + CLI_VALUE),
+            Pattern.compile("(?i)(\\blftp\\b" + SAME_COMMAND + "(?-i:-u)\\s{1,8}[\"']?[^\\s,\"']{0,256},)" + CLI_VALUE));
+
     /** The token segment of Vigil's own hook URLs, whoever's token it is. */
     private static final Pattern HOOK_URL_TOKEN = Pattern.compile("(/hooks/xsibackup/|/ping/)([^/?#\\s\"'|]{1,256})");
 
@@ -153,10 +176,15 @@ public final class SecretMasker {
             masked = replaceGroup(HOOK_URL_TOKEN, masked, 2);
         }
         // every later pattern names a secret or a user: a text with none of their words has nothing for them
-        int words = prefilter ? words(masked) : SECRET_WORD | USER_WORD;
+        int words = prefilter ? words(masked) : SECRET_WORD | USER_WORD | TOOL_WORD;
         if ((words & SECRET_WORD) != 0 && (!prefilter || masked.contains("--"))) {
             masked = replaceGroup(SECRET_OPTION, masked, 3);
             masked = replaceGroup(ENCODED_SECRET_OPTION, masked, 3);
+        }
+        if ((words & TOOL_WORD) != 0) {
+            for (Pattern tool : CLI_PASSWORDS) {
+                masked = replaceGroup(tool, masked, 2);
+            }
         }
         if ((words & USER_WORD) != 0 && (!prefilter || masked.contains("--"))) {
             masked = replaceGroup(USER_OPTION, masked, 2);
@@ -217,6 +245,7 @@ public final class SecretMasker {
 
     private static final int SECRET_WORD = 1;
     private static final int USER_WORD = 2;
+    private static final int TOOL_WORD = 4;
 
     /**
      * Which words of the patterns {@code text} holds, in any case, in one pass: {@link #SECRET_WORD} for {@code pwd},
@@ -224,24 +253,32 @@ public final class SecretMasker {
      * {@code cookie} or {@code eyJ} (every secret name of {@link #SECRET_OPTION}, {@link #SECRET_PARAMETER},
      * {@link #SECRET_PAIR}, {@link #SECRET_ELEMENT}, {@link #AUTHORIZATION}, {@link #BEARER}, {@link #COOKIE} holds one,
      * and every {@link #JWT} starts with {@code eyJ}), {@link #USER_WORD} for
-     * {@code usr} or {@code user} ({@link #USER_OPTION}).
+     * {@code usr} or {@code user} ({@link #USER_OPTION}), {@link #TOOL_WORD} for the name of a tool in
+     * {@link #CLI_PASSWORDS} ({@code mysql}, {@code maria}, {@code xtrabackup}, {@code sshpass}, {@code curl},
+     * {@code smb}, {@code rpcclient}, {@code lftp}).
      */
     private static int words(String text) {
         int found = 0;
         for (int i = 0, n = text.length(); i < n; i++) {
             switch (text.charAt(i) | 0x20) { // ASCII letters in lower case; no other character becomes one of these
                 case 'p' -> found |= word(text, i, "pwd") || word(text, i, "pass") ? SECRET_WORD : 0;
-                case 's' -> found |= word(text, i, "secret") || word(text, i, "sig") ? SECRET_WORD : 0;
+                case 's' -> found |= (word(text, i, "secret") || word(text, i, "sig") ? SECRET_WORD : 0)
+                        | (word(text, i, "sshpass") || word(text, i, "smb") ? TOOL_WORD : 0);
                 case 't' -> found |= word(text, i, "token") ? SECRET_WORD : 0;
                 case 'k' -> found |= word(text, i, "key") ? SECRET_WORD : 0;
                 case 'a' -> found |= word(text, i, "auth") ? SECRET_WORD : 0;
                 case 'b' -> found |= word(text, i, "bearer") ? SECRET_WORD : 0;
-                case 'c' -> found |= word(text, i, "cred") || word(text, i, "cookie") ? SECRET_WORD : 0;
+                case 'c' -> found |= (word(text, i, "cred") || word(text, i, "cookie") ? SECRET_WORD : 0)
+                        | (word(text, i, "curl") ? TOOL_WORD : 0);
+                case 'm' -> found |= word(text, i, "mysql") || word(text, i, "maria") ? TOOL_WORD : 0;
+                case 'x' -> found |= word(text, i, "xtrabackup") ? TOOL_WORD : 0;
+                case 'r' -> found |= word(text, i, "rpcclient") ? TOOL_WORD : 0;
+                case 'l' -> found |= word(text, i, "lftp") ? TOOL_WORD : 0;
                 case 'e' -> found |= word(text, i, "eyj") ? SECRET_WORD : 0;
                 case 'u' -> found |= word(text, i, "usr") || word(text, i, "user") ? USER_WORD : 0;
                 default -> { }
             }
-            if (found == (SECRET_WORD | USER_WORD)) {
+            if (found == (SECRET_WORD | USER_WORD | TOOL_WORD)) {
                 break;
             }
         }

@@ -80,6 +80,17 @@ class SecretMaskerTests {
             "<message>pass=x1</message><client>           | <message>pass=***</message><client>",
             "{\"apikey\":true}}                           | {\"apikey\":***}}",
             "err {\\\"password\\\": \\\"FormV6\\\"}  | err {\\\"password\\\": \\\"***\\\"}",
+            // passwords as the short options of the tools backup scripts run
+            "mysqldump -h db -u root -pCliV1 shop > x.sql   | mysqldump -h db -u root -p*** shop > x.sql",
+            "mariadb-dump -P 3306 -p'Cli V2' --all         | mariadb-dump -P 3306 -p'***' --all",
+            "mysql -u root -p shop -e 'select 1'           | mysql -u root -p shop -e 'select 1'",
+            "sshpass -p CliV3 rsync -a /data nas:/backup   | sshpass -p *** rsync -a /data nas:/backup",
+            "curl -fsS -u backup:CliV4 https://nas/upload  | curl -fsS -u backup:*** https://nas/upload",
+            "smbclient //nas/b -U backup%CliV5 -c put      | smbclient //nas/b -U backup%*** -c put",
+            "lftp -u backup,CliV6 ftp.example.org          | lftp -u backup,*** ftp.example.org",
+            // a -p of another command, a port, a curl -u without a password
+            "mkdir -p /backup; mysql -P 3306 -h db         | mkdir -p /backup; mysql -P 3306 -h db",
+            "ssh -p 2222 nas; curl -u backup https://nas  | ssh -p 2222 nas; curl -u backup https://nas",
     })
     void eachCarrierIsMasked(String text, String expected) {
         assertThat(masker.mask(text)).isEqualTo(expected);
@@ -102,7 +113,8 @@ class SecretMaskerTests {
     void aLongLineWithoutASecretIsMaskedInLinearTime() {
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
             for (String unit : List.of("E", "a:", "--", "=", "x://", "--smtp-pwd", "key=", "PGPASSWORD_A_B_C",
-                    "Bearer ", "Authorization: ", "pass%20", "\"key\":", "eyJab", "<password>", "Cookie:")) {
+                    "Bearer ", "Authorization: ", "pass%20", "\"key\":", "eyJab", "<password>", "Cookie:", "mysql ",
+                    "curl -u a", "smbclient -U", "sshpass ")) {
                 String line = unit.repeat(200_000 / unit.length());
                 assertThat(masker.mask(line)).hasSizeGreaterThan(1000);
             }
@@ -147,7 +159,9 @@ class SecretMaskerTests {
                 "token=", "ftp://u:", "@nas", "%3Dv",
                 "Bearer ", "bearer+", "Authorization", "proxy-", "Basic ", "PGPASSWORD", "passphrase", "_KEY", ".x",
                 "cred", "credentials", "+", "%20", "%3A", "0123456789ab", "\"password\": \"", "{", "}",
-                "Cookie: ", "<password>", "</password>", "<", ">", "eyJ", "eyJhbGci.eyJz.sig", ".", "=>", "Digest "};
+                "Cookie: ", "<password>", "</password>", "<", ">", "eyJ", "eyJhbGci.eyJz.sig", ".", "=>", "Digest ",
+                "mysqldump ", "MariaDB", " -p", "-u ", " -U", "sshpass", "curl ", "smbclient ", "rpcclient", "lftp ",
+                "xtrabackup", "%", "\n"};
         java.util.Random random = new java.util.Random(15);
         SecretMasker byHash = new SecretMasker(List.of(TOKEN), candidate -> candidate.endsWith("0123456789"));
         for (int n = 0; n < 50_000; n++) {
