@@ -36,6 +36,12 @@ public class ProblemErrors {
         return ProblemErrorReportValve.customizer(plainTextPaths(environment));
     }
 
+    /** Parameters Tomcat cannot decode are a 400, never an ERROR in the log: {@link UndecodableQueryFilter}. */
+    @Bean
+    static org.springframework.boot.web.servlet.FilterRegistrationBean<UndecodableQueryFilter> undecodableQuery() {
+        return UndecodableQueryFilter.registration();
+    }
+
     static List<String> plainTextPaths(org.springframework.core.env.Environment environment) {
         return org.springframework.boot.context.properties.bind.Binder.get(environment)
                 .bind("vigil.web.plain-text-paths", org.springframework.boot.context.properties.bind.Bindable

@@ -60,4 +60,20 @@ class ContainerRefusalTests extends GatewayIntegrationTest {
         assertThat(kept.get(0).reason()).doesNotContain(payload).doesNotContain("xsi-token-for-tests-0001");
         assertThat(kept.get(0).path()).doesNotContain("xsi-token-for-tests-0001");
     }
+
+    /**
+     * Parameters Tomcat cannot decode, where something asks it to (a controller's {@code @RequestParam}), are a 400
+     * problem, never an exception out of the servlet;
+     * the hooks read their raw query themselves and are not touched.
+     */
+    @Test
+    void parametersThatCannotBeDecodedAreTheCallersError() throws Exception {
+        for (String target : List.of("/api/v1/registrations/r1/rotate?grace=%E2%82", "/api/v1/registrations/r1/rotate?grace=%")) {
+            assertThat(exchange("POST " + target + " HTTP/1.1\r\nAuthorization: Bearer operator-key-00000001\r\n"
+                    + "Content-Length: 0\r\n")).as(target).startsWith("HTTP/1.1 400")
+                    .contains("application/problem+json", "undecodable-query");
+        }
+        String ping = exchange("GET /ping/0b6f3c1e-5d2a-4e8f-9a71-3c2d1e0f4a5b?rid=%FF%zz HTTP/1.1\r\n");
+        assertThat(ping).doesNotStartWith("HTTP/1.1 5").doesNotContain("undecodable-query");
+    }
 }

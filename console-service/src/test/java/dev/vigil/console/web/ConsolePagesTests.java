@@ -34,6 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = dev.vigil.console.ConsoleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=console", "management.server.port=0"})
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class ConsolePagesTests {
 
     static final String KEY = "pages-test-key-0000000001";
@@ -198,6 +199,37 @@ class ConsolePagesTests {
                         .contains("application/problem+json").doesNotContainIgnoringCase("<html")
                         .contains("\"status\":400");
             }
+        }
+    }
+
+    /**
+     * A query that is not UTF-8 once decoded, or a stray '%', is the caller's error: a 400 on every port, and no
+     * ERROR with a stack trace in the log for anyone to flood.
+     */
+    @Test
+    void aQueryThatCannotBeDecodedIsTheCallersErrorNeverAnErrorLog(
+            org.springframework.boot.test.system.CapturedOutput output) throws Exception {
+        for (int target : new int[] {port, managementPort}) {
+            for (String path : java.util.List.of("/jobs?q=%C3%28", "/?x=%FF%FE", "/login?error=%", "/jobs?q=%zz",
+                    "/actuator/health?x=%C0%80")) {
+                String answer = rawGet(target, path);
+                assertThat(answer).as(target + " " + path).doesNotStartWith("HTTP/1.1 5");
+                if (answer.startsWith("HTTP/1.1 400")) {
+                    assertThat(answer).as(target + " " + path).contains("application/problem+json", "\"status\":400");
+                }
+            }
+        }
+        for (String path : java.util.List.of("/login?error=%", "/login?next=%C3%28")) {
+            assertThat(rawGet(port, path)).as(path).startsWith("HTTP/1.1 400").contains("undecodable-query");
+        }
+        assertThat(output.getAll()).doesNotContain(" ERROR ").doesNotContain("\tat org.apache");
+    }
+
+    private static String rawGet(int target, String path) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", target)) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

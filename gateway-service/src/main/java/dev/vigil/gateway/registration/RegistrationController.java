@@ -265,7 +265,7 @@ class RegistrationController {
 
     /** Kafka did not take or return the change in time: nothing is promised, the client tries again. */
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> unavailable(IllegalStateException e) {
+    ResponseEntity<ProblemDetail> unavailable(RegistrationLog.Unavailable e) {
         log.warn("a registration change failed: {}", e.getMessage());
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "Registrations unavailable",
                 "The change could not be stored safely; try again.");

@@ -129,7 +129,7 @@ public class RegistrationLog implements SmartLifecycle {
      * Writes {@code value} (a {@link StoredRegistration}, a {@link CreatedSlug}, or {@code null} to delete) under
      * {@code key} and waits until this instance has read it back.
      *
-     * @throws IllegalStateException when Kafka did not take the write, or it was not read back, within {@code timeout}
+     * @throws Unavailable when Kafka did not take the write, or it was not read back, within {@code timeout}
      */
     void write(String key, Object value, String traceId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -140,22 +140,22 @@ public class RegistrationLog implements SmartLifecycle {
             written = kafka.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS).getRecordMetadata();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing a registration", e);
+            throw new Unavailable("interrupted while writing a registration", e);
         } catch (Exception e) {
-            throw new IllegalStateException("Kafka did not take the registration change: " + e.getMessage(), e);
+            throw new Unavailable("Kafka did not take the registration change: " + e.getMessage(), e);
         }
         TopicPartition partition = new TopicPartition(written.topic(), written.partition());
         synchronized (positions) {
             while (positions.getOrDefault(partition, 0L) <= written.offset()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new IllegalStateException("the registration change was written but not read back in time");
+                    throw new Unavailable("the registration change was written but not read back in time");
                 }
                 try {
                     positions.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while reading a registration change back", e);
+                    throw new Unavailable("interrupted while reading a registration change back", e);
                 }
             }
         }
@@ -316,5 +316,17 @@ public class RegistrationLog implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /** A registration change Kafka did not take, or this instance did not read back in time: the API's {@code 503}. */
+    public static final class Unavailable extends IllegalStateException {
+
+        Unavailable(String message) {
+            super(message);
+        }
+
+        Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }
