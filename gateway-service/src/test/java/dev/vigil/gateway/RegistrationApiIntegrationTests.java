@@ -275,15 +275,21 @@ class RegistrationApiIntegrationTests extends GatewayIntegrationTest {
         assertThat(made.body()).isEqualTo("Created");
         assertThat(get("/ping/" + key + "/db-backup?create=1").statusCode()).isEqualTo(200);
         assertThat(get("/ping/" + key + "/db-backup/fail").statusCode()).isEqualTo(200);
+        // borgmatic with ping_url …/new-check?create=1 appends its state after the query: a new check, started
+        assertThat(get("/ping/" + key + "/new-check?create=1/start").statusCode()).isEqualTo(201);
+        assertThat(get("/ping/" + key + "/new-check?create=1/fail").statusCode()).isEqualTo(200);
         assertThat(get("/ping/" + key + "/DB-Backup").body()).isEqualTo("invalid url format");
         assertThat(get("/ping/not-a-known-ping-key-000/db-backup?create=1").statusCode()).isEqualTo(404);
 
-        List<BackupEvent> events = TopicTail.values(tail.await(4, Topics.EVENTS, Duration.ofSeconds(10)), BackupEvent.class);
+        List<BackupEvent> events = TopicTail.values(tail.await(6, Topics.EVENTS, Duration.ofSeconds(10)), BackupEvent.class);
         assertThat(events).extracting(e -> e.job().asString()).containsExactly("acme/3723707/known-check",
-                "acme/3723707/db-backup", "acme/3723707/db-backup", "acme/3723707/db-backup");
+                "acme/3723707/db-backup", "acme/3723707/db-backup", "acme/3723707/db-backup",
+                "acme/3723707/new-check", "acme/3723707/new-check");
+        assertThat(events.subList(4, 6)).extracting(e -> e.type() + " " + e.outcome())
+                .containsExactly("BACKUP_STARTED NONE", "BACKUP_FINISHED FAILED");
         assertThat(events).allSatisfy(e -> assertThat(e.raw()).doesNotContain(key));
         assertThat(json(api(port, "GET", "/api/v1/registrations/acme-pings", ACME_READ, null)).get("slugs"))
-                .isEqualTo(List.of("known-check", "db-backup"));
+                .isEqualTo(List.of("known-check", "db-backup", "new-check"));
 
         // without auto-provisioning, ?create=1 makes nothing
         api(port, "PATCH", "/api/v1/registrations/acme-pings", ACME_WRITE, "{\"autoProvision\":false}");

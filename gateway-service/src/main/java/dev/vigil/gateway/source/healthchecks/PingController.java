@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -58,6 +59,8 @@ class PingController {
     private static final Pattern EXIT_STATUS = Pattern.compile("[0-9]{1,64}");
     /** Django's {@code <slug:>} path converter, which healthchecks' slug routes use. */
     private static final Pattern SLUG = Pattern.compile("[-a-zA-Z0-9_]{1,100}");
+    /** A kind appended after a query ({@code ?create=1/start}): {@link #queryKind}. */
+    private static final Pattern QUERY_KIND = Pattern.compile("/(start|fail|log|[0-9]{1,3})/?$");
     private static final int REASON_LIMIT = 300;
     static final String NOT_FOUND = "not found";
 
@@ -73,7 +76,7 @@ class PingController {
 
     @RequestMapping(path = {"/ping/{uuid}", "/ping/{uuid}/"})
     ResponseEntity<String> success(@PathVariable String uuid, HttpServletRequest request) {
-        return byUuid(uuid, "", request);
+        return byUuid(uuid, queryKind(request), request);
     }
 
     /** {@code /ping/<uuid>/<kind>}, or a ping key's {@code /ping/<ping-key>/<slug>} (healthchecks' URL order). */
@@ -83,7 +86,7 @@ class PingController {
                 || registrations.authenticate(Source.HEALTHCHECKS, uuid).isPresent())) {
             return byUuid(uuid, kind, request);
         }
-        return bySlug(uuid, kind, "", request);
+        return bySlug(uuid, kind, queryKind(request), request);
     }
 
     /** {@code /ping}, {@code /ping/}, {@code /ping/<uuid>//} and any other path under it: healthchecks' plain 404. */
@@ -243,9 +246,29 @@ class PingController {
                 request.getRequestURI().replace(secret, "***") + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
     }
 
+    /**
+     * The kind a client appended to a ping URL that already had a query: borgmatic and scripts build
+     * {@code <ping_url>/<kind>}, so a {@code ping_url} of {@code …/db-backup?create=1} becomes
+     * {@code …/db-backup?create=1/fail}. healthchecks reads that as a success with {@code create=1/fail}, and a failed
+     * backup is told as a success; Vigil reads the kind the client meant: {@code start}, {@code fail}, {@code log} or
+     * an exit status after the query's last {@code /}, else {@code ""} (success).
+     */
+    static String queryKind(HttpServletRequest request) {
+        String query = request.getQueryString();
+        Matcher tail = query == null ? null : QUERY_KIND.matcher(query);
+        return tail != null && tail.find() ? tail.group(1) : "";
+    }
+
+    /** The query string without a kind a client appended to it ({@link #queryKind}); {@code null} when none. */
+    private static String query(HttpServletRequest request) {
+        String query = request.getQueryString();
+        Matcher tail = query == null ? null : QUERY_KIND.matcher(query);
+        return tail != null && tail.find() ? query.substring(0, tail.start()) : query;
+    }
+
     /** A parameter of the query string alone (never of the body, which is the job's log). */
     private static String queryParameter(HttpServletRequest request, String name) {
-        String query = request.getQueryString();
+        String query = query(request);
         if (query == null) {
             return null;
         }

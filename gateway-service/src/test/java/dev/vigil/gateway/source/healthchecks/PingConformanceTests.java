@@ -67,6 +67,12 @@ class PingConformanceTests extends GatewayIntegrationTest {
             "GET    | /ping/my-ping-key/db-backup | 404 | not found           | sampled ",
             "GET    | /ping/my-ping-key/db-backup/fail | 404 | not found      | sampled ",
             "GET    | /ping/C?ts=yesterday        | 400 | ts must be Unix seconds or an RFC 3339 time | rejected",
+            // a kind appended after a query (borgmatic: <ping_url>/<kind>), read as the client meant it
+            "POST   | /ping/C?rid=5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d/fail | 200 | OK | BACKUP_FINISHED FAILED",
+            "POST   | /ping/C?x=1/start           | 200 | OK                  | BACKUP_STARTED NONE",
+            "POST   | /ping/C?x=1/3               | 200 | OK                  | BACKUP_FINISHED FAILED",
+            "POST   | /ping/C?x=1/starts          | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "POST   | /ping/C?x=1/999             | 400 | invalid url format  | rejected",
     })
     void everyPingAsHealthchecksAnswersIt(String method, String path, int status, String body, String recorded)
             throws Exception {
