@@ -28,7 +28,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
         "vigil.gateway.registrations[0].source=xsibackup",
         "vigil.gateway.registrations[0].tenant=acme",
         "vigil.gateway.registrations[0].account=3723707",
-        "vigil.gateway.registrations[0].rate-limit=0"})
+        "vigil.gateway.registrations[0].rate-limit=0",
+        "vigil.gateway.registrations[1].id=borg",
+        "vigil.gateway.registrations[1].token=5f3b6a8e-2f1c-4c11-9a55-0c6b3c1d7e42",
+        "vigil.gateway.registrations[1].source=healthchecks",
+        "vigil.gateway.registrations[1].tenant=acme",
+        "vigil.gateway.registrations[1].account=3723707",
+        "vigil.gateway.registrations[1].job=borg"})
 class KafkaUnavailableTests {
 
     @LocalServerPort
@@ -50,5 +56,13 @@ class KafkaUnavailableTests {
             assertThat(response.headers().firstValue("Retry-After")).hasValue("30");
             assertThat(response.body()).doesNotContain("OK").contains("Send it again later");
         }
+        // a ping is answered in healthchecks' plain text, with the same Retry-After its clients honour
+        HttpResponse<String> ping = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/ping/5f3b6a8e-2f1c-4c11-9a55-0c6b3c1d7e42/fail")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ping.statusCode()).isEqualTo(503);
+        assertThat(ping.headers().firstValue("Retry-After")).hasValue("30");
+        assertThat(ping.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(ping.body()).isEqualTo("service unavailable");
     }
 }

@@ -65,11 +65,15 @@ class HookProblems {
             log.info("refused {} hook from {}: {} {}", e.source(), request.getRemoteAddr(), e.status().value(), reason);
         }
 
-        if (request.getRequestURI().equals("/ping") || request.getRequestURI().startsWith("/ping/")) {
+        if (isPing(request)) {
             // healthchecks' clients expect its plain answers ("not found"), not a problem document.
-            return ResponseEntity.status(e.status()).contentType(MediaType.TEXT_PLAIN)
-                    .header("X-Vigil-Reason", dev.vigil.model.Text.line(reason, 200)).body(e.answer() == null
-                            || e.answer().equals(e.getMessage()) ? reason : e.answer());
+            ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status()).contentType(MediaType.TEXT_PLAIN)
+                    .header("X-Vigil-Reason", dev.vigil.model.Text.line(reason, 200))
+                    .header(HttpHeaders.CACHE_CONTROL, Paths.NEVER_CACHE);
+            if (e.status() == HttpStatus.TOO_MANY_REQUESTS) {
+                response.header(HttpHeaders.RETRY_AFTER, "1");
+            }
+            return response.body(e.answer() == null || e.answer().equals(e.getMessage()) ? reason : e.answer());
         }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), reason);
         problem.setTitle(switch (e.status()) {
@@ -126,10 +130,15 @@ class HookProblems {
     }
 
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> unavailable(IngestUnavailableException e, HttpServletRequest request) {
+    ResponseEntity<?> unavailable(IngestUnavailableException e, HttpServletRequest request) {
         meters.counter("vigil.hooks.refused", "source", Paths.sourceOf(request.getRequestURI()),
                 "reason", "kafka-unavailable").increment();
         log.warn("answering 503 to {}: {}", Paths.maskToken(request.getRequestURI()), e.getMessage());
+        if (isPing(request)) {
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.TEXT_PLAIN)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(properties.retryAfter().toSeconds()))
+                    .header(HttpHeaders.CACHE_CONTROL, Paths.NEVER_CACHE).body("service unavailable");
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "The event could not be stored safely; nothing was accepted. Send it again later.");
         problem.setTitle("Ingest unavailable");
@@ -140,12 +149,16 @@ class HookProblems {
     }
 
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> misconfigured(dev.vigil.gateway.ingest.IngestMisconfiguredException e,
-                                                HttpServletRequest request) {
+    ResponseEntity<?> misconfigured(dev.vigil.gateway.ingest.IngestMisconfiguredException e,
+                                    HttpServletRequest request) {
         meters.counter("vigil.hooks.refused", "source", Paths.sourceOf(request.getRequestURI()),
                 "reason", "kafka-refused").increment();
         log.error("answering 500 to {}: Kafka refused the event: {}", Paths.maskToken(request.getRequestURI()),
                 e.getMessage());
+        if (isPing(request)) {
+            return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(MediaType.TEXT_PLAIN)
+                    .header(HttpHeaders.CACHE_CONTROL, Paths.NEVER_CACHE).body("internal server error");
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "Vigil cannot store events right now because of its own configuration; nothing was accepted. "
                         + "Its operators are told.");
@@ -153,6 +166,12 @@ class HookProblems {
         problem.setType(URI.create("https://vigil.dev/problems/ingest-misconfigured"));
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
+    }
+
+    /** healthchecks' paths ({@code /ping}, {@code /ping/…}): answered in plain text, as its clients expect. */
+    static boolean isPing(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        return uri.equals("/ping") || uri.startsWith("/ping/");
     }
 
     /** {@code text} with the secrets the gateway's masker recognises (hook tokens among them) replaced by ***. */

@@ -1,7 +1,13 @@
 package dev.vigil.gateway.web;
 
 /** Request paths as they may be logged: the token segment of a hook URL is masked. */
-final class Paths {
+public final class Paths {
+
+    /**
+     * The {@code Cache-Control} of every answer under {@code /ping}, as healthchecks' ping view sends it (Django's
+     * {@code never_cache}): no proxy or client cache answers a ping in Vigil's place.
+     */
+    public static final String NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private";
 
     private Paths() {
     }

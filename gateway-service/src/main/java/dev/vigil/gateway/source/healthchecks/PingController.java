@@ -116,7 +116,8 @@ class PingController {
                     if (!EXIT_STATUS.matcher(kind).matches()) {
                         yield null;
                     }
-                    int status = kind.length() > 3 ? Integer.MAX_VALUE : Integer.parseInt(kind);
+                    String digits = kind.replaceFirst("^0+(?=.)", ""); // healthchecks' int converter: 0000 is 0
+                    int status = digits.length() > 3 ? Integer.MAX_VALUE : Integer.parseInt(digits);
                     yield new Kind(EventType.BACKUP_FINISHED, status == 0 ? Outcome.SUCCESS : Outcome.FAILED, status, kind);
                 }
             };
@@ -185,6 +186,7 @@ class PingController {
                 .contentType(MediaType.TEXT_PLAIN)
                 .header("Ping-Body-Limit", Integer.toString(BODY_LIMIT))
                 .header("Access-Control-Allow-Origin", "*")
+                .header(org.springframework.http.HttpHeaders.CACHE_CONTROL, dev.vigil.gateway.web.Paths.NEVER_CACHE)
                 .body(creating == null ? "OK" : "Created");
     }
 

@@ -43,6 +43,8 @@ class PingConformanceTests extends GatewayIntegrationTest {
             "POST   | /ping/C/log/                | 200 | OK                  | LOG NONE",
             "GET    | /ping/C/0                   | 200 | OK                  | BACKUP_FINISHED SUCCESS",
             "GET    | /ping/C/00/                 | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "GET    | /ping/C/0000                | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "GET    | /ping/C/0255                | 200 | OK                  | BACKUP_FINISHED FAILED",
             "GET    | /ping/C/1                   | 200 | OK                  | BACKUP_FINISHED FAILED",
             "POST   | /ping/C/255                 | 200 | OK                  | BACKUP_FINISHED FAILED",
             "GET    | /ping/C/256                 | 400 | invalid url format  | rejected",
@@ -84,6 +86,8 @@ class PingConformanceTests extends GatewayIntegrationTest {
         assertThat(response.body()).isEqualTo(body == null ? "" : body);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
                 .startsWith("text/plain"));
+        assertThat(response.headers().firstValue("Cache-Control")).as("never cached, as healthchecks' never_cache")
+                .hasValueSatisfying(value -> assertThat(value).contains("no-cache", "no-store", "max-age=0"));
         if (status == 200) {
             assertThat(response.headers().firstValue("Ping-Body-Limit")).isPresent();
             assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
@@ -162,5 +166,17 @@ class PingConformanceTests extends GatewayIntegrationTest {
         assertThat(event.error().message()).isEqualTo("Fatal: unable to save snapshot: repository is locked");
         assertThat(event.attributes().get("log")).endsWith("Files: 12 new\n").contains("bytes left out");
         assertThat(event.attributes()).containsEntry("exitStatus", "1");
+    }
+
+    /** curl -X PUT -d, PowerShell's Invoke-RestMethod -Method Put: a form-typed body of any method is the log. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"PUT", "PATCH", "DELETE", "POST"})
+    void aFormTypedBodyOfAnyMethodIsTheLogAsSent(String method) throws Exception {
+        String body = "rsync error=23&files=12 done";
+        assertThat(send(HttpRequest.newBuilder(uri("/ping/" + CHECK + "/fail"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .method(method, HttpRequest.BodyPublishers.ofString(body))).body()).isEqualTo("OK");
+        BackupEvent event = TopicTail.value(tail.await(1, Topics.EVENTS, Duration.ofSeconds(10)).get(0), BackupEvent.class);
+        assertThat(event.attributes()).containsEntry("log", body).containsEntry("method", method);
     }
 }
