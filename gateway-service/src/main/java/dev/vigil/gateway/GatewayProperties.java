@@ -21,6 +21,9 @@ import org.springframework.validation.annotation.Validated;
  * @param publicUrl       the gateway's URL as backup products reach it, for the setup lines the registration API answers
  * @param bodyDeadline    how long a hook's body may take to arrive in all ({@code 408} after): a body trickled a byte
  *                        at a time resets Tomcat's per-read {@code connection-timeout} and held a connection for hours
+ * @param pingDefaultSchedule the period a ping check without a {@code schedule} of its own is expected in (a ping key's
+ *                        auto-provisioned checks included), as healthchecks gives every new check (1 day, judged
+ *                        with the rules' start grace of 1 hour); empty: such a check is judged only by what it reports
  */
 @Validated
 @ConfigurationProperties("vigil.gateway")
@@ -31,5 +34,7 @@ public record GatewayProperties(@DefaultValue List<@Valid Registration> registra
                                 @DefaultValue("16KB") DataSize maxQueryLength,
                                 @DefaultValue("24h") Duration rotationGrace,
                                 @DefaultValue("http://localhost:8080") String publicUrl,
-                                @DefaultValue("60s") Duration bodyDeadline) {
+                                @DefaultValue("60s") Duration bodyDeadline,
+                                @DefaultValue("1d") @jakarta.validation.constraints.Pattern(regexp = "|[1-9][0-9]{0,5}[smhd]")
+                                String pingDefaultSchedule) {
 }

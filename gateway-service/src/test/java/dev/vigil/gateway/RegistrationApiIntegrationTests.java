@@ -287,6 +287,9 @@ class RegistrationApiIntegrationTests extends GatewayIntegrationTest {
                 "acme/3723707/new-check", "acme/3723707/new-check");
         assertThat(events.subList(4, 6)).extracting(e -> e.type() + " " + e.outcome())
                 .containsExactly("BACKUP_STARTED NONE", "BACKUP_FINISHED FAILED");
+        // a check without a schedule of its own is expected once a day, as healthchecks expects a new check
+        assertThat(events.get(4).attributes()).containsEntry("schedule.kind", "period")
+                .containsEntry("schedule.period", "1d");
         assertThat(events).allSatisfy(e -> assertThat(e.raw()).doesNotContain(key));
         assertThat(json(api(port, "GET", "/api/v1/registrations/acme-pings", ACME_READ, null)).get("slugs"))
                 .isEqualTo(List.of("known-check", "db-backup", "new-check"));

@@ -33,12 +33,14 @@ public class IngestPipeline {
     private final Registrations registrations;
     private final EventPublisher publisher;
     private final java.time.Duration bodyDeadline;
+    private final String pingDefaultSchedule;
 
     public IngestPipeline(Registrations registrations, EventPublisher publisher,
                           dev.vigil.gateway.GatewayProperties properties) {
         this.registrations = registrations;
         this.publisher = publisher;
         this.bodyDeadline = properties.bodyDeadline();
+        this.pingDefaultSchedule = properties.pingDefaultSchedule();
     }
 
     /** How a source's input is read. */
@@ -115,7 +117,9 @@ public class IngestPipeline {
         } catch (HookRejectedException e) {
             throw input instanceof Input.Query query && e.raw() != null ? e.keeping(query.keptAs().apply(e.raw())) : e;
         }
-        publisher.publish(event, registration.scheduleAttributes());
+        // a ping check without a schedule is expected as healthchecks expects every check: once a period
+        publisher.publish(event, registration.scheduleAttributes(
+                registration.source() == dev.vigil.model.Source.HEALTHCHECKS ? pingDefaultSchedule : null));
         return new Accepted(registration, event);
     }
 

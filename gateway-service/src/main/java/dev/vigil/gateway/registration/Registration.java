@@ -27,10 +27,18 @@ public record Registration(@NotBlank String id, @NotBlank @Size(min = 16) String
 
     /** The attributes that tell the rules when this caller's jobs are expected, added to each of its events. */
     public Map<String, String> scheduleAttributes() {
-        if (schedule == null || schedule.isBlank()) {
+        return scheduleAttributes(null);
+    }
+
+    /**
+     * As {@link #scheduleAttributes()}, with {@code fallback} (a period such as {@code 1d}, or {@code null}) standing for
+     * the schedule of a registration that has none.
+     */
+    public Map<String, String> scheduleAttributes(String fallback) {
+        String value = schedule == null || schedule.isBlank() ? fallback : schedule.strip();
+        if (value == null || value.isBlank()) {
             return Map.of();
         }
-        String value = schedule.strip();
         if (value.matches("\\d+[smhd]")) {
             return Map.of("schedule.kind", "period", "schedule.period", value);
         }
