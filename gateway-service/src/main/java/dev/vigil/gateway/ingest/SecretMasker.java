@@ -75,11 +75,13 @@ public final class SecretMasker {
     private static final String BLANKS = "(?:\\s|\\+|%20){0,8}";
     /**
      * {@code name=value}, {@code name: value}, {@code "name": "value"} (JSON), also form-encoded
-     * ({@code name%3Dvalue}): a quoted value whole, else up to a blank, {@code , ; & " '}.
+     * ({@code name%3Dvalue}): a quoted value whole, a JSON array or object of plain values whole
+     * ({@code "password": ["a", "b"]}), else up to a blank, {@code , ; & " '}.
      */
     private static final Pattern SECRET_PAIR = Pattern.compile(
             "(?i)(\\b" + PAIR_NAME + "\\\\?[\"']?" + BLANKS + "(?:=>|[=:]|%3D|%3A)" + BLANKS + ")"
-                    + "(\\\\\"[^\"\\\\\\r\\n]{0,512}\\\\\"|\"[^\"\\r\\n]{0,512}\"|'[^'\\r\\n]{0,512}'"
+                    + "(\\[[^\\[\\]{}]{0,512}\\]|\\{[^\\[\\]{}]{0,512}\\}" // a JSON array or object of values, whole
+                    + "|\\\\\"[^\"\\\\\\r\\n]{0,512}\\\\\"|\"[^\"\\r\\n]{0,512}\"|'[^'\\r\\n]{0,512}'"
                     + "|[^\\s,;\"'&<>{}\\[\\]]{1,512})");
     /**
      * An HTTP credential as a header line, a log or JSON shows it ({@code Authorization: Bearer <token>},

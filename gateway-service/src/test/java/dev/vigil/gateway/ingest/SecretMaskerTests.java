@@ -80,6 +80,10 @@ class SecretMaskerTests {
             "<message>pass=x1</message><client>           | <message>pass=***</message><client>",
             "{\"apikey\":true}}                           | {\"apikey\":***}}",
             "err {\\\"password\\\": \\\"FormV6\\\"}  | err {\\\"password\\\": \\\"***\\\"}",
+            // a JSON array or object of values under a secret's name, whole
+            "{\"password\": [\"ArrV1\", \"ArrV2\"], \"vm\": \"A\"} | {\"password\": ***, \"vm\": \"A\"}",
+            "{\"api_key\":{\"v\":\"ObjV1\"}}           | {\"api_key\":***}",
+            "{\"keys\": [1, 2]}                           | {\"keys\": [1, 2]}",
             // passwords as the short options of the tools backup scripts run
             "mysqldump -h db -u root -pCliV1 shop > x.sql   | mysqldump -h db -u root -p*** shop > x.sql",
             "mariadb-dump -P 3306 -p'Cli V2' --all         | mariadb-dump -P 3306 -p'***' --all",
@@ -161,7 +165,7 @@ class SecretMaskerTests {
                 "cred", "credentials", "+", "%20", "%3A", "0123456789ab", "\"password\": \"", "{", "}",
                 "Cookie: ", "<password>", "</password>", "<", ">", "eyJ", "eyJhbGci.eyJz.sig", ".", "=>", "Digest ",
                 "mysqldump ", "MariaDB", " -p", "-u ", " -U", "sshpass", "curl ", "smbclient ", "rpcclient", "lftp ",
-                "xtrabackup", "%", "\n"};
+                "xtrabackup", "%", "\n", "[", "]", "[\"a\"]"};
         java.util.Random random = new java.util.Random(15);
         SecretMasker byHash = new SecretMasker(List.of(TOKEN), candidate -> candidate.endsWith("0123456789"));
         for (int n = 0; n < 50_000; n++) {
