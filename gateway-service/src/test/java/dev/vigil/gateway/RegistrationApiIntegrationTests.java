@@ -258,6 +258,26 @@ class RegistrationApiIntegrationTests extends GatewayIntegrationTest {
                 .statusCode()).isEqualTo(400);
     }
 
+    /** A fleet pinging one key at the same minute is many checks: each within its own rate, none refused for another. */
+    @Test
+    void eachCheckOfAPingKeyHasARateOfItsOwn() throws Exception {
+        HttpResponse<String> created = api(port, "POST", "/api/v1/registrations", ACME_WRITE,
+                "{\"id\":\"fleet-pings\",\"source\":\"healthchecks\",\"account\":\"3723707\",\"pingKey\":true,"
+                        + "\"rateLimit\":1,\"slugs\":[\"host-a\",\"host-b\",\"host-c\"]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String key = (String) json(created).get("token");
+        List<Integer> hostA = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            hostA.add(get("/ping/" + key + "/host-a").statusCode());
+        }
+        assertThat(hostA).as("a burst of twice the rate, then refused").startsWith(200, 200).contains(429);
+        HttpResponse<String> refused = get("/ping/" + key + "/host-a");
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(get("/ping/" + key + "/host-b").statusCode()).as("another check of the key").isEqualTo(200);
+        assertThat(get("/ping/" + key + "/host-c").statusCode()).isEqualTo(200);
+    }
+
     @Test
     void aPingKeyMakesChecksByItsSlugsWhenAskedTo() throws Exception {
         HttpResponse<String> created = api(port, "POST", "/api/v1/registrations", ACME_WRITE,

@@ -108,11 +108,20 @@ public class IngestPipeline {
      */
     public Accepted accept(Registration registration, Instant receivedAt, Input input, HttpServletRequest request,
                               Parser parser) {
+        return accept(registration, null, receivedAt, input, request, parser);
+    }
+
+    /**
+     * As {@link #accept(Registration, Instant, Input, HttpServletRequest, Parser)}, for one check of a ping key
+     * ({@code slug}; {@code null} for the registration itself), which is admitted within a rate of its own.
+     */
+    public Accepted accept(Registration registration, String slug, Instant receivedAt, Input input,
+                           HttpServletRequest request, Parser parser) {
         String source = registration.source().name().toLowerCase(Locale.ROOT);
         BackupEvent event;
         try {
             Call call = read(registration, receivedAt, input, request, source);
-            registrations.admit(registration, call.text());
+            registrations.admit(registration, slug, call.text());
             event = parser.toEvent(call);
         } catch (HookRejectedException e) {
             throw input instanceof Input.Query query && e.raw() != null ? e.keeping(query.keptAs().apply(e.raw())) : e;

@@ -3,19 +3,26 @@ package dev.vigil.gateway.registration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A token bucket per registration: {@code rateLimit} calls per second, bursts of twice as many. */
+/**
+ * A token bucket per registration, or per check of a ping key: {@code rateLimit} calls per second, bursts of twice as
+ * many.
+ */
 final class RateLimiter {
 
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-    /** @return true when the call may go on */
-    boolean admit(Registration registration) {
+    /**
+     * @param bucket the bucket the call draws from: the registration's id, or for a ping key's check the id and its
+     *               slug (a fleet pinging one key at the same minute is as many checks, each within its own rate)
+     * @return true when the call may go on
+     */
+    boolean admit(Registration registration, String bucket) {
         if (registration.rateLimit() <= 0) {
             return true;
         }
         // a registration whose rate was changed (PATCH rateLimit) gets a bucket of the new rate
-        return buckets.compute(registration.id(), (id, bucket) -> bucket == null
-                        || bucket.perSecond != registration.rateLimit() ? new Bucket(registration.rateLimit()) : bucket)
+        return buckets.compute(bucket, (id, current) -> current == null
+                        || current.perSecond != registration.rateLimit() ? new Bucket(registration.rateLimit()) : current)
                 .take(System.nanoTime());
     }
 

@@ -183,7 +183,15 @@ public class Registrations {
      * @throws HookRejectedException 429 over the rate limit
      */
     public void admit(Registration registration, String raw) {
-        if (!rateLimiter.admit(registration)) {
+        admit(registration, null, raw);
+    }
+
+    /**
+     * As {@link #admit(Registration, String)}, for one check of a ping key: each check ({@code slug}) has a rate of its
+     * own, so one host's flood does not refuse another's ping, and a fleet pinging one key at once is not refused.
+     */
+    public void admit(Registration registration, String slug, String raw) {
+        if (!rateLimiter.admit(registration, slug == null ? registration.id() : registration.id() + "/" + slug)) {
             throw new HookRejectedException(HttpStatus.TOO_MANY_REQUESTS, registration.source().name()
                     .toLowerCase(java.util.Locale.ROOT), "More than " + registration.rateLimit() + " calls per second from "
                     + registration.id() + ".", raw);

@@ -19,19 +19,19 @@ class RateLimiterTests {
         RateLimiter limiter = new RateLimiter();
         int admitted = 0;
         for (int i = 0; i < 100; i++) {
-            admitted += limiter.admit(limited(0)) ? 1 : 0;
+            admitted += limiter.admit(limited(0), "r") ? 1 : 0;
         }
         assertThat(admitted).as("no limit").isEqualTo(100);
 
         admitted = 0;
         for (int i = 0; i < 100; i++) {
-            admitted += limiter.admit(limited(1)) ? 1 : 0;
+            admitted += limiter.admit(limited(1), "r") ? 1 : 0;
         }
         assertThat(admitted).as("1/s, bursts of 2").isBetween(2, 3);
 
         admitted = 0;
         for (int i = 0; i < 100; i++) {
-            admitted += limiter.admit(limited(5)) ? 1 : 0;
+            admitted += limiter.admit(limited(5), "r") ? 1 : 0;
         }
         assertThat(admitted).as("changed to 5/s, bursts of 10").isBetween(10, 11);
     }

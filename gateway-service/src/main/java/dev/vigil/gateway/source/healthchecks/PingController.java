@@ -180,7 +180,7 @@ class PingController {
                                           String secret, Registrations.PingKey creating, Instant receivedAt,
                                           HttpServletRequest request) {
         // the body is read (head and tail, any size) before anything parses parameters
-        pipeline.accept(registration, receivedAt, new IngestPipeline.Input.HeadAndTail(), request,
+        pipeline.accept(registration, slug, receivedAt, new IngestPipeline.Input.HeadAndTail(), request,
                 call -> toEvent(call, job, slug, parsed, kind, secret, creating));
         return ResponseEntity.status(creating == null ? HttpStatus.OK : HttpStatus.CREATED)
                 .contentType(MediaType.TEXT_PLAIN)
