@@ -99,7 +99,21 @@ public class IngestPipeline {
         Instant receivedAt = Instant.now();
         Registration registration = registrations.authenticated(source, token);
         authorization.check(registration);
-        return accept(registration, receivedAt, input, request, parser);
+        return accept(registration, null, receivedAt, input, request, parser);
+    }
+
+    /**
+     * As {@link #accept(Source, String, Authorization, Input, HttpServletRequest, Parser)}, for a call made for
+     * {@code account}: when the registration acts for any account ({@code *}), each account is admitted within a rate
+     * of its own.
+     */
+    public Accepted accept(Source source, String token, String account, Authorization authorization, Input input,
+                           HttpServletRequest request, Parser parser) {
+        Instant receivedAt = Instant.now();
+        Registration registration = registrations.authenticated(source, token);
+        authorization.check(registration);
+        return accept(registration, "*".equals(registration.account()) ? account : null, receivedAt, input, request,
+                parser);
     }
 
     /**
@@ -112,16 +126,17 @@ public class IngestPipeline {
     }
 
     /**
-     * As {@link #accept(Registration, Instant, Input, HttpServletRequest, Parser)}, for one check of a ping key
-     * ({@code slug}; {@code null} for the registration itself), which is admitted within a rate of its own.
+     * As {@link #accept(Registration, Instant, Input, HttpServletRequest, Parser)}, for one of the callers the
+     * registration stands for ({@code caller}: a ping key's check, an account; {@code null} for the registration
+     * itself), which is admitted within a rate of its own ({@link Registrations#admit(Registration, String, String)}).
      */
-    public Accepted accept(Registration registration, String slug, Instant receivedAt, Input input,
+    public Accepted accept(Registration registration, String caller, Instant receivedAt, Input input,
                            HttpServletRequest request, Parser parser) {
         String source = registration.source().name().toLowerCase(Locale.ROOT);
         BackupEvent event;
         try {
             Call call = read(registration, receivedAt, input, request, source);
-            registrations.admit(registration, slug, call.text());
+            registrations.admit(registration, caller, call.text());
             event = parser.toEvent(call);
         } catch (HookRejectedException e) {
             throw input instanceof Input.Query query && e.raw() != null ? e.keeping(query.keptAs().apply(e.raw())) : e;

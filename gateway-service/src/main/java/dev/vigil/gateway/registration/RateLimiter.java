@@ -9,7 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RateLimiter {
 
+    /** Buckets kept before full ones are let go: a full bucket is what a new one would be, so nothing changes. */
+    static final int SWEEP_ABOVE = 10_000;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private volatile long lastSweep;
 
     /**
      * @param bucket the bucket the call draws from: the registration's id, or for a ping key's check the id and its
@@ -20,10 +23,20 @@ final class RateLimiter {
         if (registration.rateLimit() <= 0) {
             return true;
         }
+        long now = System.nanoTime();
+        if (buckets.size() > SWEEP_ABOVE && now - lastSweep > 1_000_000_000L) {
+            lastSweep = now; // callers without number (any account's name) leave only buckets that are full again
+            buckets.values().removeIf(b -> b.isFull(now));
+        }
         // a registration whose rate was changed (PATCH rateLimit) gets a bucket of the new rate
         return buckets.compute(bucket, (id, current) -> current == null
                         || current.perSecond != registration.rateLimit() ? new Bucket(registration.rateLimit()) : current)
-                .take(System.nanoTime());
+                .take(now);
+    }
+
+    /** Buckets held now (for tests). */
+    int size() {
+        return buckets.size();
     }
 
     private static final class Bucket {
@@ -39,6 +52,10 @@ final class RateLimiter {
             this.capacity = Math.max(1, perSecond * 2);
             this.tokens = capacity;
             this.last = System.nanoTime();
+        }
+
+        synchronized boolean isFull(long now) {
+            return tokens + (now - last) * perNano >= capacity;
         }
 
         synchronized boolean take(long now) {

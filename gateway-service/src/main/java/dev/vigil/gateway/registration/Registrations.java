@@ -187,11 +187,15 @@ public class Registrations {
     }
 
     /**
-     * As {@link #admit(Registration, String)}, for one check of a ping key: each check ({@code slug}) has a rate of its
-     * own, so one host's flood does not refuse another's ping, and a fleet pinging one key at once is not refused.
+     * As {@link #admit(Registration, String)}, for one of the callers a registration stands for: a ping key's check (its
+     * slug), or an account of a registration that acts for any ({@code account: *}, a stoney server's clients). Each
+     * has a rate of its own, so one host's flood does not refuse another's call, and a fleet calling at the same
+     * minute is not refused.
+     *
+     * @param caller the slug or account; {@code null} for the registration itself
      */
-    public void admit(Registration registration, String slug, String raw) {
-        if (!rateLimiter.admit(registration, slug == null ? registration.id() : registration.id() + "/" + slug)) {
+    public void admit(Registration registration, String caller, String raw) {
+        if (!rateLimiter.admit(registration, caller == null ? registration.id() : registration.id() + "/" + caller)) {
             throw new HookRejectedException(HttpStatus.TOO_MANY_REQUESTS, registration.source().name()
                     .toLowerCase(java.util.Locale.ROOT), "More than " + registration.rateLimit() + " calls per second from "
                     + registration.id() + ".", raw);

@@ -35,4 +35,29 @@ class RateLimiterTests {
         }
         assertThat(admitted).as("changed to 5/s, bursts of 10").isBetween(10, 11);
     }
+
+    /** A ping key's checks, a stoney server's accounts: each caller of one registration draws from its own bucket. */
+    @Test
+    void eachCallerOfARegistrationHasItsOwnBucket() {
+        RateLimiter limiter = new RateLimiter();
+        int hostA = 0;
+        for (int i = 0; i < 10; i++) {
+            hostA += limiter.admit(limited(1), "r/host-a") ? 1 : 0;
+        }
+        assertThat(hostA).as("1/s, bursts of 2").isBetween(2, 3);
+        assertThat(limiter.admit(limited(1), "r/host-b")).as("another caller of the same registration").isTrue();
+    }
+
+    /** Callers without number (any account's name) cannot grow the buckets without bound: full ones are let go. */
+    @Test
+    void bucketsThatAreFullAgainAreLetGo() throws InterruptedException {
+        RateLimiter limiter = new RateLimiter();
+        for (int i = 0; i < RateLimiter.SWEEP_ABOVE * 2; i++) {
+            limiter.admit(limited(1_000), "r/account-" + i);
+        }
+        assertThat(limiter.size()).isLessThanOrEqualTo(RateLimiter.SWEEP_ABOVE * 2);
+        Thread.sleep(1_100); // every bucket has refilled (1,000/s, one token taken)
+        limiter.admit(limited(1_000), "r/one-more");
+        assertThat(limiter.size()).isLessThanOrEqualTo(1);
+    }
 }

@@ -39,7 +39,7 @@ class StoneyController {
                              @RequestHeader(name = "Authorization", required = false) String authorization,
                              @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                              HttpServletRequest request) {
-        return answer(pipeline.accept(Source.STONEY, Registrations.bearer(authorization, vigilToken), actsFor(account),
+        return answer(pipeline.accept(Source.STONEY, Registrations.bearer(authorization, vigilToken), account, actsFor(account),
                 new IngestPipeline.Input.Body(BODY_LIMIT), request, call -> {
                     if (!NAME.matcher(prefix).matches()) {
                         throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, "The backup prefix '" + prefix
@@ -59,7 +59,7 @@ class StoneyController {
                               @RequestHeader(name = "Authorization", required = false) String authorization,
                               @RequestHeader(name = "X-Vigil-Token", required = false) String vigilToken,
                               HttpServletRequest request) {
-        return answer(pipeline.accept(Source.STONEY, Registrations.bearer(authorization, vigilToken), actsFor(account),
+        return answer(pipeline.accept(Source.STONEY, Registrations.bearer(authorization, vigilToken), account, actsFor(account),
                 new IngestPipeline.Input.Body(DataSize.ofKilobytes(1)), request, call -> {
                     try {
                         return StoneyFiles.quota(call.registration().tenant(), account, call.text(), call.receivedAt());
