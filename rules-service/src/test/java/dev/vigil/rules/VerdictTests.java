@@ -86,6 +86,41 @@ class VerdictTests {
         assertThat(failed.summary()).contains("has not finished after 1 min 30 s");
     }
 
+    private BackupEvent healthchecks(String id, EventType type, Outcome outcome, Instant at, String rid) {
+        Instant precise = at.plusNanos(123_456_789);
+        return new BackupEvent(id, Source.HEALTHCHECKS, type, outcome, precise, precise, JOB, rid, null,
+                outcome == Outcome.FAILED ? new ErrorInfo("1", "failed") : null, Map.of(), null);
+    }
+
+    /**
+     * Overlapping runs told apart by healthchecks' {@code rid}: the success of the first run does not end the second,
+     * which is still watched and told when it hangs; an end without a run id, or a failure, ends what is running.
+     */
+    @Test
+    void aPingsSuccessOfAnotherRunLeavesTheRunningOneWatched() {
+        start(Map.of());
+        rules.send(healthchecks("a-start", EventType.BACKUP_STARTED, Outcome.NONE, T0, "aaaaaaaa-0000-4000-8000-000000000001"));
+        rules.send(healthchecks("b-start", EventType.BACKUP_STARTED, Outcome.NONE, T0.plusSeconds(30),
+                "bbbbbbbb-0000-4000-8000-000000000002"));
+        rules.send(healthchecks("a-end", EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0.plusSeconds(40),
+                "aaaaaaaa-0000-4000-8000-000000000001"));
+        assertThat(rules.state(JOB).runningSince()).as("run b is still running").isNotNull();
+        rules.heartbeats(T0, T0.plusSeconds(115), Duration.ofSeconds(1));
+        assertThat(rules.alerts()).as("b started 30 s in: 90 s later").isEmpty();
+        rules.heartbeats(T0.plusSeconds(120), T0.plusSeconds(125), Duration.ofSeconds(1));
+        assertThat(rules.alerts()).extracting(Alert::rule).containsExactly(Rules.FAILED_BACKUP);
+
+        rules.send(healthchecks("c-start", EventType.BACKUP_STARTED, Outcome.NONE, T0.plusSeconds(200),
+                "cccccccc-0000-4000-8000-000000000003"));
+        rules.send(healthchecks("d-end", EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0.plusSeconds(210), null));
+        assertThat(rules.state(JOB).runningSince()).as("an end without a run id ends it").isNull();
+        rules.send(healthchecks("e-start", EventType.BACKUP_STARTED, Outcome.NONE, T0.plusSeconds(300),
+                "eeeeeeee-0000-4000-8000-000000000005"));
+        rules.send(healthchecks("f-fail", EventType.BACKUP_FINISHED, Outcome.FAILED, T0.plusSeconds(310),
+                "ffffffff-0000-4000-8000-000000000006"));
+        assertThat(rules.state(JOB).runningSince()).as("a failure ends it").isNull();
+    }
+
     @Test
     void aFatalErrorAndTheFailedEndOfTheSameRunCountAsOneFailedRun() {
         start(Map.of());

@@ -29,12 +29,13 @@ import java.util.Map;
  * @param source              the backup product that last reported on the job; {@code null} before this was kept
  * @param host                the machine as the product names it (XSIBackup's registration, Retrospect's client),
  *                            {@code null} when the product names none
+ * @param runningRunId        the run id of the start {@code runningSince} is of; {@code null} when it had none
  */
 public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEndAt,
                        Outcome lastOutcome, Instant lastSuccessAt, int consecutiveFailures,
                        boolean failedRunCounted, String lastFailedRunId, Map<String, Alert> openAlerts, Schedule schedule, Instant nextRunAt, int missedRuns,
                        Instant runningSince, List<Run> recentRuns, List<QuotaPoint> quota, List<Entry> history,
-                       dev.vigil.model.Source source, String host) {
+                       dev.vigil.model.Source source, String host, String runningRunId) {
 
     /** Characters of an event's error message kept in the history. */
     public static final int HISTORY_ERROR_LIMIT = 200;
@@ -44,7 +45,7 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
     public static final int REMEMBERED_HISTORY = 20;
 
     public static final JobState EMPTY = new JobState(null, null, null, null, null, 0, false, null, Map.of(), null, null,
-            0, null, List.of(), List.of(), List.of(), null, null);
+            0, null, List.of(), List.of(), List.of(), null, null, null);
 
     /** A state without source and host (as written before they were kept). */
     public JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEndAt, Outcome lastOutcome,
@@ -53,7 +54,7 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
                     Instant runningSince, List<Run> recentRuns, List<QuotaPoint> quota, List<Entry> history) {
         this(lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt, consecutiveFailures, failedRunCounted,
                 lastFailedRunId, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota, history,
-                null, null);
+                null, null, null);
     }
 
     /**
@@ -149,6 +150,7 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
         if (event.type() == EventType.BACKUP_STARTED) {
             next.lastStartAt = at;
             next.runningSince = at;
+            next.runningRunId = event.runId();
             next.failedRunCounted = false;
         }
         if (isRunVerdict(event)) {
@@ -156,8 +158,10 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
             boolean inRun = runningSince != null;
             next.lastEndAt = at;
             next.lastOutcome = event.outcome();
-            if (event.type() == EventType.BACKUP_FINISHED || event.type() == EventType.FATAL_ERROR) {
+            if ((event.type() == EventType.BACKUP_FINISHED || event.type() == EventType.FATAL_ERROR)
+                    && !endsAnotherRun(event)) {
                 next.runningSince = null;
+                next.runningRunId = null;
             }
             switch (event.outcome()) {
                 case FAILED -> {
@@ -185,6 +189,16 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
             next.quota = tail(points, REMEMBERED_QUOTA);
         }
         return next.build();
+    }
+
+    /**
+     * True when {@code event} is a ping's success of another run than the one running: healthchecks keeps watching
+     * the most recent start when a success with a different {@code rid} arrives (overlapping runs; {@code Check.ping}),
+     * so a later run that hangs is still told. A failure, or an end without a run id, ends whatever is running.
+     */
+    private boolean endsAnotherRun(BackupEvent event) {
+        return event.source() == dev.vigil.model.Source.HEALTHCHECKS && event.outcome() != Outcome.FAILED
+                && event.runId() != null && runningRunId != null && !event.runId().equals(runningRunId);
     }
 
     /** The baseline after a successful run with measures. */
@@ -236,6 +250,9 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
     public JobState withRunningSince(Instant runningSince) {
         Builder next = toBuilder();
         next.runningSince = runningSince;
+        if (runningSince == null) {
+            next.runningRunId = null;
+        }
         return next.build();
     }
 
@@ -267,6 +284,7 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
         List<Entry> history;
         dev.vigil.model.Source source;
         String host;
+        String runningRunId;
 
         Builder(JobState s) {
             lastEventAt = s.lastEventAt;
@@ -287,12 +305,13 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
             history = s.history;
             source = s.source;
             host = s.host;
+            runningRunId = s.runningRunId;
         }
 
         JobState build() {
             return new JobState(lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt,
                     consecutiveFailures, failedRunCounted, lastFailedRunId, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota,
-                    history, source, host);
+                    history, source, host, runningRunId);
         }
     }
 }
