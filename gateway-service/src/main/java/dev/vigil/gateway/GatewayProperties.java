@@ -28,7 +28,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("vigil.gateway")
 public record GatewayProperties(@DefaultValue List<@Valid Registration> registrations,
-                                @DefaultValue("5s") Duration publishTimeout,
+                                @DefaultValue("4s") Duration publishTimeout,
                                 @DefaultValue("30s") Duration retryAfter,
                                 @DefaultValue("4KB") DataSize rejectedRawLimit,
                                 @DefaultValue("16KB") DataSize maxQueryLength,

@@ -114,9 +114,10 @@ public final class LoadGenerator {
             System.out.printf("alert transitions of the failing jobs: %d FIRING for %d acknowledged failures, %d of them"
                             + " after an acknowledged recovery (%s), %d RESOLVED; duplicate transitions: %d%n",
                     watch.firing.get(), failuresAcked.get(), expected,
-                    watch.firing.get() >= expected ? "none lost" : (expected - watch.firing.get()) + " fewer: a failure that"
-                            + " reached the rules before an older recovery of its job, held back in a failover, raises"
-                            + " nothing new; the final states decide",
+                    watch.firing.get() >= expected ? "none lost" : (expected - watch.firing.get()) + " fewer: a job's"
+                            + " hooks answered out of the order they were sent (a failover, or a gateway seconds behind),"
+                            + " so a failure found its job already failing and raised nothing new; the final states"
+                            + " decide",
                     watch.resolved.get(), watch.duplicates.get());
             System.out.printf("hook -> alert on backup.alerts (read-committed), %d failed-backup transitions: p50 %.0f ms"
                             + "  p95 %.0f ms  p99 %.0f ms  p99.9 %.0f ms  max %.0f ms%n", toAlert.getTotalCount(),
