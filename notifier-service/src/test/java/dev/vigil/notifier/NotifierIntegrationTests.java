@@ -64,6 +64,34 @@ class NotifierIntegrationTests {
     KafkaTemplate<String, Object> kafka;
     @Autowired
     EmbeddedKafkaBroker broker;
+    @Autowired
+    org.springframework.kafka.config.KafkaListenerEndpointRegistry listeners;
+    @org.springframework.beans.factory.annotation.Value("${local.management.port}")
+    int managementPort;
+
+    /**
+     * A listener container stops for good on an Error (an OutOfMemoryError in a listener): then no alert is told while
+     * the process looks alive. Liveness says so, and Kubernetes restarts the pod.
+     */
+    @Test
+    void aStoppedListenerContainerTurnsLivenessDown() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest liveness = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + managementPort + "/actuator/health/liveness")).build();
+        assertThat(http.send(liveness, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        var container = listeners.getListenerContainers().stream()
+                .filter(org.springframework.kafka.listener.MessageListenerContainer::isAutoStartup).findFirst().orElseThrow();
+        container.stop();
+        try {
+            var down = http.send(liveness, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(down.body()).contains("DOWN");
+        } finally {
+            container.start();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                http.send(liveness, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+    }
 
     @Test
     void aFiringAlertIsMailedToEveryoneTheDirectoryNamesAndEachDeliveryIsRecorded() throws Exception {
@@ -192,11 +220,19 @@ class NotifierIntegrationTests {
     void aSilenceThatCouldNotBeMatchedIsRefusedAndAlertsKeepFlowing() throws Exception {
         String until = Instant.now().plusSeconds(600).toString();
         for (String matchers : List.of("{\"account\":\"~(\"}", "{\"acount\":\"3723707\"}",
-                "{\"job\":\"" + "x".repeat(1_001) + "\"}")) {
+                "{\"job\":\"" + "x".repeat(1_001) + "\"}", "{\"job\":\"~(a{1000}){1000}\"}")) {
             var refused = api("POST", "/api/v1/silences", "{\"matchers\":" + matchers + ",\"endsAt\":\"" + until
                     + "\",\"author\":\"ops\"}");
             assertThat(refused.statusCode()).as(matchers).isEqualTo(400);
-            assertThat(refused.body()).as(matchers).containsAnyOf("regular expression", "Unknown label", "1,000");
+            assertThat(refused.body()).as(matchers).containsAnyOf("regular expression", "Unknown label", "1,000",
+                    "too large");
+        }
+        // times every page and client can print
+        for (String times : List.of("\"endsAt\":\"+999999999-12-31T23:59:59Z\"",
+                "\"startsAt\":\"-999999999-01-01T00:00:00Z\",\"endsAt\":\"" + until + "\"")) {
+            var refused = api("POST", "/api/v1/silences", "{\"matchers\":{\"job\":\"x\"}," + times
+                    + ",\"author\":\"ops\"}");
+            assertThat(refused.statusCode()).as(times).isEqualTo(400);
         }
         assertThat(api("POST", "/api/v1/silences", "{\"matchers\":{\"job\":\"x\"},\"endsAt\":\"" + until
                 + "\",\"author\":\"ops\",\"comment\":\"" + "c".repeat(2_001) + "\"}").statusCode()).isEqualTo(400);

@@ -24,7 +24,14 @@ public class Format {
     /** A time in the console's zone; an empty string for {@code null}. */
     public String time(Object instant) {
         Instant at = JobView.instant(instant);
-        return at == null ? "" : time.format(at);
+        if (at == null) {
+            return "";
+        }
+        try {
+            return time.format(at);
+        } catch (java.time.DateTimeException e) {
+            return at.toString(); // beyond what a local date can hold (a year past 999,999,999 days): as it is
+        }
     }
 
     /** The machine form for {@code <time datetime>} (ISO 8601, UTC). */

@@ -87,12 +87,22 @@ public record Route(@DefaultValue Map<String, String> matchers, String receiver,
     private static final Map<String, java.util.Optional<com.google.re2j.Pattern>> PATTERNS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** A matcher's compiled pattern (kept), or empty when it does not compile. */
+    /**
+     * The largest a pattern may grow once its counted repetitions are written out ({@link #expansion}): RE2 matches in
+     * linear time, but compiles {@code (a{1000}){1000}} (15 characters) to a program of a million instructions, and
+     * every match allocates in proportion. Alertmanager's Go RE2 refuses such a pattern as "expression too large".
+     */
+    public static final long MAX_EXPANSION = 20_000;
+
+    /** A matcher's compiled pattern (kept), or empty when it does not compile or is too large. */
     static java.util.Optional<com.google.re2j.Pattern> pattern(String regex) {
-        if (PATTERNS.size() > 10_000) {
+        if (PATTERNS.size() > 2_000) {
             PATTERNS.clear();
         }
         return PATTERNS.computeIfAbsent(regex, r -> {
+            if (expansion(r) > MAX_EXPANSION) {
+                return java.util.Optional.empty();
+            }
             try {
                 return java.util.Optional.of(com.google.re2j.Pattern.compile(r));
             } catch (com.google.re2j.PatternSyntaxException e) {
@@ -120,6 +130,10 @@ public record Route(@DefaultValue Map<String, String> matchers, String receiver,
                 return "The value of '" + label + "' must be given, in at most 1,000 characters.";
             }
             if (value.startsWith("~")) {
+                if (expansion(value.substring(1)) > MAX_EXPANSION) {
+                    return "The pattern of '" + label + "' is too large: its counted repetitions ({n}, {n,m}) would "
+                            + "expand it past " + MAX_EXPANSION + " characters.";
+                }
                 try {
                     com.google.re2j.Pattern.compile(value.substring(1));
                 } catch (com.google.re2j.PatternSyntaxException e) {
@@ -130,6 +144,59 @@ public record Route(@DefaultValue Map<String, String> matchers, String receiver,
         }
         return null;
     }
+
+    /**
+     * An upper bound of {@code regex}'s length with its counted repetitions written out: its length times the product of
+     * every repetition's bound ({@code {n}}, {@code {n,}} and {@code {n,m}} outside a character class, {@code m} or
+     * {@code n + 1}), as if they all nested. Escapes and character classes are skipped; a brace that is not a
+     * repetition counts 1.
+     */
+    static long expansion(String regex) {
+        long product = 1;
+        int i = 0;
+        int n = regex.length();
+        while (i < n) {
+            char c = regex.charAt(i);
+            if (c == '\\') {
+                i += 2;
+            } else if (c == '[') {
+                i++;
+                if (i < n && regex.charAt(i) == '^') {
+                    i++;
+                }
+                if (i < n && regex.charAt(i) == ']') {
+                    i++; // a ']' first in a class is itself
+                }
+                while (i < n && regex.charAt(i) != ']') {
+                    i += regex.charAt(i) == '\\' ? 2 : 1;
+                }
+                i++;
+            } else if (c == '{') {
+                java.util.regex.Matcher m = REPETITION.matcher(regex).region(i, n);
+                if (m.lookingAt()) {
+                    long low = Long.parseLong(m.group(1));
+                    long bound = m.group(3) != null ? Long.parseLong(m.group(3)) : m.group(2) != null ? low + 1 : low;
+                    product = times(product, Math.max(1, bound));
+                    i = m.end();
+                } else {
+                    i++;
+                }
+            } else {
+                i++;
+            }
+        }
+        return times(product, Math.max(1, n));
+    }
+
+    private static long times(long a, long b) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static final java.util.regex.Pattern REPETITION = java.util.regex.Pattern.compile("\\{(\\d{1,4})(,(\\d{1,4})?)?}");
 
     public static Map<String, String> labels(Alert alert) {
         return Map.of("tenant", alert.job().tenant(), "account", alert.job().account(), "job", alert.job().job(),

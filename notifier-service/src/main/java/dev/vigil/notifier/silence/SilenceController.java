@@ -61,6 +61,9 @@ class SilenceController {
         }
     }
 
+    /** The latest end a silence may have: a time every page and client can print (a four-digit year). */
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     /** What a client sends to create a silence. */
     record NewSilence(Map<String, String> matchers, Instant startsAt, Instant endsAt, String author, String comment) {
     }
@@ -87,6 +90,9 @@ class SilenceController {
         }
         if (request.endsAt() == null || !request.endsAt().isAfter(starts) || !request.endsAt().isAfter(now)) {
             return problem("endsAt must be in the future and after startsAt.");
+        }
+        if (starts.isBefore(Instant.EPOCH) || request.endsAt().isAfter(LATEST)) {
+            return problem("startsAt and endsAt must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z.");
         }
         if (request.author() == null || request.author().isBlank()) {
             return problem("A silence needs an author.");

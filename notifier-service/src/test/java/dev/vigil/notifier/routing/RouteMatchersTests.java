@@ -49,4 +49,26 @@ class RouteMatchersTests {
         assertThatThrownBy(() -> new Router(new dev.vigil.notifier.NotifierProperties(null, null, java.util.List.of(),
                 broken, null, null), null)).hasMessageContaining("not a valid regular expression");
     }
+
+    /**
+     * RE2 matches in linear time but compiles counted repetitions written out: {@code (a{1000}){1000}} is a program of a
+     * million instructions, and six such silences ran the notifier out of memory. Such a pattern is refused, and one
+     * stored before matches nothing.
+     */
+    @Test
+    @Timeout(5)
+    void aPatternThatExpandsPastTheLimitIsRefusedAndMatchesNothing() {
+        for (String pattern : new String[] {"(a{1000}){1000}", "a{1000}b{1000}", "((x{10}){10}){10}y{30}",
+                "[a-z]{9999}", "(.{1,1000}){1000}"}) {
+            assertThat(Route.invalid(Map.of("job", "~" + pattern))).as(pattern).contains("too large");
+            assertThat(Route.matches(Map.of("job", "~" + pattern), alert("a".repeat(1000)))).as(pattern).isFalse();
+        }
+        for (String pattern : new String[] {"\\d{4}-\\d{2}-\\d{2}", "WIN[0-9]{1,3}", "[{]{2}x", "\\{1000}", "a{,5}",
+                "backup-(db|web)[0-9]{2}"}) {
+            assertThat(Route.invalid(Map.of("job", "~" + pattern))).as(pattern).isNull();
+        }
+        assertThat(Route.matches(Map.of("job", "~WIN[0-9]{1,3}"), alert("WIN7"))).isTrue();
+        assertThat(Route.expansion("(a{1000}){1000}")).isGreaterThan(Route.MAX_EXPANSION);
+        assertThat(Route.expansion("[{1000}]")).as("a brace in a class is a character").isEqualTo(8);
+    }
 }
