@@ -60,7 +60,7 @@ class PingController {
     /** Django's {@code <slug:>} path converter, which healthchecks' slug routes use. */
     private static final Pattern SLUG = Pattern.compile("[-a-zA-Z0-9_]{1,100}");
     /** A kind appended after a query ({@code ?create=1/start}): {@link #queryKind}. */
-    private static final Pattern QUERY_KIND = Pattern.compile("/(start|fail|log|[0-9]{1,3})/?$");
+    private static final Pattern QUERY_KIND = Pattern.compile("(?i)/(start|fail|log|[+-]?[0-9]{1,64})/?$");
     private static final int REASON_LIMIT = 300;
     static final String NOT_FOUND = "not found";
 
@@ -253,7 +253,8 @@ class PingController {
      * {@code <ping_url>/<kind>}, so a {@code ping_url} of {@code …/db-backup?create=1} becomes
      * {@code …/db-backup?create=1/fail}. healthchecks reads that as a success with {@code create=1/fail}, and a failed
      * backup is told as a success; Vigil reads the kind the client meant: {@code start}, {@code fail}, {@code log} or
-     * an exit status after the query's last {@code /}, else {@code ""} (success).
+     * an exit status after the query's last {@code /}, else {@code ""} (success). What only looks like one
+     * ({@code FAIL}, {@code +1}, {@code -0}) is returned as sent, and refused as the same segment in the path is.
      */
     static String queryKind(HttpServletRequest request) {
         String query = request.getQueryString();

@@ -51,7 +51,11 @@ final class XsiBackupDecoder {
         return b64.encodeToString(inner.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** A query as it may be kept: re-encoded with its secrets masked when it decodes, else as it came. */
+    /**
+     * A query as it may be kept: re-encoded with its secrets masked when it decodes; when only some of it decodes (a
+     * refused payload: {@code err} not base64, say), each part is masked in its own encoding
+     * ({@link #maskedLeniently}); when nothing decodes, masked as the text it is.
+     */
     static String maskedQuery(String query, dev.vigil.gateway.ingest.SecretMasker masker) {
         if (query == null) {
             return null;
@@ -59,8 +63,45 @@ final class XsiBackupDecoder {
         try {
             return encodeMasked(decode(query), masker);
         } catch (InvalidPayloadException | RuntimeException e) {
+            return maskedLeniently(query, masker);
+        }
+    }
+
+    /**
+     * The outer base64 decoded and split at {@code |}; each {@code key=value} whose value decodes as base64 has the
+     * decoded text masked and encoded again, any other part is masked as text; all encoded again as it came. A
+     * {@code cmd} that decodes keeps no secret because another part did not. When the outer base64 does not decode,
+     * the query is masked as text.
+     */
+    private static String maskedLeniently(String query, dev.vigil.gateway.ingest.SecretMasker masker) {
+        String inner;
+        try {
+            inner = decodeText(query, "query");
+        } catch (InvalidPayloadException | RuntimeException e) {
             return masker.mask(query);
         }
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (String segment : inner.split("\\|", -1)) {
+            int eq = segment.indexOf('=');
+            if (eq < 0) {
+                parts.add(masker.mask(segment));
+                continue;
+            }
+            String key = segment.substring(0, eq);
+            String value = segment.substring(eq + 1);
+            String kept;
+            try {
+                String text = decodeText(value, key);
+                String masked = masker.mask(text);
+                kept = masked.equals(text) ? masker.mask(value)
+                        : b64.encodeToString(masked.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (InvalidPayloadException | RuntimeException e) {
+                kept = masker.maskAttribute(key, value);
+            }
+            parts.add(masker.mask(key) + "=" + kept);
+        }
+        return b64.encodeToString(String.join("|", parts).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Thrown when the query is not an XSIBackup payload; the message says why. */

@@ -75,6 +75,12 @@ class PingConformanceTests extends GatewayIntegrationTest {
             "POST   | /ping/C?x=1/3               | 200 | OK                  | BACKUP_FINISHED FAILED",
             "POST   | /ping/C?x=1/starts          | 200 | OK                  | BACKUP_FINISHED SUCCESS",
             "POST   | /ping/C?x=1/999             | 400 | invalid url format  | rejected",
+            "POST   | /ping/C?x=1/0255            | 200 | OK                  | BACKUP_FINISHED FAILED",
+            "POST   | /ping/C?x=1/000000000001    | 200 | OK                  | BACKUP_FINISHED FAILED",
+            "POST   | /ping/C?x=1/FAIL            | 404 | not found           | sampled ",
+            "POST   | /ping/C?x=1/+1              | 404 | not found           | sampled ",
+            "POST   | /ping/C?x=1/-0              | 404 | not found           | sampled ",
+            "POST   | /ping/C?note=/var/www       | 200 | OK                  | BACKUP_FINISHED SUCCESS",
     })
     void everyPingAsHealthchecksAnswersIt(String method, String path, int status, String body, String recorded)
             throws Exception {

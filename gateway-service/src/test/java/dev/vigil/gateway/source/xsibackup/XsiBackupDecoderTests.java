@@ -176,4 +176,29 @@ class XsiBackupDecoderTests {
     static String b64(String text) {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
+
+    /**
+     * A payload refused because one part does not decode is still kept without its secrets: the parts that decode are
+     * masked in their own encoding (the base64 of cmd held the SMTP password and Vigil's own token).
+     */
+    @Test
+    void aRefusedPayloadIsKeptWithTheSecretsOfEveryPartThatDecodesMasked() {
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        String token = "xsi-token-for-tests-0001";
+        String cmd = "--backup-vms=SECJOB1 --smtp-pwd=HUNTER2smtp --on-error=\"http://v/hooks/xsibackup/" + token
+                + "/error|OK\"";
+        String query = b64.encodeToString(("PID=1|t=845|cmd=" + b64.encodeToString(cmd.getBytes())
+                + "|err=!!notbase64!! --smtp-pwd=PLAINpw|note").getBytes());
+        org.junit.jupiter.api.Assertions.assertThrows(XsiBackupDecoder.InvalidPayloadException.class,
+                () -> XsiBackupDecoder.decode(query));
+        String kept = XsiBackupDecoder.maskedQuery(query,
+                new dev.vigil.gateway.ingest.SecretMasker(java.util.List.of(token)));
+        String inner = new String(java.util.Base64.getDecoder().decode(kept));
+        String keptCmd = new String(java.util.Base64.getDecoder().decode(
+                inner.substring(inner.indexOf("cmd=") + 4, inner.indexOf("|err="))));
+        assertThat(keptCmd).contains("--backup-vms=SECJOB1", "--smtp-pwd=***").doesNotContain("HUNTER2smtp", token);
+        assertThat(inner).startsWith("PID=1|t=845|cmd=").contains("|err=").doesNotContain("PLAINpw").endsWith("|note");
+        assertThat(XsiBackupDecoder.maskedQuery("%%%not-base64 --smtp-pwd=Plain1",
+                new dev.vigil.gateway.ingest.SecretMasker(java.util.List.of()))).doesNotContain("Plain1");
+    }
 }
