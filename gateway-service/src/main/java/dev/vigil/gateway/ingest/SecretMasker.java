@@ -69,8 +69,23 @@ public final class SecretMasker {
      * {@code key} and {@code pass} only as a part of their own ({@code api_key}, {@code db.pass}, not {@code monkey},
      * {@code compass}); a name that only starts with one ({@code key_count}, {@code token_bucket_size}) is no secret's.
      */
-    private static final String PAIR_NAME = "(?:[A-Za-z0-9_.-]{0,40}(?:pwd|passwd|password|passphrase|secret|token|apikey"
-            + "|credentials?)|(?:[A-Za-z0-9_.-]{0,40}[_.-])?(?:key|pass))";
+    private static final String PAIR_NAME = "(?:[A-Za-z0-9_.-]{0,40}(?:pwd|passwd|passwords?|passphrases?|secrets?"
+            + "|tokens?|apikey|credentials?)|(?:[A-Za-z0-9_.-]{0,40}[_.-])?(?:key|pass)"
+            // an environment variable ending in PASS (SSHPASS, which sshpass -e reads; DBPASS), a camel-case ...Key
+            + "|(?-i:[A-Z0-9_]{0,40}PASS|[A-Za-z0-9_]{0,40}[a-z0-9]Key))";
+    /** A JSON string, escapes included ({@code "abc\\"def"}), up to 8,192 characters (a PEM private key fits). */
+    private static final String JSON_STRING = "\"(?:[^\"\\\\\\r\\n]|\\\\.){0,8192}+\"";
+    /** What a JSON array or object may hold: strings whole, anything but brackets and quotes. */
+    private static final String JSON_ATOM = JSON_STRING + "|[^\\[\\]{}\"]";
+    /** A JSON array or object two levels deep ({@code [["a"]]}, {@code [{"name": "db", "value": "…"}]}). */
+    private static final String JSON_CONTAINER;
+
+    static {
+        String inner = "\\[(?:" + JSON_ATOM + "){0,4096}+\\]|\\{(?:" + JSON_ATOM + "){0,4096}+\\}";
+        JSON_CONTAINER = "\\[(?:" + JSON_ATOM + "|" + inner + "){0,4096}+\\]|\\{(?:" + JSON_ATOM + "|" + inner
+                + "){0,4096}+\\}";
+    }
+
     /** Blanks as they appear in plain text and in form-encoded or URL-encoded text. */
     private static final String BLANKS = "(?:\\s|\\+|%20){0,8}";
     /**
@@ -80,8 +95,8 @@ public final class SecretMasker {
      */
     private static final Pattern SECRET_PAIR = Pattern.compile(
             "(?i)(\\b" + PAIR_NAME + "\\\\?[\"']?" + BLANKS + "(?:=>|[=:]|%3D|%3A)" + BLANKS + ")"
-                    + "(\\[[^\\[\\]{}]{0,512}\\]|\\{[^\\[\\]{}]{0,512}\\}" // a JSON array or object of values, whole
-                    + "|\\\\\"[^\"\\\\\\r\\n]{0,512}\\\\\"|\"[^\"\\r\\n]{0,512}\"|'[^'\\r\\n]{0,512}'"
+                    + "(" + JSON_CONTAINER // a JSON array or object, whole
+                    + "|\\\\\"[^\"\\\\\\r\\n]{0,512}\\\\\"|" + JSON_STRING + "|'[^'\\r\\n]{0,8192}'"
                     + "|[^\\s,;\"'&<>{}\\[\\]]{1,512})");
     /**
      * An HTTP credential as a header line, a log or JSON shows it ({@code Authorization: Bearer <token>},
@@ -110,7 +125,7 @@ public final class SecretMasker {
     /** A value on a command line: quoted whole, else up to a blank. */
     private static final String CLI_VALUE = "(\"[^\"\\r\\n]{0,512}\"|'[^'\\r\\n]{0,512}'|[^\\s\"']{1,512})";
     /** What may stand between a tool's name and its option: the rest of the same command (not a pipe or a new line). */
-    private static final String SAME_COMMAND = "[^\\r\\n|;&]{0,512}?\\s";
+    private static final String SAME_COMMAND = "[^\\r\\n|;&]{0,2048}?\\s";
     /**
      * Passwords given as a short option of the tools backup scripts run: MySQL's and MariaDB's {@code -pSECRET}
      * (attached: a blank after {@code -p} makes the client prompt; {@code -P} is the port), {@code sshpass -p SECRET},
@@ -121,11 +136,30 @@ public final class SecretMasker {
                     + "|mariadb-dump|mariadb-admin|mariadb-backup|mariabackup|xtrabackup)(?:\\.exe)?\\b" + SAME_COMMAND
                     + "(?-i:-p))" + CLI_VALUE),
             Pattern.compile("(?i)(\\bsshpass\\b" + SAME_COMMAND + "(?-i:-p)\\s{0,8})" + CLI_VALUE),
-            Pattern.compile("(?i)(\\bcurl(?:\\.exe)?\\b" + SAME_COMMAND + "(?:(?-i:-u)|--user)(?:\\s{1,8}|=)[\"']?"
-                    + "[^\\s:\"']{0,256}:)" + CLI_VALUE),
+            // curl -u user:SECRET, -uuser:SECRET, -fsSu user:SECRET (short options combined), --user[=| ]user:SECRET
+            Pattern.compile("(?i)(\\bcurl(?:\\.exe)?\\b" + SAME_COMMAND + "(?:(?-i:-[A-Za-z]{0,8}u)\\s{0,8}|--user(?:\\s{1,8}|=))"
+                    + "[\"']?[^\\s:\"']{0,256}:)" + CLI_VALUE),
             Pattern.compile("(?i)(\\b(?:smbclient|rpcclient|smbcacls|smbget|smbmap)\\b" + SAME_COMMAND
                     + "(?:(?-i:-U)|--user)(?:\\s{0,8}|=)[\"']?[^\\s%\"']{0,256}%)" + CLI_VALUE),
-            Pattern.compile("(?i)(\\blftp\\b" + SAME_COMMAND + "(?-i:-u)\\s{1,8}[\"']?[^\\s,\"']{0,256},)" + CLI_VALUE));
+            Pattern.compile("(?i)(\\blftp\\b" + SAME_COMMAND + "(?-i:-u)\\s{1,8}[\"']?[^\\s,\"']{0,256},)" + CLI_VALUE),
+            // smbclient's own form: smbclient //server/share SECRET -U user
+            Pattern.compile("(?i)(\\bsmbclient(?:\\.exe)?\\s{1,8}[\"']?[\\\\/]{2}[^\\s\"']{1,256}[\"']?\\s{1,8})(?!-)"
+                    + CLI_VALUE),
+            // archives: 7z -pSECRET, rar -pSECRET (attached; a bare -p prompts), zip -P SECRET, zip --password SECRET
+            Pattern.compile("(?i)(\\b(?:7z|7za|7zz|7zr|rar|unrar|winrar)(?:\\.exe)?\\b" + SAME_COMMAND + "(?-i:-p))"
+                    + CLI_VALUE),
+            Pattern.compile("(?i)(\\b(?:zip|unzip|zipcloak)(?:\\.exe)?\\b" + SAME_COMMAND
+                    + "(?:(?-i:-P)\\s{0,8}|--password\\s{1,8}))" + CLI_VALUE),
+            // openssl enc -k SECRET, ncftpput -p SECRET, sqlcmd -P SECRET, mongodump -p SECRET, redis-cli -a SECRET,
+            // ldapsearch -w SECRET
+            Pattern.compile("(?i)(\\bopenssl(?:\\.exe)?\\b" + SAME_COMMAND + "(?-i:-k)\\s{1,8})" + CLI_VALUE),
+            Pattern.compile("(?i)(\\bncftp(?:put|get|ls)?\\b" + SAME_COMMAND + "(?-i:-p)\\s{0,8})" + CLI_VALUE),
+            Pattern.compile("(?i)(\\bsqlcmd(?:\\.exe)?\\b" + SAME_COMMAND + "(?-i:-P)\\s{0,8})" + CLI_VALUE),
+            Pattern.compile("(?i)(\\bmongo(?:dump|restore|export|import|sh)?\\b" + SAME_COMMAND + "(?-i:-p)\\s{1,8})"
+                    + CLI_VALUE),
+            Pattern.compile("(?i)(\\bredis-cli\\b" + SAME_COMMAND + "(?-i:-a)\\s{1,8})" + CLI_VALUE),
+            Pattern.compile("(?i)(\\bldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn)\\b" + SAME_COMMAND
+                    + "(?-i:-w)\\s{1,8})" + CLI_VALUE));
 
     /** The token segment of Vigil's own hook URLs, whoever's token it is. */
     private static final Pattern HOOK_URL_TOKEN = Pattern.compile("(/hooks/xsibackup/|/ping/)([^/?#\\s\"'|]{1,256})");
@@ -265,19 +299,27 @@ public final class SecretMasker {
             switch (text.charAt(i) | 0x20) { // ASCII letters in lower case; no other character becomes one of these
                 case 'p' -> found |= word(text, i, "pwd") || word(text, i, "pass") ? SECRET_WORD : 0;
                 case 's' -> found |= (word(text, i, "secret") || word(text, i, "sig") ? SECRET_WORD : 0)
-                        | (word(text, i, "sshpass") || word(text, i, "smb") ? TOOL_WORD : 0);
+                        | (word(text, i, "sshpass") || word(text, i, "smb") || word(text, i, "sqlcmd") ? TOOL_WORD : 0);
                 case 't' -> found |= word(text, i, "token") ? SECRET_WORD : 0;
                 case 'k' -> found |= word(text, i, "key") ? SECRET_WORD : 0;
                 case 'a' -> found |= word(text, i, "auth") ? SECRET_WORD : 0;
                 case 'b' -> found |= word(text, i, "bearer") ? SECRET_WORD : 0;
                 case 'c' -> found |= (word(text, i, "cred") || word(text, i, "cookie") ? SECRET_WORD : 0)
                         | (word(text, i, "curl") ? TOOL_WORD : 0);
-                case 'm' -> found |= word(text, i, "mysql") || word(text, i, "maria") ? TOOL_WORD : 0;
+                case 'm' -> found |= word(text, i, "mysql") || word(text, i, "maria") || word(text, i, "mongo")
+                        ? TOOL_WORD : 0;
                 case 'x' -> found |= word(text, i, "xtrabackup") ? TOOL_WORD : 0;
-                case 'r' -> found |= word(text, i, "rpcclient") ? TOOL_WORD : 0;
-                case 'l' -> found |= word(text, i, "lftp") ? TOOL_WORD : 0;
+                case 'r' -> found |= word(text, i, "rpcclient") || word(text, i, "rar") || word(text, i, "redis")
+                        ? TOOL_WORD : 0;
+                case 'l' -> found |= word(text, i, "lftp") || word(text, i, "ldap") ? TOOL_WORD : 0;
+                case 'z' -> found |= word(text, i, "zip") ? TOOL_WORD : 0;
+                case 'o' -> found |= word(text, i, "openssl") ? TOOL_WORD : 0;
+                case 'n' -> found |= word(text, i, "ncftp") ? TOOL_WORD : 0;
+                case 'w' -> found |= word(text, i, "winrar") ? TOOL_WORD : 0;
+                case 0x37 -> found |= word(text, i, "7z") ? TOOL_WORD : 0; // '7' (0x37 | 0x20 is itself)
                 case 'e' -> found |= word(text, i, "eyj") ? SECRET_WORD : 0;
-                case 'u' -> found |= word(text, i, "usr") || word(text, i, "user") ? USER_WORD : 0;
+                case 'u' -> found |= (word(text, i, "usr") || word(text, i, "user") ? USER_WORD : 0)
+                        | (word(text, i, "unzip") || word(text, i, "unrar") ? TOOL_WORD : 0);
                 default -> { }
             }
             if (found == (SECRET_WORD | USER_WORD | TOOL_WORD)) {

@@ -92,6 +92,25 @@ class SecretMaskerTests {
             "curl -fsS -u backup:CliV4 https://nas/upload  | curl -fsS -u backup:*** https://nas/upload",
             "smbclient //nas/b -U backup%CliV5 -c put      | smbclient //nas/b -U backup%*** -c put",
             "lftp -u backup,CliV6 ftp.example.org          | lftp -u backup,*** ftp.example.org",
+            // short options combined or attached, more tools, environment and camel-case names, nested JSON
+            "curl -fsSu backup:CliV7 https://nas/x | curl -fsSu backup:*** https://nas/x",
+            "curl -uadmin:CliV8 https://nas/x | curl -uadmin:*** https://nas/x",
+            "smbclient //srv/share CliV9 -U backup | smbclient //srv/share *** -U backup",
+            "export SSHPASS=CliV10 DBPASS=CliV11 | export SSHPASS=*** DBPASS=***",
+            "accessKey=CliV12 {\"privateKey\": \"CliV13\"} | accessKey=*** {\"privateKey\": \"***\"}",
+            "{\"password\":[[\"NestV1\"]], \"b\":1} | {\"password\":***, \"b\":1}",
+            "{\"password\":[{\"x\":\"NestV2\"}]} | {\"password\":***}",
+            "{\"extra\":{\"secrets\":[{\"name\":\"db\",\"value\":\"NestV3\"}]}} | {\"extra\":{\"secrets\":***}}",
+            "{\"password\":[\"x]y\",\"NestV4\"]} | {\"password\":***}",
+            "{\"password\":\"abc\\\"NestV5\"} | {\"password\":\"***\"}",
+            "7z a -pArcV1 b.7z | 7z a -p*** b.7z",
+            "zip -P ArcV2 -r b.zip d | zip -P *** -r b.zip d",
+            "openssl enc -aes256 -k ArcV3 -in f | openssl enc -aes256 -k *** -in f",
+            "ncftpput -u u -p ArcV4 host /d | ncftpput -u u -p *** host /d",
+            "mongodump -u admin -p ArcV5 --out d | mongodump -u admin -p *** --out d",
+            "redis-cli -a ArcV6 ping | redis-cli -a *** ping",
+            "ldapsearch -D cn=admin -w ArcV7 -b dc=x | ldapsearch -D cn=admin -w *** -b dc=x",
+            "zip -r b.zip d; 7z a -p b.7z; ssh -p 22 h | zip -r b.zip d; 7z a -p b.7z; ssh -p 22 h",
             // a -p of another command, a port, a curl -u without a password
             "mkdir -p /backup; mysql -P 3306 -h db         | mkdir -p /backup; mysql -P 3306 -h db",
             "ssh -p 2222 nas; curl -u backup https://nas  | ssh -p 2222 nas; curl -u backup https://nas",
@@ -118,7 +137,8 @@ class SecretMaskerTests {
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
             for (String unit : List.of("E", "a:", "--", "=", "x://", "--smtp-pwd", "key=", "PGPASSWORD_A_B_C",
                     "Bearer ", "Authorization: ", "pass%20", "\"key\":", "eyJab", "<password>", "Cookie:", "mysql ",
-                    "curl -u a", "smbclient -U", "sshpass ")) {
+                    "curl -u a", "smbclient -U", "sshpass ", "{\"password\":[\"a\",", "\"secret\": \"\\\\",
+                    "7z -p", "openssl -k ", "zip ", "\"password\":[[", "smbclient //s ")) {
                 String line = unit.repeat(200_000 / unit.length());
                 assertThat(masker.mask(line)).hasSizeGreaterThan(1000);
             }
@@ -165,7 +185,8 @@ class SecretMaskerTests {
                 "cred", "credentials", "+", "%20", "%3A", "0123456789ab", "\"password\": \"", "{", "}",
                 "Cookie: ", "<password>", "</password>", "<", ">", "eyJ", "eyJhbGci.eyJz.sig", ".", "=>", "Digest ",
                 "mysqldump ", "MariaDB", " -p", "-u ", " -U", "sshpass", "curl ", "smbclient ", "rpcclient", "lftp ",
-                "xtrabackup", "%", "\n", "[", "]", "[\"a\"]"};
+                "xtrabackup", "%", "\n", "[", "]", "[\"a\"]", "7z ", "zip ", " -P", "openssl ", " -k ", "mongodump",
+                " -a ", "redis-cli", "ldapsearch", " -w ", "SSHPASS", "accessKey", "secrets", "\\\"", "//srv/s "};
         java.util.Random random = new java.util.Random(15);
         SecretMasker byHash = new SecretMasker(List.of(TOKEN), candidate -> candidate.endsWith("0123456789"));
         for (int n = 0; n < 50_000; n++) {
@@ -230,5 +251,16 @@ class SecretMaskerTests {
         assertThat(masker.maskName("Set key: Alpha")).isEqualTo(alpha);
         assertThat(masker.maskName("Nightly VM-01")).isEqualTo("Nightly VM-01");
         assertThat(masker.maskName(null)).isNull();
+    }
+
+    /** A long quoted value (a PEM private key) and a long command line before the password are masked too. */
+    @Test
+    void longValuesAndLongCommandLinesAreMasked() {
+        String pem = "-----BEGIN PRIVATE KEY-----\\n" + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC".repeat(60) + "\\n-----END PRIVATE KEY-----";
+        assertThat(masker.mask("{\"private_key\":\"" + pem + "\",\"vm\":\"A\"}"))
+                .isEqualTo("{\"private_key\":\"***\",\"vm\":\"A\"}");
+        String databases = "--databases " + "shop_".repeat(150);
+        assertThat(masker.mask("mysqldump " + databases + " -pLongCli1 > x.sql"))
+                .isEqualTo("mysqldump " + databases + " -p*** > x.sql");
     }
 }

@@ -101,4 +101,15 @@ class GenericEventIntegrationTests extends GatewayIntegrationTest {
         assertThat(rejected.reason()).hasSizeLessThanOrEqualTo(500).doesNotContain("\n");
         assertThat(rejected.raw()).doesNotContain("LogSecret999").contains("--smtp-pwd=***");
     }
+
+    /** Base64 hides a secret from masking: a CloudEvent's data_base64 is kept as ***, accepted or refused. */
+    @Test
+    void dataBase64IsNeverKeptAsSent() throws Exception {
+        String hidden = java.util.Base64.getEncoder().encodeToString("password=B64Secret1".getBytes());
+        assertThat(post("{\"specversion\":\"1.0\",\"id\":\"b64-1\",\"source\":\"s\",\"type\":\"t\",\"data_base64\":\""
+                + hidden + "\",\"data\":{\"job\":\"j\",\"type\":\"BACKUP_FINISHED\",\"outcome\":\"SUCCESS\"}}")
+                .statusCode()).isEqualTo(200);
+        BackupEvent event = TopicTail.value(tail.await(1, Topics.EVENTS, Duration.ofSeconds(10)).get(0), BackupEvent.class);
+        assertThat(event.raw()).doesNotContain(hidden).contains("\"data_base64\":\"***\"");
+    }
 }
