@@ -200,6 +200,12 @@ class VerdictTests {
             // wildcards in the hour run "based on the new time": the skipped 02:30 is not expected, both 02:30s are
             "Europe/Zurich, 30 * * * *, 2026-03-29T01:45:00+01:00, 2026-03-29T03:30+02:00 2026-03-29T04:30+02:00",
             "Europe/Zurich, 30 * * * *, 2026-10-25T01:45:00+02:00, 2026-10-25T02:30+02:00 2026-10-25T02:30+01:00",
+            // both day fields restricted: a day matching either runs (the 1st of the month, and every Monday)
+            "UTC, 0 2 1 * 1, 2026-11-30T12:00:00Z, 2026-12-01T02:00Z 2026-12-07T02:00Z 2026-12-14T02:00Z",
+            "UTC, 0 0 29 2 1, 2026-11-30T12:00:00Z, 2027-02-01T00:00Z 2027-02-08T00:00Z",
+            "Europe/Zurich, 0 3 13 * 5, 2026-11-12T12:00:00+01:00, 2026-11-13T03:00+01:00 2026-11-20T03:00+01:00",
+            // a day field starting with * is not restricted (cron(8)): both must match
+            "UTC, 0 2 */2 * 1, 2026-11-30T12:00:00Z, 2026-12-07T02:00Z 2026-12-21T02:00Z",
     })
     void cronFollowsDebianCronAcrossDaylightSavingTime(String zone, String cron, String after, String expected) {
         Schedule schedule = Schedule.cron(cron, zone, "registration");

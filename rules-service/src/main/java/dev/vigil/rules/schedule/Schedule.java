@@ -19,6 +19,8 @@ import org.springframework.scheduling.support.CronExpression;
  * Sunday of March is expected at 03:00 CEST); a time that occurs twice in autumn is expected once, at its first
  * occurrence. A job with a wildcard in the minute or hour field runs "based on the new time": skipped times are not
  * expected, repeated ones are expected on both passes.
+ * <p>When both the day of month and the day of week are restricted ({@code 0 2 1 * 1}), a day that matches either
+ * is a run day, as cron(8) says (Spring's {@link CronExpression} alone would want both).
  *
  * @param origin who said so: {@code stoney}, {@code retrospect}, {@code config}, {@code registration}
  */
@@ -43,6 +45,23 @@ public record Schedule(String cron, String zone, Duration interval, String origi
         if (interval != null) {
             return after.plus(interval);
         }
+        String[] fields = cron.strip().split("\\s+");
+        if (fields.length == 5 && restricted(fields[2]) && restricted(fields[4])) {
+            // cron(8): with both the day of month and the day of week restricted, a day matching either is a run day
+            Instant byMonthDay = next(after, String.join(" ", fields[0], fields[1], fields[2], fields[3], "*"));
+            Instant byWeekDay = next(after, String.join(" ", fields[0], fields[1], "*", fields[3], fields[4]));
+            return byMonthDay == null ? byWeekDay : byWeekDay == null || byMonthDay.isBefore(byWeekDay) ? byMonthDay
+                    : byWeekDay;
+        }
+        return next(after, cron);
+    }
+
+    /** A day field cron(8) counts as restricted: one that does not start with {@code *} (nor is {@code ?}). */
+    private static boolean restricted(String field) {
+        return !field.startsWith("*") && !field.equals("?");
+    }
+
+    private Instant next(Instant after, String cron) {
         CronExpression expression = CronExpression.parse("0 " + cron);
         ZoneId zoneId = ZoneId.of(zone);
         if (hasWildcardTime()) {
