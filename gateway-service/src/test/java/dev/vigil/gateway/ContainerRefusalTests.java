@@ -46,6 +46,11 @@ class ContainerRefusalTests extends GatewayIntegrationTest {
 
         String pingSlash = exchange("GET /ping/abc%2Fdef HTTP/1.1\r\n");
         assertThat(pingSlash).startsWith("HTTP/1.1 404").endsWith("not found");
+
+        // a raw non-ASCII byte in a ping's query: Tomcat cannot parse the request line, and the answer is still plain
+        String pingByte = exchange("GET /ping/0b6f3c1e-5d2a-4e8f-9a71-3c2d1e0f4a5b?x=1/\u0661 HTTP/1.1\r\n");
+        assertThat(pingByte).startsWith("HTTP/1.1 400").contains("text/plain").endsWith("bad request")
+                .doesNotContain("0b6f3c1e-5d2a-4e8f-9a71-3c2d1e0f4a5b");
     }
 
     /** Tomcat quotes the target it refused: its query (XSIBackup's base64 payload, secrets inside) is never kept. */

@@ -68,10 +68,17 @@ class ContainerRefusals implements WebServerFactoryCustomizer<ConfigurableTomcat
     }
 
     private static final java.util.regex.Pattern QUERY = java.util.regex.Pattern.compile("\\?[^\\s\\]]*");
+    /** The path of the request target Tomcat's message quotes. */
+    private static final java.util.regex.Pattern TARGET = java.util.regex.Pattern.compile("\\[(/[^\\s\\]?]{0,2048})");
 
     void answer(Request request, Response response, Throwable error) {
         String uri = request.getRequestURI() == null ? "" : request.getRequestURI();
         String reason = problems.mask(reason(request, response, error)); // answered too: no token in a proxy's log
+        if (uri.isEmpty()) {
+            // a request line Tomcat could not parse has no URI; its message quotes the target ("… target [/ping/…]")
+            java.util.regex.Matcher target = TARGET.matcher(reason(request, response, error));
+            uri = target.find() ? target.group(1) : "";
+        }
         boolean ping = uri.equals("/ping") || uri.startsWith("/ping/");
         String source = ping ? "healthchecks" : uri.startsWith("/hooks/") ? Paths.sourceOf(uri) : "unknown";
         meters.counter("vigil.hooks.refused", "source", source, "reason", "container").increment();
