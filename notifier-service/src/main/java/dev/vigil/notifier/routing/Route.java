@@ -146,19 +146,30 @@ public record Route(@DefaultValue Map<String, String> matchers, String receiver,
     }
 
     /**
-     * An upper bound of {@code regex}'s length with its counted repetitions written out: its length times the product of
-     * every repetition's bound ({@code {n}}, {@code {n,}} and {@code {n,m}} outside a character class, {@code m} or
-     * {@code n + 1}), as if they all nested. Escapes and character classes are skipped; a brace that is not a
-     * repetition counts 1.
+     * An upper bound of the size of {@code regex}'s RE2 program: every atom (a character, an escape, a character class)
+     * counts 1, a group the sum of what it holds, and a counted repetition ({@code {n}}, {@code {n,}}, {@code {n,m}})
+     * multiplies what it repeats by {@code m} (or {@code n + 1}), nested repetitions multiplying again:
+     * {@code [0-9a-f]{8}-[0-9a-f]{4}} is 13, {@code (a{1000}){1000}} a million. {@code \\Q…\\E} (whose text a
+     * reader must not take for syntax) counts as too large.
      */
     static long expansion(String regex) {
-        long product = 1;
+        if (regex.contains("\\Q")) {
+            return Long.MAX_VALUE;
+        }
+        java.util.ArrayDeque<long[]> frames = new java.util.ArrayDeque<>(); // {total, last atom}
+        long[] frame = {0, 0};
         int i = 0;
         int n = regex.length();
         while (i < n) {
             char c = regex.charAt(i);
+            long atom = -1;
             if (c == '\\') {
                 i += 2;
+                if (i <= n && i - 1 < n && "pPx".indexOf(regex.charAt(i - 1)) >= 0 && i < n && regex.charAt(i) == '{') {
+                    int close = regex.indexOf('}', i);
+                    i = close < 0 ? n : close + 1; // \p{Greek}, \x{41}
+                }
+                atom = 1;
             } else if (c == '[') {
                 i++;
                 if (i < n && regex.charAt(i) == '^') {
@@ -168,25 +179,56 @@ public record Route(@DefaultValue Map<String, String> matchers, String receiver,
                     i++; // a ']' first in a class is itself
                 }
                 while (i < n && regex.charAt(i) != ']') {
-                    i += regex.charAt(i) == '\\' ? 2 : 1;
+                    if (regex.charAt(i) == '[' && i + 1 < n && regex.charAt(i + 1) == ':') {
+                        int close = regex.indexOf(":]", i + 2);
+                        i = close < 0 ? i + 1 : close + 2; // [:alpha:]
+                    } else {
+                        i += regex.charAt(i) == '\\' ? 2 : 1;
+                    }
                 }
                 i++;
-            } else if (c == '{') {
+                atom = 1;
+            } else if (c == '(') {
+                frames.push(frame);
+                frame = new long[] {0, 0};
+                i++;
+            } else if (c == ')') {
+                long group = frame[0];
+                frame = frames.isEmpty() ? new long[] {0, 0} : frames.pop();
+                atom = Math.max(1, group);
+                i++;
+            } else if (c == '{' && REPETITION.matcher(regex).region(i, n).lookingAt()) {
                 java.util.regex.Matcher m = REPETITION.matcher(regex).region(i, n);
-                if (m.lookingAt()) {
-                    long low = Long.parseLong(m.group(1));
-                    long bound = m.group(3) != null ? Long.parseLong(m.group(3)) : m.group(2) != null ? low + 1 : low;
-                    product = times(product, Math.max(1, bound));
-                    i = m.end();
-                } else {
-                    i++;
-                }
+                m.lookingAt();
+                long low = Long.parseLong(m.group(1));
+                long bound = Math.max(1, m.group(3) != null ? Long.parseLong(m.group(3)) : m.group(2) != null ? low + 1 : low);
+                long repeated = times(frame[1], bound);
+                frame[0] = plus(frame[0], repeated - frame[1]);
+                frame[1] = repeated;
+                i = m.end();
             } else {
+                atom = 1; // a character, or * + ? | . ^ $ (counted, which only raises the bound)
                 i++;
             }
+            if (atom >= 0) {
+                frame[0] = plus(frame[0], atom);
+                frame[1] = atom;
+            }
         }
-        return times(product, Math.max(1, n));
+        while (!frames.isEmpty()) {
+            long group = frame[0];
+            frame = frames.pop();
+            frame[0] = plus(frame[0], group);
+        }
+        return frame[0];
     }
+
+    private static long plus(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    private static final java.util.regex.Pattern REPETITION = java.util.regex.Pattern.compile("\\{(\\d{1,4})(,(\\d{1,4})?)?}");
 
     private static long times(long a, long b) {
         try {
@@ -195,8 +237,6 @@ public record Route(@DefaultValue Map<String, String> matchers, String receiver,
             return Long.MAX_VALUE;
         }
     }
-
-    private static final java.util.regex.Pattern REPETITION = java.util.regex.Pattern.compile("\\{(\\d{1,4})(,(\\d{1,4})?)?}");
 
     public static Map<String, String> labels(Alert alert) {
         return Map.of("tenant", alert.job().tenant(), "account", alert.job().account(), "job", alert.job().job(),

@@ -58,17 +58,20 @@ class RouteMatchersTests {
     @Test
     @Timeout(5)
     void aPatternThatExpandsPastTheLimitIsRefusedAndMatchesNothing() {
-        for (String pattern : new String[] {"(a{1000}){1000}", "a{1000}b{1000}", "((x{10}){10}){10}y{30}",
-                "[a-z]{9999}", "(.{1,1000}){1000}"}) {
+        for (String pattern : new String[] {"(a{1000}){1000}", "((x{30}){30}){30}", "(.{1,1000}){1000}",
+                "\\Q[\\E(a{1000}){1000}", "[[:alpha:]](a{1000}){1000}", "[]](a{1000}){1000}", "(?:(?:a{100}){100}){10}",
+                "\\p{Greek}(a{1000}){1000}"}) {
             assertThat(Route.invalid(Map.of("job", "~" + pattern))).as(pattern).contains("too large");
             assertThat(Route.matches(Map.of("job", "~" + pattern), alert("a".repeat(1000)))).as(pattern).isFalse();
         }
         for (String pattern : new String[] {"\\d{4}-\\d{2}-\\d{2}", "WIN[0-9]{1,3}", "[{]{2}x", "\\{1000}", "a{,5}",
-                "backup-(db|web)[0-9]{2}"}) {
+                "backup-(db|web)[0-9]{2}", "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                ".{0,100}esxi.{0,100}", "\\d{1,5}\\.\\d{1,5}\\.\\d{1,5}\\.\\d{1,5}", "a{1000}b{1000}"}) {
             assertThat(Route.invalid(Map.of("job", "~" + pattern))).as(pattern).isNull();
         }
         assertThat(Route.matches(Map.of("job", "~WIN[0-9]{1,3}"), alert("WIN7"))).isTrue();
         assertThat(Route.expansion("(a{1000}){1000}")).isGreaterThan(Route.MAX_EXPANSION);
-        assertThat(Route.expansion("[{1000}]")).as("a brace in a class is a character").isEqualTo(8);
+        assertThat(Route.expansion("[{1000}]")).as("a brace in a class is a character").isEqualTo(1);
+        assertThat(Route.expansion("[0-9a-f]{8}-[0-9a-f]{4}")).isEqualTo(13);
     }
 }
