@@ -75,15 +75,19 @@ public final class SecretMasker {
             + "|(?-i:[A-Z0-9_]{0,40}PASS|[A-Za-z0-9_]{0,40}[a-z0-9]Key))";
     /** A JSON string, escapes included ({@code "abc\\"def"}), up to 8,192 characters (a PEM private key fits). */
     private static final String JSON_STRING = "\"(?:[^\"\\\\\\r\\n]|\\\\.){0,8192}+\"";
-    /** What a JSON array or object may hold: strings whole, anything but brackets and quotes. */
-    private static final String JSON_ATOM = JSON_STRING + "|[^\\[\\]{}\"]";
+    /**
+     * What a JSON array or object may hold: strings whole (up to 256 characters), anything but brackets and quotes.
+     * Bounded small: each secret's name in a text starts a scan, so a text of many unclosed {@code "key":["} must not
+     * cost more than a few hundred characters per name.
+     */
+    private static final String JSON_ATOM = "\"(?:[^\"\\\\\\r\\n]|\\\\.){0,256}+\"|[^\\[\\]{}\"\\r\\n]";
     /** A JSON array or object two levels deep ({@code [["a"]]}, {@code [{"name": "db", "value": "…"}]}). */
     private static final String JSON_CONTAINER;
 
     static {
-        String inner = "\\[(?:" + JSON_ATOM + "){0,4096}+\\]|\\{(?:" + JSON_ATOM + "){0,4096}+\\}";
-        JSON_CONTAINER = "\\[(?:" + JSON_ATOM + "|" + inner + "){0,4096}+\\]|\\{(?:" + JSON_ATOM + "|" + inner
-                + "){0,4096}+\\}";
+        String inner = "\\[(?:" + JSON_ATOM + "){0,64}+\\]|\\{(?:" + JSON_ATOM + "){0,64}+\\}";
+        JSON_CONTAINER = "\\[(?:" + JSON_ATOM + "|" + inner + "){0,64}+\\]|\\{(?:" + JSON_ATOM + "|" + inner
+                + "){0,64}+\\}";
     }
 
     /** Blanks as they appear in plain text and in form-encoded or URL-encoded text. */
@@ -125,7 +129,7 @@ public final class SecretMasker {
     /** A value on a command line: quoted whole, else up to a blank. */
     private static final String CLI_VALUE = "(\"[^\"\\r\\n]{0,512}\"|'[^'\\r\\n]{0,512}'|[^\\s\"']{1,512})";
     /** What may stand between a tool's name and its option: the rest of the same command (not a pipe or a new line). */
-    private static final String SAME_COMMAND = "[^\\r\\n|;&]{0,2048}?\\s";
+    private static final String SAME_COMMAND = "[^\\r\\n|;&]{0,512}?\\s";
     /**
      * Passwords given as a short option of the tools backup scripts run: MySQL's and MariaDB's {@code -pSECRET}
      * (attached: a blank after {@code -p} makes the client prompt; {@code -P} is the port), {@code sshpass -p SECRET},

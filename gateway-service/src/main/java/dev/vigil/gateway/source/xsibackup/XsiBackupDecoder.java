@@ -1,6 +1,7 @@
 package dev.vigil.gateway.source.xsibackup;
 
 import dev.vigil.gateway.ingest.BodyText;
+import dev.vigil.gateway.ingest.SecretMasker;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ final class XsiBackupDecoder {
     /**
      * A query as it may be kept: re-encoded with its secrets masked when it decodes; when only some of it decodes (a
      * refused payload: {@code err} not base64, say), each part is masked in its own encoding
-     * ({@link #maskedLeniently}); when nothing decodes, masked as the text it is.
+     * ({@link #maskedLeniently}); when nothing decodes, as the text it is, or {@code ***} when it could hide base64.
      */
     static String maskedQuery(String query, dev.vigil.gateway.ingest.SecretMasker masker) {
         if (query == null) {
@@ -70,15 +71,18 @@ final class XsiBackupDecoder {
     /**
      * The outer base64 decoded and split at {@code |}; each {@code key=value} whose value decodes as base64 has the
      * decoded text masked and encoded again, any other part is masked as text; all encoded again as it came. A
-     * {@code cmd} that decodes keeps no secret because another part did not. When the outer base64 does not decode,
-     * the query is masked as text.
+     * {@code cmd} that decodes keeps no secret because another part did not; a part that does not decode but holds a
+     * run of 16 or more base64 characters (pieces of it may decode) is kept as {@code ***}. When the outer base64 does
+     * not decode, the query is kept as {@code ***} if it holds such a run, else masked as the text it is.
      */
     private static String maskedLeniently(String query, dev.vigil.gateway.ingest.SecretMasker masker) {
         String inner;
         try {
             inner = decodeText(query, "query");
         } catch (InvalidPayloadException | RuntimeException e) {
-            return masker.mask(query);
+            // base64 that does not decode as a whole can still hold base64 that does (a cmd with the SMTP password)
+            // behind junk: what cannot be checked for secrets is not kept
+            return hidesBase64(query) ? SecretMasker.MASK : masker.mask(query);
         }
         java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
         java.util.List<String> parts = new java.util.ArrayList<>();
@@ -97,11 +101,19 @@ final class XsiBackupDecoder {
                 kept = masked.equals(text) ? masker.mask(value)
                         : b64.encodeToString(masked.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } catch (InvalidPayloadException | RuntimeException e) {
-                kept = masker.maskAttribute(key, value);
+                // cmd and err are base64: one that does not decode may still hold decodable pieces
+                kept = hidesBase64(value) ? SecretMasker.MASK : masker.maskAttribute(key, value);
             }
             parts.add(masker.mask(key) + "=" + kept);
         }
         return b64.encodeToString(String.join("|", parts).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static final java.util.regex.Pattern BASE64_RUN = java.util.regex.Pattern.compile("[A-Za-z0-9+/_-]{16}");
+
+    /** True when {@code text} holds a run of 16 or more base64 characters: enough to hide a secret from masking. */
+    private static boolean hidesBase64(String text) {
+        return BASE64_RUN.matcher(text).find();
     }
 
     /** Thrown when the query is not an XSIBackup payload; the message says why. */

@@ -200,5 +200,15 @@ class XsiBackupDecoderTests {
         assertThat(inner).startsWith("PID=1|t=845|cmd=").contains("|err=").doesNotContain("PLAINpw").endsWith("|note");
         assertThat(XsiBackupDecoder.maskedQuery("%%%not-base64 --smtp-pwd=Plain1",
                 new dev.vigil.gateway.ingest.SecretMasker(java.util.List.of()))).doesNotContain("Plain1");
+
+        // what cannot be decoded cannot be checked: junk after the base64, a stray character inside cmd's base64
+        var masker = new dev.vigil.gateway.ingest.SecretMasker(java.util.List.of());
+        String secretCmd = b64.encodeToString("--backup-vms=A --smtp-pwd=JunkSecret6 --smtp-server=s".getBytes());
+        String junk = b64.encodeToString(("PID=6|t=1|cmd=" + secretCmd + "|err=@@").getBytes()) + "!!";
+        assertThat(XsiBackupDecoder.maskedQuery(junk, masker)).isEqualTo("***");
+        String broken = secretCmd.substring(0, 20) + "." + secretCmd.substring(20);
+        String keptBroken = new String(java.util.Base64.getDecoder().decode(XsiBackupDecoder.maskedQuery(
+                b64.encodeToString(("PID=7|t=1|cmd=" + broken).getBytes()), masker)));
+        assertThat(keptBroken).isEqualTo("PID=7|t=1|cmd=***");
     }
 }
