@@ -75,7 +75,7 @@ public class EventPublisher {
                 event.occurredAt(), event.receivedAt(), job, masker.maskName(event.runId()), event.measures(),
                 event.error() == null ? null
                 : new dev.vigil.model.ErrorInfo(masker.mask(event.error().code()), masker.mask(event.error().message())),
-                attributes, masker.mask(event.raw()));
+                attributes, masker.maskRaw(event.raw()));
         long start = System.nanoTime();
         try {
             kafka.send(CloudEventRecords.record(Topics.EVENTS, event.job().asString(), event, event.id(),
@@ -134,7 +134,7 @@ public class EventPublisher {
      */
     public void reject(RejectedInput input) {
         input = new RejectedInput(input.source(), masker.mask(input.path()), input.method(), input.status(),
-                masker.mask(input.reason()), masker.mask(input.raw()), input.truncated(), input.headers(),
+                masker.mask(input.reason()), masker.maskRaw(input.raw()), input.truncated(), input.headers(),
                 input.remoteAddress(), input.receivedAt());
         try {
             kafka.send(CloudEventRecords.record(Topics.REJECTED, input.source(), input,

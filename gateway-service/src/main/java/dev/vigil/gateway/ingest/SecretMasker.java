@@ -250,6 +250,92 @@ public final class SecretMasker {
     }
 
     /**
+     * A raw input (what a caller sent, kept on an event or on {@code backup.rejected}) masked in its own encoding, then
+     * as text ({@link #mask}): a JSON document value by value, each string as the text it holds once unescaped and a
+     * member named like a secret whole, whatever its value ({@code "password": [["…"]]}, a PEM key); a form-encoded
+     * body ({@code arg=EndScript&arg=curl+-u+backup%3A…}, Retrospect's handler) each value decoded, masked and encoded
+     * again. Anything else, or what does not parse, is masked as text. {@code null} stays.
+     */
+    public String maskRaw(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return raw;
+        }
+        String text = raw;
+        char first = firstNonBlank(raw);
+        if (first == '{' || first == '[') {
+            try {
+                tools.jackson.databind.JsonNode tree = dev.vigil.model.Json.mapper().readTree(raw);
+                text = dev.vigil.model.Json.mapper().writeValueAsString(maskJson(tree));
+            } catch (RuntimeException e) {
+                text = raw; // not JSON after all: masked as text
+            }
+        } else if (raw.indexOf('=') > 0 && FORM.matcher(raw).matches()) {
+            StringBuilder out = new StringBuilder(raw.length());
+            for (String pair : raw.split("&", -1)) {
+                out.append(out.isEmpty() ? "" : "&");
+                int eq = pair.indexOf('=');
+                if (eq < 0) {
+                    out.append(pair);
+                    continue;
+                }
+                String value = decode(pair.substring(eq + 1));
+                String masked = maskAttribute(decode(pair.substring(0, eq)), value);
+                // a value without a secret stays byte for byte as it came (a base64 payload, a URI)
+                out.append(masked.equals(value) ? pair : pair.substring(0, eq + 1) + encode(masked));
+            }
+            text = out.toString();
+        }
+        return mask(text);
+    }
+
+    /** A form-encoded body: no blanks or line breaks, {@code name=value} pairs joined by {@code &}. */
+    private static final Pattern FORM = Pattern.compile("[^\\s&=]*+(?:=[^\\s&]*+)?+(?:&[^\\s&=]*+(?:=[^\\s&]*+)?+)*+");
+
+    private static char firstNonBlank(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (!Character.isWhitespace(text.charAt(i))) {
+                return text.charAt(i);
+            }
+        }
+        return ' ';
+    }
+
+    private tools.jackson.databind.JsonNode maskJson(tools.jackson.databind.JsonNode node) {
+        if (node.isString()) {
+            String value = node.asString();
+            String masked = mask(value);
+            return masked.equals(value) ? node : tools.jackson.databind.node.JsonNodeFactory.instance.stringNode(masked);
+        }
+        if (node.isArray()) {
+            var array = tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            node.forEach(item -> array.add(maskJson(item)));
+            return array;
+        }
+        if (node.isObject()) {
+            var object = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            for (var field : node.properties()) {
+                boolean secret = !field.getValue().isNull() && MASK.equals(maskAttribute(field.getKey(), "x"));
+                object.set(mask(field.getKey()), secret
+                        ? tools.jackson.databind.node.JsonNodeFactory.instance.stringNode(MASK) : maskJson(field.getValue()));
+            }
+            return object;
+        }
+        return node;
+    }
+
+    private static String decode(String text) {
+        try {
+            return java.net.URLDecoder.decode(text, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
+    }
+
+    private static String encode(String text) {
+        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
      * {@code name} (a job name, an event or run id: what tells one thing from another) masked as {@link #mask}; when
      * that changed it, followed by {@code #} and 12 hex digits of the SHA-256 of the name as sent, so two names that
      * differ only in what was masked stay two. {@code null} stays.

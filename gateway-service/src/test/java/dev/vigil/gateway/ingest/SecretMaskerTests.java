@@ -263,4 +263,21 @@ class SecretMaskerTests {
         assertThat(masker.mask("mysqldump " + databases + " -pLongCli1 > x.sql"))
                 .isEqualTo("mysqldump " + databases + " -p*** > x.sql");
     }
+
+    /** A raw input is masked in its own encoding: a form body value by value, JSON member by member. */
+    @Test
+    void aRawInputIsMaskedInItsOwnEncoding() {
+        assertThat(masker.maskRaw("arg=EndScript&arg=F4R01&arg=-530&arg=curl+-fsSu+backup%3ARawV1+https%3A%2F%2Fx%2Fu+failed"))
+                .isEqualTo("arg=EndScript&arg=F4R01&arg=-530&arg=curl+-fsSu+backup%3A***+https%3A%2F%2Fx%2Fu+failed");
+        String json = "{\"data\":{\"error\":{\"message\":\"{\\\"password\\\":[[\\\"RawV2\\\"]]} and mysqldump -pRawV3\"},"
+                + "\"attributes\":{\"private_key\":\"-----BEGIN KEY-----RawV4\",\"vm\":\"A\"}},\"secrets\":[{\"v\":\"RawV5\"}]}";
+        String masked = masker.maskRaw(json);
+        assertThat(masked).doesNotContain("RawV2", "RawV3", "RawV4", "RawV5").contains("\"vm\":\"A\"", "\"secrets\":\"***\"");
+        // what holds no secret stays as it came: base64, a URI with its query
+        String b64 = "UElEPTF8dD0yfGNtZD1MUzFpWVdOcmRYQXRkbTF6UFZkSlRqYz18ZXJyPQ==";
+        assertThat(masker.maskRaw(b64)).isEqualTo(b64);
+        assertThat(masker.maskRaw("/ping/***/fail?rid=5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d&ts=17"))
+                .isEqualTo("/ping/***/fail?rid=5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d&ts=17");
+        assertThat(masker.maskRaw("{not json password=RawV6")).doesNotContain("RawV6");
+    }
 }
