@@ -265,7 +265,8 @@ public final class SecretMasker {
         if (first == '{' || first == '[') {
             try {
                 tools.jackson.databind.JsonNode tree = dev.vigil.model.Json.mapper().readTree(raw);
-                text = dev.vigil.model.Json.mapper().writeValueAsString(maskJson(tree));
+                tools.jackson.databind.JsonNode masked = maskJson(tree);
+                text = masked.equals(tree) ? raw : dev.vigil.model.Json.mapper().writeValueAsString(masked);
             } catch (RuntimeException e) {
                 text = raw; // not JSON after all: masked as text
             }
@@ -379,9 +380,10 @@ public final class SecretMasker {
      * {@code cookie} or {@code eyJ} (every secret name of {@link #SECRET_OPTION}, {@link #SECRET_PARAMETER},
      * {@link #SECRET_PAIR}, {@link #SECRET_ELEMENT}, {@link #AUTHORIZATION}, {@link #BEARER}, {@link #COOKIE} holds one,
      * and every {@link #JWT} starts with {@code eyJ}), {@link #USER_WORD} for
-     * {@code usr} or {@code user} ({@link #USER_OPTION}), {@link #TOOL_WORD} for the name of a tool in
+     * {@code usr} or {@code user} ({@link #USER_OPTION}), {@link #TOOL_WORD} for a part of the name of every tool in
      * {@link #CLI_PASSWORDS} ({@code mysql}, {@code maria}, {@code xtrabackup}, {@code sshpass}, {@code curl},
-     * {@code smb}, {@code rpcclient}, {@code lftp}).
+     * {@code smb}, {@code rpcclient}, {@code lftp}, {@code 7z}, {@code rar}, {@code zip}, {@code openssl},
+     * {@code ncftp}, {@code sqlcmd}, {@code mongo}, {@code redis}, {@code ldap}).
      */
     private static int words(String text) {
         int found = 0;

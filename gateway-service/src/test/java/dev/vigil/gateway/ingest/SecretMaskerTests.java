@@ -279,5 +279,7 @@ class SecretMaskerTests {
         assertThat(masker.maskRaw("/ping/***/fail?rid=5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d&ts=17"))
                 .isEqualTo("/ping/***/fail?rid=5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d&ts=17");
         assertThat(masker.maskRaw("{not json password=RawV6")).doesNotContain("RawV6");
+        String plain = "{ \"data\": {\"job\": \"nightly\"},\n  \"id\": \"1\" }";
+        assertThat(masker.maskRaw(plain)).as("JSON without a secret, as it came").isEqualTo(plain);
     }
 }

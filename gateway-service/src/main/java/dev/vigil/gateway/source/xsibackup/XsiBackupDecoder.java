@@ -75,7 +75,7 @@ final class XsiBackupDecoder {
      * run of 16 or more base64 characters (pieces of it may decode) is kept as {@code ***}. When the outer base64 does
      * not decode, the query is kept as {@code ***} if it holds such a run, else masked as the text it is.
      */
-    private static String maskedLeniently(String query, dev.vigil.gateway.ingest.SecretMasker masker) {
+    private static String maskedLeniently(String query, SecretMasker masker) {
         String inner;
         try {
             inner = decodeText(query, "query");
