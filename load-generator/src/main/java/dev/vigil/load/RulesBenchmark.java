@@ -13,6 +13,7 @@ import dev.vigil.model.Source;
 import dev.vigil.model.Topics;
 import dev.vigil.rules.AlertTopology;
 import dev.vigil.rules.RulesProperties;
+import dev.vigil.rules.job.JobHistory;
 import dev.vigil.rules.job.JobProcessor;
 import dev.vigil.rules.job.JobState;
 import java.io.IOException;
@@ -138,12 +139,40 @@ public final class RulesBenchmark {
                         sampled++;
                     }
                 }
+                ReadOnlyKeyValueStore<String, JobHistory.Slot> history = streams.store(StoreQueryParameters
+                        .fromNameAndType(JobHistory.STORE, QueryableStoreTypes.keyValueStore()));
+                var slot = dev.vigil.kafka.StateSerde.of(JobHistory.Slot.class);
+                long entries = 0;
+                long entryBytes = 0;
+                try (var all = history.all()) {
+                    while (all.hasNext() && entries < 10_000) {
+                        var entry = all.next();
+                        entryBytes += entry.key.length() + slot.serializer().serialize("", entry.value).length;
+                        entries++;
+                    }
+                }
                 long onDisk = size(work.resolve("state"));
                 System.out.printf("%n%,d events of %,d jobs in %.1f s (start-up included): %,.0f events/s, one instance,"
                         + " one stream thread, exactly-once%n", events, jobs, seconds, events / seconds);
                 System.out.printf("job state: %,d bytes per job (key + stored value, %,d sampled); state directory %,d MB"
                         + " = %,d bytes per job on disk%n", bytes / Math.max(1, sampled), sampled, onDisk / 1_000_000,
                         onDisk / jobs);
+                System.out.printf("history: %,d bytes per entry (key + stored value, %,d sampled), %d entries kept per"
+                        + " job%n", entryBytes / Math.max(1, entries), entries, JobHistory.REMEMBERED);
+                // what the stores wrote to their changelogs (the broker's log segments, per store)
+                Map<String, Long> changelogs = new java.util.TreeMap<>();
+                try (Stream<Path> dirs = Files.list(work.resolve("kafka/data"))) {
+                    for (Path dir : dirs.toList()) {
+                        String name = dir.getFileName().toString();
+                        if (name.startsWith("vigil-rules-benchmark-") && name.contains("-changelog-")) {
+                            changelogs.merge(name.substring("vigil-rules-benchmark-".length(),
+                                    name.indexOf("-changelog-")), logSize(dir), Long::sum);
+                        }
+                    }
+                }
+                long processed = events;
+                changelogs.forEach((name, size) -> System.out.printf("changelog %s: %,d MB, %,d bytes per event%n",
+                        name, size / 1_000_000, size / Math.max(1, processed)));
             }
         }
     }
@@ -220,6 +249,13 @@ public final class RulesBenchmark {
         return "GET /hooks/xsibackup/***/success?UElEPTEyMzQ1fHQ9ODQ1fGNtZD1MUzFpWVdOcmRYQXRjRzlwYm5ROUwzWnRabk12ZG05c2RX"
                 + "MWxjeTlpWVdOcmRYQWdMUzFpWVdOcmRYQXRkSGx3WlQxamRYTjBiMjBnTFMxaVlXTnJkWEF0ZG0xelBWZEpUamNzUlZKUU1ERT0="
                 + " job=vm-" + job + " round=" + round;
+    }
+
+    /** Bytes of a partition's log segments ({@code *.log}; its indexes are preallocated). */
+    private static long logSize(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(f -> f.toString().endsWith(".log")).mapToLong(f -> f.toFile().length()).sum();
+        }
     }
 
     private static long size(Path dir) throws IOException {

@@ -12,6 +12,7 @@ import dev.vigil.rules.account.AccountsUpdater;
 import dev.vigil.rules.account.ActivityForwarder;
 import dev.vigil.rules.account.NeverUsedProcessor;
 import dev.vigil.rules.job.EventGate;
+import dev.vigil.rules.job.JobHistory;
 import dev.vigil.rules.job.JobProcessor;
 import dev.vigil.rules.job.JobState;
 import dev.vigil.rules.rule.AnomalyRule;
@@ -88,6 +89,9 @@ public final class AlertTopology {
         // watermark, one key written by every heartbeat, is.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JobProcessor.STORE),
                 Serdes.String(), StateSerde.of(JobState.class)));
+        // each job's last events, one entry written per event (not the whole history again with the state)
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JobHistory.STORE),
+                Serdes.String(), StateSerde.of(JobHistory.Slot.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Deadlines.STORE),
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JobProcessor.WATERMARK_STORE),
@@ -103,7 +107,7 @@ public final class AlertTopology {
                 Consumed.with(Serdes.String(), VigilSerdes.json(BackupEvent.class))).processValues(EventGate::new);
         KStream<String, Alert> jobAlerts = events
                 .process(() -> new JobProcessor(rules, tracker, configured, properties.schedule(), dedup),
-                        JobProcessor.STORE, Deadlines.STORE, JobProcessor.WATERMARK_STORE, JobProcessor.SEEN_STORE);
+                        JobProcessor.STORE, JobHistory.STORE, Deadlines.STORE, JobProcessor.WATERMARK_STORE, JobProcessor.SEEN_STORE);
         // 3. accounts that never sent anything: the first activity of each account, keyed by account
         //    and the ingest watermark to every partition of it, so "never used" is judged on Vigil's time too
         events.filter((key, event) -> event != null)

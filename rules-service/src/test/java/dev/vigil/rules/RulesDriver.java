@@ -10,6 +10,7 @@ import dev.vigil.model.JobKey;
 import dev.vigil.model.Outcome;
 import dev.vigil.model.Source;
 import dev.vigil.model.Topics;
+import dev.vigil.rules.job.JobHistory;
 import dev.vigil.rules.job.JobProcessor;
 import dev.vigil.rules.job.JobState;
 import dev.vigil.rules.rule.EventRule;
@@ -115,6 +116,12 @@ final class RulesDriver implements AutoCloseable {
     JobState state(JobKey job) {
         KeyValueStore<String, JobState> store = driver.getKeyValueStore(JobProcessor.STORE);
         return store.get(job.asString());
+    }
+
+    /** The job's history as the status API answers it, oldest first. */
+    List<JobState.Entry> history(JobKey job) {
+        KeyValueStore<String, JobHistory.Slot> store = driver.getKeyValueStore(JobHistory.STORE);
+        return JobHistory.read(store, job.asString(), state(job));
     }
 
     @Override

@@ -295,7 +295,7 @@ class VerdictTests {
         rules.send(ping("old-fail", EventType.BACKUP_FINISHED, Outcome.FAILED, T0.minusSeconds(600), Map.of()));
         assertThat(rules.alerts()).isEmpty();
         assertThat(rules.state(JOB).consecutiveFailures()).isZero();
-        assertThat(rules.state(JOB).history()).extracting(h -> h.eventId()).contains("old-fail");
+        assertThat(rules.history(JOB)).extracting(h -> h.eventId()).contains("old-fail");
 
         // a newer failure fires; an older success arriving after it does not resolve it
         rules.send(ping("new-fail", EventType.BACKUP_FINISHED, Outcome.FAILED, T0.plusSeconds(300), Map.of()));

@@ -86,6 +86,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
     private KeyValueStore<String, JobState> store;
     private KeyValueStore<String, Long> watermark;
     private WindowStore<String, Long> seen;
+    private JobHistory history;
     private KeyValueStore<String, AccountSettings> accounts;
     private Deadlines deadlines;
 
@@ -112,6 +113,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
         this.store = context.getStateStore(STORE);
         this.watermark = context.getStateStore(WATERMARK_STORE);
         this.seen = context.getStateStore(SEEN_STORE);
+        this.history = new JobHistory(context.getStateStore(JobHistory.STORE));
         this.accounts = context.getStateStore(AccountsUpdater.STORE);
         this.deadlines = new Deadlines(context.getStateStore(Deadlines.STORE), startGrace, maxRunTime);
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> checkDeadlines());
@@ -138,7 +140,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
             Values.ignored("late-run");
             log.info("{} {} of {} is dated {}, before the last verdict {}: kept in the history only", event.type(),
                     event.id(), key, JobState.at(event), before.lastEndAt());
-            store.put(key, located(before.withHistory(event), event));
+            store.put(key, remembered(key, before, event));
             return;
         }
         String traceId = CloudEventRecords.header(record.headers(), CloudEventHeaders.TRACE_ID);
@@ -159,16 +161,18 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
                     event.measures().files(), event.measures().durationSeconds()));
         }
         deadlines.sync(key, before, state);
-        store.put(key, located(state, event));
+        store.put(key, remembered(key, state, event));
     }
 
-    /** The state with the event's history entry placed at its record of {@code backup.events}, for its raw input. */
-    private JobState located(JobState state, BackupEvent event) {
+    /**
+     * Writes the event's entry in the job's history, placed at its record of {@code backup.events} (where the console
+     * finds its raw input), and returns the state that counts it.
+     */
+    private JobState remembered(String key, JobState state, BackupEvent event) {
         var metadata = context.recordMetadata();
-        if (metadata.isEmpty() || !Topics.EVENTS.equals(metadata.get().topic())) {
-            return state;
-        }
-        return state.located(event.id(), metadata.get().partition(), metadata.get().offset());
+        boolean located = metadata.isPresent() && Topics.EVENTS.equals(metadata.get().topic());
+        return history.append(key, state, JobState.entry(event, located ? metadata.get().partition() : null,
+                located ? metadata.get().offset() : null));
     }
 
     /**

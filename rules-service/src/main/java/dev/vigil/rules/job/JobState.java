@@ -25,27 +25,29 @@ import java.util.Map;
  * @param runningSince        start of a run that has not ended yet
  * @param recentRuns          measures of the last successful runs: the anomaly baseline
  * @param quota               the last quota reports: the forecast's history
- * @param history             the job's last events, newest last, for the status API
+ * @param history             the job's last events, newest last, as states kept them before the history had its own
+ *                            store ({@link JobHistory}); moved there at the job's next event, empty in every state
+ *                            written since
  * @param source              the backup product that last reported on the job; {@code null} before this was kept
  * @param host                the machine as the product names it (XSIBackup's registration, Retrospect's client),
  *                            {@code null} when the product names none
  * @param runningRunId        the run id of the start {@code runningSince} is of; {@code null} when it had none
+ * @param historyNext         the sequence number the job's next event takes in {@link JobHistory} (0 before the first,
+ *                            and in states written before the history had its own store)
  */
 public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEndAt,
                        Outcome lastOutcome, Instant lastSuccessAt, int consecutiveFailures,
                        boolean failedRunCounted, String lastFailedRunId, Map<String, Alert> openAlerts, Schedule schedule, Instant nextRunAt, int missedRuns,
                        Instant runningSince, List<Run> recentRuns, List<QuotaPoint> quota, List<Entry> history,
-                       dev.vigil.model.Source source, String host, String runningRunId) {
+                       dev.vigil.model.Source source, String host, String runningRunId, long historyNext) {
 
     /** Characters of an event's error message kept in the history. */
     public static final int HISTORY_ERROR_LIMIT = 200;
     public static final int REMEMBERED_RUNS = 30;
     public static final int REMEMBERED_QUOTA = 60;
 
-    public static final int REMEMBERED_HISTORY = 20;
-
     public static final JobState EMPTY = new JobState(null, null, null, null, null, 0, false, null, Map.of(), null, null,
-            0, null, List.of(), List.of(), List.of(), null, null, null);
+            0, null, List.of(), List.of(), List.of(), null, null, null, 0);
 
     /** A state without source and host (as written before they were kept). */
     public JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEndAt, Outcome lastOutcome,
@@ -54,7 +56,18 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
                     Instant runningSince, List<Run> recentRuns, List<QuotaPoint> quota, List<Entry> history) {
         this(lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt, consecutiveFailures, failedRunCounted,
                 lastFailedRunId, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota, history,
-                null, null, null);
+                null, null, null, 0);
+    }
+
+    /** A state without the history's sequence number (as written before the history had its own store). */
+    public JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEndAt, Outcome lastOutcome,
+                    Instant lastSuccessAt, int consecutiveFailures, boolean failedRunCounted, String lastFailedRunId,
+                    Map<String, Alert> openAlerts, Schedule schedule, Instant nextRunAt, int missedRuns,
+                    Instant runningSince, List<Run> recentRuns, List<QuotaPoint> quota, List<Entry> history,
+                    dev.vigil.model.Source source, String host, String runningRunId) {
+        this(lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt, consecutiveFailures, failedRunCounted,
+                lastFailedRunId, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota, history,
+                source, host, runningRunId, 0);
     }
 
     /**
@@ -70,20 +83,6 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
         public Entry(Instant at, EventType type, Outcome outcome, String eventId, String error) {
             this(at, type, outcome, eventId, error, null, null);
         }
-    }
-
-    /** The state with the last history entry, when it is {@code eventId}'s, placed at its record of {@code backup.events}. */
-    public JobState located(String eventId, int partition, long offset) {
-        if (history.isEmpty() || !eventId.equals(history.get(history.size() - 1).eventId())) {
-            return this;
-        }
-        Builder next = toBuilder();
-        List<Entry> entries = new ArrayList<>(history);
-        Entry last = entries.get(entries.size() - 1);
-        entries.set(entries.size() - 1, new Entry(last.at(), last.type(), last.outcome(), last.eventId(), last.error(),
-                partition, offset));
-        next.history = entries;
-        return next.build();
     }
 
     /** One successful run's measures. */
@@ -122,18 +121,25 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
         return isRunVerdict(event) && at.isBefore(lastEndAt.minus(SOURCE_PRECISION));
     }
 
-    /** The state with {@code event} in its history and nothing else changed (a late event). */
-    public JobState withHistory(BackupEvent event) {
-        Builder next = toBuilder();
-        next.history = historyWith(event);
-        return next.build();
+    /**
+     * The entry {@code event} makes in the job's history ({@link JobHistory}), its error message cut to
+     * {@value #HISTORY_ERROR_LIMIT} characters.
+     *
+     * @param partition the partition of {@code backup.events} it was read from, or {@code null}
+     * @param offset    its offset there, or {@code null}
+     */
+    public static Entry entry(BackupEvent event, Integer partition, Long offset) {
+        return new Entry(at(event), event.type(), event.outcome(), event.id(),
+                event.error() == null ? null : EventGate.cut(event.error().message(), HISTORY_ERROR_LIMIT), partition,
+                offset);
     }
 
-    private List<Entry> historyWith(BackupEvent event) {
-        List<Entry> entries = new ArrayList<>(history);
-        entries.add(new Entry(at(event), event.type(), event.outcome(), event.id(),
-                event.error() == null ? null : EventGate.cut(event.error().message(), HISTORY_ERROR_LIMIT)));
-        return tail(entries, REMEMBERED_HISTORY);
+    /** The state whose job's next history entry takes {@code next}; a history kept in the state is dropped (moved). */
+    public JobState withHistoryNext(long next) {
+        Builder builder = toBuilder();
+        builder.history = List.of();
+        builder.historyNext = next;
+        return builder.build();
     }
 
     /** The state after {@code event}: the facts every rule reads. */
@@ -141,7 +147,6 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
         Builder next = toBuilder();
         Instant at = at(event);
         next.lastEventAt = at;
-        next.history = historyWith(event);
         next.source = event.source();
         String host = event.attributes().getOrDefault("host", event.attributes().get("clientName"));
         if (host != null && !host.isBlank()) {
@@ -285,6 +290,7 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
         dev.vigil.model.Source source;
         String host;
         String runningRunId;
+        long historyNext;
 
         Builder(JobState s) {
             lastEventAt = s.lastEventAt;
@@ -306,12 +312,13 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
             source = s.source;
             host = s.host;
             runningRunId = s.runningRunId;
+            historyNext = s.historyNext;
         }
 
         JobState build() {
             return new JobState(lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt,
                     consecutiveFailures, failedRunCounted, lastFailedRunId, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota,
-                    history, source, host, runningRunId);
+                    history, source, host, runningRunId, historyNext);
         }
     }
 }

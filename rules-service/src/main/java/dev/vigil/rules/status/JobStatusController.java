@@ -2,6 +2,7 @@ package dev.vigil.rules.status;
 
 import dev.vigil.model.Alert;
 import dev.vigil.model.JobKey;
+import dev.vigil.rules.job.JobHistory;
 import dev.vigil.rules.job.JobProcessor;
 import dev.vigil.rules.job.JobState;
 import dev.vigil.rules.RulesProperties;
@@ -99,7 +100,7 @@ class JobStatusController {
         band("bytes", state, JobState.Run::bytes, baselines);
         band("files", state, JobState.Run::files, baselines);
         band("durationSeconds", state, JobState.Run::durationSeconds, baselines);
-        return new JobDetail(JobSummary.of(key, state, startGrace), state.history(),
+        return new JobDetail(JobSummary.of(key, state, startGrace), JobHistory.read(history(), key, state),
                 List.copyOf(state.openAlerts().values()), state.recentRuns(), baselines, state.quota(),
                 QuotaForecastRule.slopePerDay(state.quota()));
     }
@@ -212,6 +213,11 @@ class JobStatusController {
     private ReadOnlyKeyValueStore<String, JobState> store() {
         return kafkaStreams().store(StoreQueryParameters.fromNameAndType(JobProcessor.STORE,
                 QueryableStoreTypes.<String, JobState>keyValueStore()));
+    }
+
+    private ReadOnlyKeyValueStore<String, JobHistory.Slot> history() {
+        return kafkaStreams().store(StoreQueryParameters.fromNameAndType(JobHistory.STORE,
+                QueryableStoreTypes.<String, JobHistory.Slot>keyValueStore()));
     }
 
     private KafkaStreams kafkaStreams() {
