@@ -129,7 +129,7 @@ public final class RulesBenchmark {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 ReadOnlyKeyValueStore<String, JobState> store = streams.store(StoreQueryParameters.fromNameAndType(
                         JobProcessor.STORE, QueryableStoreTypes.keyValueStore()));
-                var state = dev.vigil.kafka.StateSerde.of(JobState.class);
+                var state = dev.vigil.rules.job.JobStateSerde.jobState();
                 long sampled = 0;
                 long bytes = 0;
                 try (var all = store.all()) {
@@ -141,7 +141,7 @@ public final class RulesBenchmark {
                 }
                 ReadOnlyKeyValueStore<String, JobHistory.Slot> history = streams.store(StoreQueryParameters
                         .fromNameAndType(JobHistory.STORE, QueryableStoreTypes.keyValueStore()));
-                var slot = dev.vigil.kafka.StateSerde.of(JobHistory.Slot.class);
+                var slot = dev.vigil.rules.job.JobStateSerde.historySlot();
                 long entries = 0;
                 long entryBytes = 0;
                 try (var all = history.all()) {

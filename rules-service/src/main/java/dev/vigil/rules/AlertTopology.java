@@ -15,6 +15,7 @@ import dev.vigil.rules.job.EventGate;
 import dev.vigil.rules.job.JobHistory;
 import dev.vigil.rules.job.JobProcessor;
 import dev.vigil.rules.job.JobState;
+import dev.vigil.rules.job.JobStateSerde;
 import dev.vigil.rules.rule.AnomalyRule;
 import dev.vigil.rules.rule.ClientVersionRule;
 import dev.vigil.rules.rule.EventRule;
@@ -88,10 +89,10 @@ public final class AlertTopology {
         // (measured: a third of the stream thread's time went to the cache's puts, evictions and flushes); the
         // watermark, one key written by every heartbeat, is.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JobProcessor.STORE),
-                Serdes.String(), StateSerde.of(JobState.class)));
+                Serdes.String(), JobStateSerde.jobState()));
         // each job's last events, one entry written per event (not the whole history again with the state)
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JobHistory.STORE),
-                Serdes.String(), StateSerde.of(JobHistory.Slot.class)));
+                Serdes.String(), JobStateSerde.historySlot()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Deadlines.STORE),
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JobProcessor.WATERMARK_STORE),
