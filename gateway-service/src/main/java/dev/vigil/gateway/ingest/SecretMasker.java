@@ -364,10 +364,31 @@ public final class SecretMasker {
         if (value == null || value.isEmpty()) {
             return value;
         }
-        if (name != null && name.length() <= 200 && SECRET_ATTRIBUTE.matcher(name).matches()) {
+        if (name != null && namesSecret(name)) {
             return MASK;
         }
         return mask(value);
+    }
+
+    /** At most this many attribute names are remembered with their verdict (a source's names are a few dozen). */
+    static final int REMEMBERED_NAMES = 1_000;
+    private final java.util.Map<String, Boolean> secretNames = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * True when {@code name} names a secret ({@link #SECRET_ATTRIBUTE}; a name over 200 characters never does). Every
+     * hook of a source carries the same attribute names, so the verdict is remembered for up to
+     * {@value #REMEMBERED_NAMES} names; names beyond (made up by a caller) are matched each time.
+     */
+    private boolean namesSecret(String name) {
+        Boolean known = secretNames.get(name);
+        if (known != null) {
+            return known;
+        }
+        boolean secret = name.length() <= 200 && SECRET_ATTRIBUTE.matcher(name).matches();
+        if (secretNames.size() < REMEMBERED_NAMES) {
+            secretNames.put(name, secret);
+        }
+        return secret;
     }
 
     private static final int SECRET_WORD = 1;

@@ -242,6 +242,19 @@ class SecretMaskerTests {
         assertThat(masker.maskAttribute(name, value)).isEqualTo(expected);
     }
 
+    /** The verdict on a name is the same the first time, when remembered, and for names beyond those remembered. */
+    @Test
+    void namesBeyondThoseRememberedAreJudgedAllTheSame() {
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < SecretMasker.REMEMBERED_NAMES + 500; i++) {
+                assertThat(masker.maskAttribute("db" + i + "_password", "v" + i)).isEqualTo("***");
+                assertThat(masker.maskAttribute("host" + i, "v" + i)).isEqualTo("v" + i);
+            }
+        }
+        assertThat(masker.maskAttribute("_".repeat(100_000) + "token", "v")).as("over 200 characters: no secret's name")
+                .isEqualTo("v");
+    }
+
     /** A name masked keeps a digest of what was sent: two jobs that differ only in a secret stay two jobs. */
     @Test
     void aMaskedNameStaysItsOwn() {
