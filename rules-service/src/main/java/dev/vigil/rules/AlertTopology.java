@@ -105,7 +105,7 @@ public final class AlertTopology {
         // 2. every event of a job (keyed by job) through the rules; deadlines through the punctuator
         // every record through one gate: heartbeats only from the gateway, every caller's value bounded
         KStream<String, BackupEvent> events = builder.stream(Topics.EVENTS,
-                Consumed.with(Serdes.String(), VigilSerdes.json(BackupEvent.class))).processValues(EventGate::new);
+                Consumed.with(Serdes.String(), events())).processValues(EventGate::new);
         KStream<String, Alert> jobAlerts = events
                 .process(() -> new JobProcessor(rules, tracker, configured, properties.schedule(), dedup),
                         JobProcessor.STORE, JobHistory.STORE, Deadlines.STORE, JobProcessor.WATERMARK_STORE, JobProcessor.SEEN_STORE);
@@ -127,6 +127,22 @@ public final class AlertTopology {
         KStream<String, Alert> alerts = jobAlerts.merge(accountAlerts);
         alerts.to(Topics.ALERTS, Produced.with(Serdes.String(), VigilSerdes.json(Alert.class)));
         return alerts;
+    }
+
+    /**
+     * The events of {@code backup.events} as JSON ({@link VigilSerdes#json}) without their {@code raw} input, which no
+     * rule reads: Jackson skips it instead of decoding it into a string for every event (the history keeps where its
+     * record is, for the console).
+     */
+    static org.apache.kafka.common.serialization.Serde<BackupEvent> events() {
+        tools.jackson.databind.ObjectReader reader = dev.vigil.model.Json.mapper().rebuild()
+                .addMixIn(BackupEvent.class, WithoutRaw.class).build().readerFor(BackupEvent.class);
+        return Serdes.serdeFrom(VigilSerdes.json(BackupEvent.class).serializer(),
+                (topic, bytes) -> bytes == null ? null : reader.readValue(bytes));
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties("raw")
+    private interface WithoutRaw {
     }
 
     /** The watermark goes to every partition of the activity topic; an account's activity where its key hashes. */
