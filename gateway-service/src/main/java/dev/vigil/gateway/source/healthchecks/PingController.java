@@ -60,7 +60,12 @@ class PingController {
     /** Django's {@code <slug:>} path converter, which healthchecks' slug routes use. */
     private static final Pattern SLUG = Pattern.compile("[-a-zA-Z0-9_]{1,100}");
     /** A kind appended after a query ({@code ?create=1/start}): {@link #queryKind}. */
-    private static final Pattern QUERY_KIND = Pattern.compile("(?i)/(start|fail|log|[+-]?[0-9]{1,64})/?$");
+    /*
+     * What starts with a digit or a sign (also percent-encoded) is taken as an exit status, so 0x1, 1e2 or %2B1 is
+     * refused as the same segment in the path is, not read as a success.
+     */
+    private static final Pattern QUERY_KIND = Pattern.compile(
+            "(?i)/(start|fail|log|(?:[+-]|%2B|%2D)?[0-9][0-9a-z.%+-]{0,63})/?$");
     private static final int REASON_LIMIT = 300;
     static final String NOT_FOUND = "not found";
 
@@ -254,7 +259,8 @@ class PingController {
      * {@code …/db-backup?create=1/fail}. healthchecks reads that as a success with {@code create=1/fail}, and a failed
      * backup is told as a success; Vigil reads the kind the client meant: {@code start}, {@code fail}, {@code log} or
      * an exit status after the query's last {@code /}, else {@code ""} (success). What only looks like one
-     * ({@code FAIL}, {@code +1}, {@code -0}) is returned as sent, and refused as the same segment in the path is.
+     * ({@code FAIL}, {@code +1}, {@code -0}, {@code %2B1}, {@code 0x1}, {@code 1e2}) is returned as sent, and refused
+     * as the same segment in the path is.
      */
     static String queryKind(HttpServletRequest request) {
         String query = request.getQueryString();

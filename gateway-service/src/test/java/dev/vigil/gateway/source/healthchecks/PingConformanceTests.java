@@ -80,6 +80,12 @@ class PingConformanceTests extends GatewayIntegrationTest {
             "POST   | /ping/C?x=1/FAIL            | 404 | not found           | sampled ",
             "POST   | /ping/C?x=1/+1              | 404 | not found           | sampled ",
             "POST   | /ping/C?x=1/-0              | 404 | not found           | sampled ",
+            "POST   | /ping/C?x=1/%2B1            | 404 | not found           | sampled ",
+            "POST   | /ping/C?x=1/%2d1            | 404 | not found           | sampled ",
+            "POST   | /ping/C?x=1/0x1             | 404 | not found           | sampled ",
+            "POST   | /ping/C?x=1/1e2             | 404 | not found           | sampled ",
+            "POST   | /ping/C?x=1/1.0             | 404 | not found           | sampled ",
+            "POST   | /ping/C?x=1/2/              | 200 | OK                  | BACKUP_FINISHED FAILED",
             "POST   | /ping/C?note=/var/www       | 200 | OK                  | BACKUP_FINISHED SUCCESS",
     })
     void everyPingAsHealthchecksAnswersIt(String method, String path, int status, String body, String recorded)
