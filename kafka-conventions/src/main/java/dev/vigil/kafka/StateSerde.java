@@ -32,6 +32,9 @@ import tools.jackson.dataformat.smile.SmileMapper;
  * is read and written for every event, so it is kept in the form that is cheapest to read and write: no text to
  * scan, no ISO-8601 instants to parse.
  *
+ * <p>A component missing from a value (added to the record after the value was written) is {@code null}, or the
+ * default of a primitive ({@code 0}, {@code false}).
+ *
  * <p>Reading also accepts JSON (a value written before the stores were Smile begins with {@code '{'}; a Smile value
  * always begins with its header {@code ":)\n"}), so existing stores and changelogs are read as they are and rewritten
  * as Smile when their key next changes. {@code null} bytes are {@code null} (a tombstone).
@@ -106,8 +109,11 @@ public final class StateSerde {
     /** The serde of a store's values of {@code type}. */
     public static <T> Serde<T> of(Class<T> type) {
         ObjectWriter writer = SMILE.writerFor(type);
-        ObjectReader smile = SMILE.readerFor(type);
-        ObjectReader json = Json.mapper().readerFor(type);
+        // a primitive component added to a record later (a counter) is its default in values written before it
+        // existed; Jackson 3 refuses a missing primitive creator argument by default, which made every older value
+        // of the store unreadable
+        ObjectReader smile = SMILE.readerFor(type).without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        ObjectReader json = Json.mapper().readerFor(type).without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         Serializer<T> serializer = (topic, value) -> value == null ? null : writer.writeValueAsBytes(value);
         Deserializer<T> deserializer = (topic, bytes) -> bytes == null ? null
                 : bytes.length > 0 && bytes[0] == ':' ? smile.readValue(bytes) : json.readValue(bytes);

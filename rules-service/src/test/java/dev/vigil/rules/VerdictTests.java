@@ -156,6 +156,20 @@ class VerdictTests {
         assertThat(rules.state(JOB).consecutiveFailures()).isEqualTo(3);
     }
 
+    /** A run id that cannot be written as UTF-8 (a lone surrogate) is still one run once the state is stored. */
+    @Test
+    void aRunIdWithALoneSurrogateIsStillOneRun() {
+        start(Map.of());
+        BackupEvent a = ping("s1", EventType.FATAL_ERROR, Outcome.FAILED, T0, Map.of());
+        BackupEvent b = ping("s2", EventType.BACKUP_FINISHED, Outcome.FAILED, T0.plusSeconds(1), Map.of());
+        rules.send(new BackupEvent(a.id(), a.source(), a.type(), a.outcome(), a.occurredAt(), a.receivedAt(), JOB,
+                "run-\uD800", null, a.error(), Map.of(), null));
+        rules.send(new BackupEvent(b.id(), b.source(), b.type(), b.outcome(), b.occurredAt(), b.receivedAt(), JOB,
+                "run-\uD800", null, b.error(), Map.of(), null));
+        assertThat(rules.state(JOB).consecutiveFailures()).isEqualTo(1);
+        assertThat(rules.state(JOB).lastFailedRunId()).isEqualTo("run-\uFFFD");
+    }
+
     @Test
     void aDeadlineInsideAGatewayOutageWaitsForTheHeldBackHooks() {
         start(Map.of());

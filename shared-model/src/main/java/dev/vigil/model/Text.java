@@ -81,12 +81,48 @@ public final class Text {
     }
 
     /**
+     * {@code text} with every lone UTF-16 surrogate (half of a pair without its other half, which a JSON escape of one
+     * half can make) replaced by U+FFFD. Such a text cannot be written as UTF-8 (Java's encoder writes {@code ?} for
+     * it), so it would be one value in memory and another once written to a topic, a store or a Kafka key.
+     *
+     * @return {@code text} itself when it has none; {@code null} for {@code null}
+     */
+    public static String wellFormed(String text) {
+        if (text == null) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1));
+                if (!paired) {
+                    StringBuilder out = new StringBuilder(text.length()).append(text, 0, i);
+                    for (int j = i; j < text.length(); j++) {
+                        char d = text.charAt(j);
+                        if (Character.isHighSurrogate(d) && j + 1 < text.length()
+                                && Character.isLowSurrogate(text.charAt(j + 1))) {
+                            out.append(d).append(text.charAt(++j));
+                        } else {
+                            out.append(Character.isSurrogate(d) ? '\uFFFD' : d);
+                        }
+                    }
+                    return out.toString();
+                }
+                i++; // the pair's low half
+            }
+        }
+        return text;
+    }
+
+    /**
      * {@code text} fit to be a name (a job, an account): every control or invisible format character (NUL, escapes,
      * line breaks, bidi overrides, zero-width characters) and line separator becomes a space, other characters stay
      * as they are. A name longer than {@code limit} characters keeps its head, then "…#" and the first 12 hex digits of
      * the SHA-256 of the whole cleaned name: two long names that differ anywhere stay two names, and one name always
      * maps to the same. Never longer than {@code limit} (at least 20). A name of which nothing visible is left is
-     * {@code (invisible name)#} and the digest of the text as sent.
+     * {@code (invisible name)#} and the digest of the text as sent. A lone surrogate becomes U+FFFD
+     * ({@link #wellFormed}).
      *
      * @return the name; {@code null} for {@code null}
      */
@@ -94,6 +130,7 @@ public final class Text {
         if (text == null) {
             return null;
         }
+        text = wellFormed(text);
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -10,6 +10,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TextTests {
 
     @Test
+    void aLoneSurrogateBecomesTheReplacementCharacterAndPairsStay() {
+        String pair = "\uD83D\uDCBE"; // a floppy disk, one code point in two chars
+        String ok = "disk " + pair;
+        assertThat(Text.wellFormed(ok)).isSameAs(ok);
+        assertThat(Text.wellFormed("a\uD800b")).isEqualTo("a\uFFFDb");
+        assertThat(Text.wellFormed("\uDC00" + pair + "\uD800")).isEqualTo("\uFFFD" + pair + "\uFFFD");
+        assertThat(Text.wellFormed(pair.substring(0, 1))).isEqualTo("\uFFFD");
+        assertThat(Text.wellFormed(null)).isNull();
+        String written = Text.name("job \uD800", 100);
+        assertThat(new String(written.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.UTF_8)).as("the same once written as UTF-8").isEqualTo(written);
+    }
+
+    @Test
     void aNameLosesControlAndInvisibleCharactersAndKeepsEverythingElse() {
         assertThat(Text.name("Daily/My Computer/Mac HD", 512)).isEqualTo("Daily/My Computer/Mac HD");
         assertThat(Text.name("two  spaces ü 日本語 🙂 <b>&amp;", 512)).isEqualTo("two  spaces ü 日本語 🙂 <b>&amp;");

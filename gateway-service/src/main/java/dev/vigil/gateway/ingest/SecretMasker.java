@@ -380,11 +380,14 @@ public final class SecretMasker {
      * {@value #REMEMBERED_NAMES} names; names beyond (made up by a caller) are matched each time.
      */
     private boolean namesSecret(String name) {
+        if (name.length() > 200) {
+            return false;
+        }
         Boolean known = secretNames.get(name);
         if (known != null) {
             return known;
         }
-        boolean secret = name.length() <= 200 && SECRET_ATTRIBUTE.matcher(name).matches();
+        boolean secret = SECRET_ATTRIBUTE.matcher(name).matches();
         if (secretNames.size() < REMEMBERED_NAMES) {
             secretNames.put(name, secret);
         }

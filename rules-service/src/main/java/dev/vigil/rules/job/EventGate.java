@@ -188,6 +188,7 @@ public class EventGate implements FixedKeyProcessor<String, BackupEvent, BackupE
         if (text == null) {
             return null;
         }
+        text = dev.vigil.model.Text.wellFormed(text);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
@@ -230,7 +231,7 @@ public class EventGate implements FixedKeyProcessor<String, BackupEvent, BackupE
 
     private static String id(String id) {
         if (id.length() <= ID_LIMIT) {
-            return id;
+            return dev.vigil.model.Text.wellFormed(id); // kept in the state, compared with the next event's
         }
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));

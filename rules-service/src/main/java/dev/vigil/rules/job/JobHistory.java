@@ -57,7 +57,13 @@ public final class JobHistory {
             });
         }
         slots.sort(Comparator.comparingLong(Slot::seq));
-        List<JobState.Entry> entries = new ArrayList<>(state == null ? List.of() : state.history());
+        List<JobState.Entry> entries = new ArrayList<>(REMEMBERED);
+        if (state != null && !state.history().isEmpty()) {
+            // a state read just before its entries moved to the store (a status query between the two reads)
+            java.util.Set<JobState.Entry> moved = new java.util.HashSet<>();
+            slots.forEach(slot -> moved.add(slot.entry()));
+            state.history().stream().filter(entry -> !moved.contains(entry)).forEach(entries::add);
+        }
         slots.forEach(slot -> entries.add(slot.entry()));
         return entries.size() <= REMEMBERED ? entries : entries.subList(entries.size() - REMEMBERED, entries.size());
     }

@@ -89,6 +89,23 @@ class JobStateSerdeTests {
                 .serialize("t", slot))).isEqualTo(slot);
     }
 
+    /** As the version before wrote a state: its history inside, no {@code historyNext}, in Smile or in JSON. */
+    @Test
+    void aStateWrittenBeforeTheHistoryHadItsOwnStoreIsRead() {
+        JobState full = full();
+        tools.jackson.databind.node.ObjectNode old = Json.mapper().valueToTree(full);
+        old.remove("historyNext");
+        byte[] json = Json.mapper().writeValueAsBytes(old);
+        byte[] smile = tools.jackson.dataformat.smile.SmileMapper.builder().build().writeValueAsBytes(old);
+        assertThat(new String(json, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("historyNext");
+        JobState expected = new JobState(full.lastEventAt(), full.lastStartAt(), full.lastEndAt(), full.lastOutcome(),
+                full.lastSuccessAt(), full.consecutiveFailures(), full.failedRunCounted(), full.lastFailedRunId(),
+                full.openAlerts(), full.schedule(), full.nextRunAt(), full.missedRuns(), full.runningSince(),
+                full.recentRuns(), full.quota(), full.history(), full.source(), full.host(), full.runningRunId());
+        assertThat(serde.deserializer().deserialize("t", json)).isEqualTo(expected);
+        assertThat(serde.deserializer().deserialize("t", smile)).isEqualTo(expected);
+    }
+
     @Test
     void bytesThatAreNoStateAreRefusedAsSuch() {
         byte[] truncated = serde.serializer().serialize("t", full());

@@ -61,11 +61,12 @@ class PingController {
     private static final Pattern SLUG = Pattern.compile("[-a-zA-Z0-9_]{1,100}");
     /** A kind appended after a query ({@code ?create=1/start}): {@link #queryKind}. */
     /*
-     * What starts with a digit or a sign (also percent-encoded) is taken as an exit status, so 0x1, 1e2 or %2B1 is
-     * refused as the same segment in the path is, not read as a success.
+     * Digits with a sign (also percent-encoded) or in another notation (0x1, 1e2, 1.0) are taken as an exit status, and
+     * refused as the same segment in the path is, not read as a success; a query value that merely ends in a path
+     * (note=/var/backups/2024-05-01, /mnt/1tb) is no kind.
      */
     private static final Pattern QUERY_KIND = Pattern.compile(
-            "(?i)/(start|fail|log|(?:[+-]|%2B|%2D)?[0-9][0-9a-z.%+-]{0,63})/?$");
+            "(?i)/(start|fail|log|(?:[+-]|%2B|%2D)?[0-9]{1,64}(?:[x.e][0-9a-f]{0,64})?)/?$");
     private static final int REASON_LIMIT = 300;
     static final String NOT_FOUND = "not found";
 

@@ -87,6 +87,8 @@ class PingConformanceTests extends GatewayIntegrationTest {
             "POST   | /ping/C?x=1/1.0             | 404 | not found           | sampled ",
             "POST   | /ping/C?x=1/2/              | 200 | OK                  | BACKUP_FINISHED FAILED",
             "POST   | /ping/C?note=/var/www       | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "POST   | /ping/C?note=/var/backups/2024-05-01 | 200 | OK         | BACKUP_FINISHED SUCCESS",
+            "POST   | /ping/C?note=/mnt/1tb       | 200 | OK                  | BACKUP_FINISHED SUCCESS",
     })
     void everyPingAsHealthchecksAnswersIt(String method, String path, int status, String body, String recorded)
             throws Exception {
