@@ -83,17 +83,16 @@ public final class AlertTopology {
                         Serdes.String(), VigilSerdes.json(AccountSettings.class)).withLoggingDisabled(),
                 Topics.ACCOUNTS, Consumed.with(Serdes.String(), VigilSerdes.json(AccountSettings.class)),
                 AccountsUpdater::new);
-        boolean protobuf = properties.stateFormat() != RulesProperties.StateFormat.SMILE;
         // 1. per-job state, the deadlines ordered by time and the ingest watermark: RocksDB, changelogged
         // the job state is Smile (binary, instants as numbers): it is read and written for every event. Job states and
         // deadlines are not cached: their keys rarely repeat within a commit interval, so a record cache only costs
         // (measured: a third of the stream thread's time went to the cache's puts, evictions and flushes); the
         // watermark, one key written by every heartbeat, is.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JobProcessor.STORE),
-                Serdes.String(), JobStateSerde.jobState(protobuf)));
+                Serdes.String(), JobStateSerde.jobState()));
         // each job's last events, one entry written per event (not the whole history again with the state)
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JobHistory.STORE),
-                Serdes.String(), JobStateSerde.historySlot(protobuf)));
+                Serdes.String(), JobStateSerde.historySlot()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Deadlines.STORE),
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JobProcessor.WATERMARK_STORE),

@@ -18,21 +18,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param neverUsed      accounts that never sent an event
  * @param media          Retrospect media requests
  * @param dedupWindow    how long an event id is remembered per job: the same id within it is a retried hook
- * @param stateFormat    how job states and history entries are written: {@code protobuf}, or {@code smile} (what
- *                       versions before the Protocol Buffers state wrote and read) for a rolling upgrade from such a
- *                       version; both are always read ({@link dev.vigil.rules.job.JobStateSerde})
  */
 @ConfigurationProperties("vigil.rules")
 public record RulesProperties(@DefaultValue FailedBackup failedBackup, @DefaultValue ScheduleSettings schedule,
                               @DefaultValue Quota quota, @DefaultValue Anomaly anomaly, @DefaultValue Login login,
                               @DefaultValue Map<String, String> clientVersions, @DefaultValue NeverUsed neverUsed,
-                              @DefaultValue Media media, @DefaultValue("7d") Duration dedupWindow,
-                              @DefaultValue("protobuf") StateFormat stateFormat) {
-
-    /** The format job states are written in. */
-    public enum StateFormat {
-        PROTOBUF, SMILE
-    }
+                              @DefaultValue Media media, @DefaultValue("7d") Duration dedupWindow) {
 
     /** @param waitMinutes how long Retrospect may wait for media before it is an alert */
     public record Media(@DefaultValue("60") int waitMinutes) {

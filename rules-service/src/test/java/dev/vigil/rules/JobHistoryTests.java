@@ -23,12 +23,7 @@ class JobHistoryTests {
     private static final Instant T0 = Instant.parse("2026-03-02T08:00:00Z");
     private static final JobKey JOB = new JobKey("acme", "3723707", "nightly");
     private static final JobKey OTHER = new JobKey("acme", "3723707", "nightly2");
-    private RulesDriver rules;
-
-    @org.junit.jupiter.api.BeforeEach
-    void start() {
-        rules = new RulesDriver(Map.of(), T0);
-    }
+    private final RulesDriver rules = new RulesDriver(Map.of(), T0);
 
     @AfterEach
     void stop() {
@@ -53,19 +48,6 @@ class JobHistoryTests {
                 .extracting(JobState.Entry::at).endsWith(T0.plusSeconds(60L * 43));
         assertThat(rules.state(JOB).history()).as("the state itself keeps none").isEmpty();
         assertThat(rules.state(JOB).historyNext()).isEqualTo(23);
-    }
-
-    @Test
-    void theSameWithStatesWrittenAsTheVersionBeforeWroteThem() {
-        rules.close();
-        rules = new RulesDriver(Map.of("vigil.rules.state-format", "smile"), T0);
-        for (int i = 0; i < 25; i++) {
-            rules.send(rules.event(JOB, EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0.plusSeconds(60L * i), Map.of()));
-        }
-        assertThat(rules.history(JOB)).hasSize(JobHistory.REMEMBERED).extracting(JobState.Entry::at)
-                .isSorted().endsWith(T0.plusSeconds(60L * 24));
-        assertThat(rules.state(JOB).historyNext()).isEqualTo(25);
-        assertThat(rules.state(JOB).lastSuccessAt()).isEqualTo(T0.plusSeconds(60L * 24));
     }
 
     @Test

@@ -170,6 +170,25 @@ class VerdictTests {
         assertThat(rules.state(JOB).lastFailedRunId()).isEqualTo("run-\uFFFD");
     }
 
+    /**
+     * An attribute value that cannot be written as UTF-8 (JSON's escape of one half of a pair; Jackson refuses one in a
+     * name) is an alert's detail in the same well-formed form in the alert and in the state.
+     */
+    @Test
+    void anAttributeWithALoneSurrogateIsTheSameInTheAlertAndTheState() {
+        start(Map.of());
+        BackupEvent check = ping("sc1", EventType.SCRIPT_CHECK_FAILED, Outcome.NONE, T0, Map.of("k", "vLONE",
+                "reason", "no media"));
+        String json = new String(dev.vigil.model.Json.write(check), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("vLONE", "v\\udc00");
+        rules.rawEvents.pipeInput(JOB.asString(), json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                check.receivedAt());
+        assertThat(rules.alerts()).singleElement().satisfies(alert -> assertThat(alert.details())
+                .containsEntry("k", "v\uFFFD"));
+        assertThat(rules.state(JOB).openAlerts().values()).singleElement().satisfies(alert -> assertThat(alert.details())
+                .containsEntry("k", "v\uFFFD"));
+    }
+
     @Test
     void aDeadlineInsideAGatewayOutageWaitsForTheHeldBackHooks() {
         start(Map.of());

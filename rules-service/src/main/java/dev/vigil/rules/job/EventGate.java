@@ -174,7 +174,8 @@ public class EventGate implements FixedKeyProcessor<String, BackupEvent, BackupE
                 break;
             }
             if (entry.getKey().length() <= KEY_LIMIT && entry.getValue() != null) {
-                kept.putIfAbsent(entry.getKey(), cut(clean(entry.getValue()), VALUE_LIMIT));
+                // a name becomes an alert's detail, kept in the state: as well formed as the values
+                kept.putIfAbsent(clean(entry.getKey()), cut(clean(entry.getValue()), VALUE_LIMIT));
             }
         }
         if (kept.size() < attributes.size()) {

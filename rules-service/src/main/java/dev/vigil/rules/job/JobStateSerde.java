@@ -47,39 +47,20 @@ public final class JobStateSerde {
     private JobStateSerde() {
     }
 
-    /** The serde of {@link JobProcessor#STORE}'s values, writing Protocol Buffers. */
+    /** The serde of {@link JobProcessor#STORE}'s values. */
     public static Serde<JobState> jobState() {
-        return jobState(true);
-    }
-
-    /**
-     * The serde of {@link JobProcessor#STORE}'s values.
-     *
-     * @param protobuf false to write Smile, as versions before this format did: a rolling upgrade from such a version
-     *                 runs the new instances with it until none of the old ones is left, since they cannot read this
-     *                 format (both forms are always read)
-     */
-    public static Serde<JobState> jobState(boolean protobuf) {
-        Serde<JobState> legacyForm = StateSerde.of(JobState.class);
-        Deserializer<JobState> legacy = legacyForm.deserializer();
-        Serializer<JobState> serializer = !protobuf ? legacyForm.serializer()
-                : (topic, state) -> state == null ? null : write(toProto(state));
+        Deserializer<JobState> legacy = StateSerde.of(JobState.class).deserializer();
+        Serializer<JobState> serializer = (topic, state) -> state == null ? null : write(toProto(state));
         Deserializer<JobState> deserializer = (topic, bytes) -> bytes == null ? null
                 : isProtobuf(bytes) ? fromProto(parse(bytes, dev.vigil.rules.job.proto.JobState.parser()))
                 : legacy.deserialize(topic, bytes);
         return Serdes.serdeFrom(serializer, deserializer);
     }
 
-    /** The serde of {@link JobHistory#STORE}'s values, writing Protocol Buffers. */
+    /** The serde of {@link JobHistory#STORE}'s values. */
     public static Serde<JobHistory.Slot> historySlot() {
-        return historySlot(true);
-    }
-
-    /** The serde of {@link JobHistory#STORE}'s values; {@code protobuf} as for {@link #jobState(boolean)}. */
-    public static Serde<JobHistory.Slot> historySlot(boolean protobuf) {
-        Serde<JobHistory.Slot> legacyForm = StateSerde.of(JobHistory.Slot.class);
-        Deserializer<JobHistory.Slot> legacy = legacyForm.deserializer();
-        Serializer<JobHistory.Slot> serializer = !protobuf ? legacyForm.serializer() : (topic, slot) -> slot == null ? null
+        Deserializer<JobHistory.Slot> legacy = StateSerde.of(JobHistory.Slot.class).deserializer();
+        Serializer<JobHistory.Slot> serializer = (topic, slot) -> slot == null ? null
                 : write(dev.vigil.rules.job.proto.HistorySlot.newBuilder().setSeq(slot.seq())
                         .setEntry(toProto(slot.entry())).build());
         Deserializer<JobHistory.Slot> deserializer = (topic, bytes) -> {

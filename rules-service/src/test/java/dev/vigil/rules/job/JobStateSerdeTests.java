@@ -106,20 +106,6 @@ class JobStateSerdeTests {
         assertThat(serde.deserializer().deserialize("t", smile)).isEqualTo(expected);
     }
 
-    /** With state-format smile (a rolling upgrade), what is written is what the version before reads. */
-    @Test
-    void theSmileFormWritesWhatTheVersionBeforeReads() {
-        JobState full = full();
-        byte[] smile = JobStateSerde.jobState(false).serializer().serialize("t", full);
-        assertThat(smile[0]).isEqualTo((byte) ':');
-        assertThat(StateSerde.of(JobState.class).deserializer().deserialize("t", smile)).isEqualTo(full);
-        assertThat(serde.deserializer().deserialize("t", smile)).isEqualTo(full);
-        JobHistory.Slot slot = new JobHistory.Slot(3, full.history().get(0));
-        byte[] slotSmile = JobStateSerde.historySlot(false).serializer().serialize("t", slot);
-        assertThat(slotSmile[0]).isEqualTo((byte) ':');
-        assertThat(JobStateSerde.historySlot().deserializer().deserialize("t", slotSmile)).isEqualTo(slot);
-    }
-
     @Test
     void bytesThatAreNoStateAreRefusedAsSuch() {
         byte[] truncated = serde.serializer().serialize("t", full());

@@ -66,7 +66,7 @@ class PingController {
      * (note=/var/backups/2024-05-01, /mnt/1tb) is no kind.
      */
     private static final Pattern QUERY_KIND = Pattern.compile(
-            "(?i)/(start|fail|log|(?:[+-]|%2B|%2D)?[0-9]{1,64}(?:[x.e][0-9a-f]{0,64})?)/?$");
+            "(?i)/(start|fail|log|(?:[+-]|%2B|%2D)?[0-9]{1,64}(?:[x.e][0-9a-f.+-]{0,64})?)/?$");
     private static final int REASON_LIMIT = 300;
     static final String NOT_FOUND = "not found";
 

@@ -85,6 +85,8 @@ class PingConformanceTests extends GatewayIntegrationTest {
             "POST   | /ping/C?x=1/0x1             | 404 | not found           | sampled ",
             "POST   | /ping/C?x=1/1e2             | 404 | not found           | sampled ",
             "POST   | /ping/C?x=1/1.0             | 404 | not found           | sampled ",
+            "POST   | /ping/C?x=1/1e+2            | 404 | not found           | sampled ",
+            "POST   | /ping/C?x=1/1.0.0           | 404 | not found           | sampled ",
             "POST   | /ping/C?x=1/2/              | 200 | OK                  | BACKUP_FINISHED FAILED",
             "POST   | /ping/C?note=/var/www       | 200 | OK                  | BACKUP_FINISHED SUCCESS",
             "POST   | /ping/C?note=/var/backups/2024-05-01 | 200 | OK         | BACKUP_FINISHED SUCCESS",
