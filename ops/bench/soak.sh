@@ -6,7 +6,9 @@
 # generator saw: every acknowledged hook on backup.events, the rules' lag back to 0, one FIRING per acknowledged
 # failure and no transition twice (in = out).
 #
-#   ops/bench/soak.sh [rate=1000] [minutes=10]          GC logs: .local/logs/gc-<pid>.log
+#   [HEAP=256m] ops/bench/soak.sh [rate=1000] [minutes=10]          GC logs: .local/logs/gc-<pid>.log
+#
+# Each service runs with a heap of at most HEAP (256 MB: what a service may use at rest and under a steady load).
 #
 # It resets .local/ and starts the stack from it fresh; nothing else may use the local stack's ports.
 set -euo pipefail
@@ -20,7 +22,7 @@ rm -rf .local
 mkdir -p .local/logs
 LOG=$(mktemp /tmp/vigil-soak.XXXXXX.log)
 # the services' usual options, plus a GC log per process
-JAVA_OPTS="-Xmx384m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Xlog:gc:file=$(pwd)/.local/logs/gc-%p.log:uptime" \
+JAVA_OPTS="-Xmx${HEAP:-256m} -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Xlog:gc:file=$(pwd)/.local/logs/gc-%p.log:uptime" \
   VIGIL_SKIP_BUILD=1 ./run-local.sh > "$LOG" 2>&1 &
 STACK=$!
 SAMPLER=

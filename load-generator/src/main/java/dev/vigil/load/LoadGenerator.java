@@ -1,20 +1,15 @@
 package dev.vigil.load;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -58,17 +53,15 @@ public final class LoadGenerator {
         boolean alerts = Boolean.parseBoolean(options.getOrDefault("alerts", "false"));
         failureEvery = 1000 / Math.max(1, Math.min(100, Integer.parseInt(options.getOrDefault("failures-per-thousand", "2"))));
 
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(4, r -> {
-                    Thread thread = new Thread(r, "load-http");
-                    thread.setDaemon(true);
-                    return thread;
-                })).connectTimeout(Duration.ofSeconds(5)).build();
+        URI target = URI.create(url);
+        host = target.getHost() + (target.getPort() < 0 ? "" : ":" + target.getPort());
+        OpenLoopClient client = new OpenLoopClient(target.getHost(), target.getPort() < 0 ? 80 : target.getPort(),
+                concurrency, Duration.ofSeconds(30));
         AlertWatch watch = alerts ? AlertWatch.start(kafka) : null;
         if (warmup > 0) {
             System.out.printf("warming up for %d s at %d/s...%n", warmup, Math.min(rate, 1000));
             ConcurrentHistogram first = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
-            run(http, url, Math.min(rate, 1000), warmup, concurrency, first);
+            run(client, Math.min(rate, 1000), warmup, first);
             if (alerts) {
                 // services started cold compile their hot paths for a minute or more on two shared cores, and fall
                 // behind meanwhile (at a higher rate again when it starts): the run measures the system once, at the
@@ -80,7 +73,7 @@ public final class LoadGenerator {
                 int more = 0;
                 while ((lag > Math.max(100, rate / 2) || stepP99 > onTimeMs) && more < settleMax) {
                     ConcurrentHistogram step = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
-                    run(http, url, rate, 10, concurrency, step);
+                    run(client, rate, 10, step);
                     more += 10;
                     lag = AlertWatch.rulesLag(kafka);
                     stepP99 = ms(step, 99);
@@ -99,7 +92,7 @@ public final class LoadGenerator {
         failuresAcked.set(0); // the warm-up's are not the run's
         runStart = next;
         System.out.printf("driving %d hooks/s for %d s against %s (at most %d in flight)...%n", rate, seconds, url, concurrency);
-        Result result = run(http, url, rate, seconds, concurrency, latency);
+        Result result = run(client, rate, seconds, latency);
         Thread.sleep(1000);
         long onKafka = endOffsets(kafka) - before;
         if (watch != null) {
@@ -145,51 +138,32 @@ public final class LoadGenerator {
     private record Result(long sent, long ok, long refused, long failed, double elapsedSeconds) {
     }
 
-    private static Result run(HttpClient http, String url, int rate, int seconds, int concurrency, Histogram latency)
-            throws InterruptedException {
-        Semaphore inFlight = new Semaphore(concurrency);
-        AtomicLong ok = new AtomicLong();
-        AtomicLong refused = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
+    private static Result run(OpenLoopClient client, int rate, int seconds, Histogram latency) throws IOException {
+        long[] counts = new long[3]; // ok, refused, failed
         long total = (long) rate * seconds;
         long intervalNanos = 1_000_000_000L / rate;
         long start = System.nanoTime();
         long first = next;
         next += total; // every run numbers its hooks on: a later run never repeats an earlier one's event ids
-        for (long i = 0; i < total; i++) {
-            long n = first + i;
-            long due = start + i * intervalNanos;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            inFlight.acquire();
-            long dueMillis = System.currentTimeMillis() + (due - System.nanoTime()) / 1_000_000;
-            HttpRequest request = HttpRequest.newBuilder(request(url, n), (name, value) -> true)
-                    .header("X-Request-Id", "lg-" + dueMillis + "-" + n).build();
-            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-                latency.recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
-                if (error != null) {
-                    failed.incrementAndGet();
-                } else if (response.statusCode() / 100 == 2) {
-                    ok.incrementAndGet();
-                    if (failure(n)) {
-                        failuresAcked.incrementAndGet();
-                    }
-                    String job = failingJob(n);
-                    if (job != null) {
-                        verdicts.computeIfAbsent(job, j -> new java.util.concurrent.ConcurrentSkipListMap<>())
-                                .put(n, failure(n));
-                    }
-                } else {
-                    refused.incrementAndGet();
+        client.run(first, total, start, intervalNanos, LoadGenerator::request, (n, status, nanos) -> {
+            latency.recordValue(Math.max(0, nanos / 1000));
+            if (status < 0) {
+                counts[2]++;
+            } else if (status / 100 == 2) {
+                counts[0]++;
+                if (failure(n)) {
+                    failuresAcked.incrementAndGet();
                 }
-                inFlight.release();
-            });
-        }
-        inFlight.acquire(concurrency);
-        inFlight.release(concurrency);
-        return new Result(total, ok.get(), refused.get(), failed.get(), (System.nanoTime() - start) / 1e9);
+                String job = failingJob(n);
+                if (job != null) {
+                    verdicts.computeIfAbsent(job, j -> new java.util.concurrent.ConcurrentSkipListMap<>())
+                            .put(n, failure(n));
+                }
+            } else {
+                counts[1]++;
+            }
+        });
+        return new Result(total, counts[0], counts[1], counts[2], (System.nanoTime() - start) / 1e9);
     }
 
     /** The acknowledged verdicts of each {@code FAIL} job, by hook number: true for a failure, false for a recovery. */
@@ -270,46 +244,61 @@ public final class LoadGenerator {
      * The mix: 40 % XSIBackup, 30 % pings, 20 % Retrospect, 10 % stoney quota. With {@link #failureEvery}, a job of
      * its own ({@code FAIL0..49}) fails, and its next run, 25 failures later, succeeds.
      */
-    private static HttpRequest request(String url, long n) {
+    private static byte[] request(long n, long dueMillis) {
         int kind = (int) (n % 10);
         long slot = n / 10;
         long every = Math.max(1, failureEvery / 10);
+        String trace = "lg-" + dueMillis + "-" + n;
         if (kind == 0 && slot % every <= 1) {
             // a job fails, and succeeds again 25 cycles later: long after, so the two never arrive the other way round
             boolean failing = failure(n);
             String job = "FAIL" + Math.floorMod(slot / every - (failing ? 0 : 25), 50);
             String inner = "PID=" + n + "|t=60|cmd=" + b64("--backup-vms=" + job + " --backup-type=custom")
                     + (failing ? "|err=" + b64(job + ": snapshot failed") : "");
-            return HttpRequest.newBuilder(URI.create(url + "/hooks/xsibackup/demo-xsibackup-token-0001/"
-                    + (failing ? "error" : "success") + "?" + b64(inner))).timeout(Duration.ofSeconds(30)).GET().build();
+            return http("GET", "/hooks/xsibackup/demo-xsibackup-token-0001/" + (failing ? "error" : "success") + "?"
+                    + b64(inner), trace, null, null);
         }
         if (kind < 4) {
             String inner = "PID=" + n + "|t=" + (n % 3600) + "|cmd=" + b64("--backup-vms=VM" + (n % 100) + " --backup-type=custom")
                     + (kind == 0 ? "|err=" + b64("VM: snapshot failed") : "");
-            return HttpRequest.newBuilder(URI.create(url + "/hooks/xsibackup/demo-xsibackup-token-0001/"
-                    + (kind == 0 ? "error" : "success") + "?" + b64(inner))).timeout(Duration.ofSeconds(30)).GET().build();
+            return http("GET", "/hooks/xsibackup/demo-xsibackup-token-0001/" + (kind == 0 ? "error" : "success") + "?"
+                    + b64(inner), trace, null, null);
         }
         if (kind < 7) {
-            return HttpRequest.newBuilder(URI.create(url + "/ping/0b6f3c1e-5d2a-4e8f-9a71-3c2d1e0f4a5b"
-                    + (kind == 4 ? "/start" : "") + "?rid=" + String.format("%08x-0000-4000-8000-%012x", n, n)))
-                    .timeout(Duration.ofSeconds(30)).GET().build();
+            return http("GET", "/ping/0b6f3c1e-5d2a-4e8f-9a71-3c2d1e0f4a5b" + (kind == 4 ? "/start" : "") + "?rid="
+                    + String.format("%08x-0000-4000-8000-%012x", n, n), trace, null, null);
         }
         if (kind < 9) {
             String body = "host=engine-" + (n % 20) + "&platform=Darwin&arg=EndScript&arg=Job+" + (n % 50) + "&arg=0&arg=0&arg=successful";
-            return HttpRequest.newBuilder(URI.create(url + "/hooks/retrospect"))
-                    .header("Authorization", "Bearer demo-retrospect-token-0001")
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Idempotency-Key", "load-" + n).timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            return http("POST", "/hooks/retrospect", trace, "Authorization: Bearer demo-retrospect-token-0001\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nIdempotency-Key: load-" + n + "\r\n", body);
         }
         // getQuota's "quota backup snapshot" in MiB (sources.md, stoney): 100 accounts, each starting at its own usage
         // (1 % to 88 %) and growing by 1 MiB a report, as backups fill a volume; those above the 80 % threshold
         // fire once and stay firing
         long account = n % 1000;
         long used = Math.min(10_000, (account * 7_919) % 9_000 + n / 1000);
-        return HttpRequest.newBuilder(URI.create(url + "/hooks/stoney/" + (3_800_000 + account) + "/quota"))
-                .header("Authorization", "Bearer demo-stoney-token-000001").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("10240 " + used + " 100")).build();
+        return http("POST", "/hooks/stoney/" + (3_800_000 + account) + "/quota", trace,
+                "Authorization: Bearer demo-stoney-token-000001\r\n", "10240 " + used + " 100");
+    }
+
+    /** The {@code Host} header's value, from {@code --url}. */
+    private static String host = "localhost:8080";
+
+    /** A whole HTTP/1.1 request (RFC 9112): {@code headers} are complete lines, each ending in CRLF, or null. */
+    private static byte[] http(String method, String target, String trace, String headers, String body) {
+        StringBuilder request = new StringBuilder(320).append(method).append(' ').append(target)
+                .append(" HTTP/1.1\r\nHost: ").append(host).append("\r\nX-Request-Id: ").append(trace).append("\r\n");
+        if (headers != null) {
+            request.append(headers);
+        }
+        if (body != null) {
+            request.append("Content-Length: ").append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n\r\n")
+                    .append(body);
+        } else {
+            request.append("\r\n");
+        }
+        return request.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Reads {@code backup.alerts} from its end as the run starts and times every alert a hook of the run caused. */
