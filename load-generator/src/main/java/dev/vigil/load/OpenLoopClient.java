@@ -155,9 +155,18 @@ final class OpenLoopClient implements AutoCloseable {
             channel = SocketChannel.open();
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            connected = channel.connect(address);
-            key = channel.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
+            key = channel.register(selector, SelectionKey.OP_CONNECT, this);
             in.clear();
+            try {
+                connected = channel.connect(address);
+            } catch (IOException e) {
+                // refused at once: tried again later, as a connect that fails in the selector is
+                closeChannel();
+                reopenAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+                broken.add(this);
+                return;
+            }
+            key.interestOps(connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
             if (connected) {
                 idle.push(this);
             }
