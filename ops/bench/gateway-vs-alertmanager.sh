@@ -5,7 +5,7 @@
 #
 #   ops/bench/gateway-vs-alertmanager.sh [rounds=3] [seconds=15] [connections=32] [threads=2]
 #   WARMUP=30 (seconds of warm-up for each server before the rounds)
-#   GATEWAY_ARGS="--spring.kafka.producer.properties.linger.ms=5" (settings of the gateway to try against the shipped ones)
+#   GATEWAY_ARGS="--spring.kafka.producer.properties.linger.ms=1" (settings of the gateway to try against the shipped ones)
 #
 # Needs nothing else running on the local stack's ports (9092, 9093, 3389, 3025, 8099, 8080, 9080) or on 9193, where
 # Alertmanager runs here (its default 9093 is the local Kafka controller's; on a host with systemd, stop the service

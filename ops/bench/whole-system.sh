@@ -9,6 +9,8 @@
 #
 #   ops/bench/whole-system.sh [rate=4000] [seconds=300]
 #
+# JAVA_OPTS (-D... for every service) and LOADGEN_ARGS (e.g. "--concurrency 128") change what is measured.
+#
 # Needs nothing else on the local stack's ports. It resets .local/ (the local stack's state) and starts from it fresh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -33,5 +35,5 @@ heap() { # service port -> MB of heap used
 }
 echo "heap used at rest (MB): gateway $(heap gateway 9080), rules $(heap rules 9081), notifier $(heap notifier 9082)"
 JAVA=$(ls -d /usr/lib/jvm/temurin-2[1-9]*/bin/java 2>/dev/null | sort -V | tail -n 1); JAVA=${JAVA:-java}
-$JAVA -jar load-generator/target/load-generator-$VERSION-exec.jar --rate "$RATE" --duration "$DURATION" --alerts true --warmup 30
+$JAVA -jar load-generator/target/load-generator-$VERSION-exec.jar --rate "$RATE" --duration "$DURATION" --alerts true --warmup 30 ${LOADGEN_ARGS:-}
 echo "heap used after the run (MB): gateway $(heap gateway 9080), rules $(heap rules 9081), notifier $(heap notifier 9082)"

@@ -54,6 +54,10 @@ public final class LoadGenerator {
         failureEvery = 1000 / Math.max(1, Math.min(100, Integer.parseInt(options.getOrDefault("failures-per-thousand", "2"))));
 
         URI target = URI.create(url);
+        if (!"http".equals(target.getScheme()) || target.getHost() == null
+                || !(target.getRawPath() == null || target.getRawPath().isEmpty() || target.getRawPath().equals("/"))) {
+            throw new IllegalArgumentException("--url takes http://host[:port] (no TLS, no path): " + url);
+        }
         host = target.getHost() + (target.getPort() < 0 ? "" : ":" + target.getPort());
         OpenLoopClient client = new OpenLoopClient(target.getHost(), target.getPort() < 0 ? 80 : target.getPort(),
                 concurrency, Duration.ofSeconds(30));
@@ -93,6 +97,7 @@ public final class LoadGenerator {
         runStart = next;
         System.out.printf("driving %d hooks/s for %d s against %s (at most %d in flight)...%n", rate, seconds, url, concurrency);
         Result result = run(client, rate, seconds, latency);
+        client.close();
         Thread.sleep(1000);
         long onKafka = endOffsets(kafka) - before;
         if (watch != null) {
@@ -244,7 +249,7 @@ public final class LoadGenerator {
      * The mix: 40 % XSIBackup, 30 % pings, 20 % Retrospect, 10 % stoney quota. With {@link #failureEvery}, a job of
      * its own ({@code FAIL0..49}) fails, and its next run, 25 failures later, succeeds.
      */
-    private static byte[] request(long n, long dueMillis) {
+    static byte[] request(long n, long dueMillis) {
         int kind = (int) (n % 10);
         long slot = n / 10;
         long every = Math.max(1, failureEvery / 10);
