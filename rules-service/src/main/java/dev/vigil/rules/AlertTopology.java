@@ -97,6 +97,8 @@ public final class AlertTopology {
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JobProcessor.WATERMARK_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
+        // event ids seen per job: each at the start of its dedup-window-long bucket of ingest time (SeenEvents); a
+        // retention of two windows makes each bucket one segment, read by point look-ups
         Duration dedup = properties.dedupWindow();
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(JobProcessor.SEEN_STORE,
                 dedup.multipliedBy(2), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));

@@ -34,8 +34,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +83,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, JobState> store;
     private KeyValueStore<String, Long> watermark;
-    private WindowStore<String, Long> seen;
+    private SeenEvents seen;
     private JobHistory history;
     private KeyValueStore<String, AccountSettings> accounts;
     private Deadlines deadlines;
@@ -112,7 +110,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
         this.context = context;
         this.store = context.getStateStore(STORE);
         this.watermark = context.getStateStore(WATERMARK_STORE);
-        this.seen = context.getStateStore(SEEN_STORE);
+        this.seen = new SeenEvents(context.getStateStore(SEEN_STORE), watermark, dedupWindow);
         this.history = new JobHistory(context.getStateStore(JobHistory.STORE));
         this.accounts = context.getStateStore(AccountsUpdater.STORE);
         this.deadlines = new Deadlines(context.getStateStore(Deadlines.STORE), startGrace, maxRunTime);
@@ -231,16 +229,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
             Values.ignored("timestamp");
             return false; // a record stamped outside any sane time would move the dedup store's clock for good
         }
-        String key = job + "\u0000" + eventId;
-        // the epoch-millis form: the Instant form builds a validation message for every call
-        try (WindowStoreIterator<Long> earlier = seen.fetch(key, Math.max(0, timestamp - dedupWindow.toMillis()),
-                timestamp + dedupWindow.toMillis())) {
-            if (earlier.hasNext()) {
-                return true;
-            }
-        }
-        seen.put(key, timestamp, timestamp);
-        return false;
+        return seen.seenBefore(job + "\u0000" + eventId, timestamp);
     }
 
     /**
