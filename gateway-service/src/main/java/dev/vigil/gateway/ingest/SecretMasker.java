@@ -41,8 +41,19 @@ public final class SecretMasker {
     public static final String MASK = "***";
     /*
      * Every quantifier is bounded, so a pattern tries at most a few hundred characters from each position: masking is
-     * linear in the text's length, whatever a caller sends (a 200 kB line of one letter included).
+     * linear in the text's length, whatever a caller sends (a 200 kB line of one letter included). A value longer than
+     * its pattern's bound is masked to its end all the same: after each match the value goes on over the characters of
+     * its own class (a possessive "tail", each character read once), so no part of a long secret is left.
      */
+    private static final Pattern TAIL_TO_BLANK = Pattern.compile("[^\\s\"']*+");
+    private static final Pattern TAIL_ENCODED = Pattern.compile("(?:[^&+\\s%]|%(?!20|26|2B)[0-9A-Fa-f]{2})*+");
+    private static final Pattern TAIL_USER = Pattern.compile("[^\\s\"&]*+");
+    private static final Pattern TAIL_PARAMETER = Pattern.compile("[^&#\\s\"'|]*+");
+    private static final Pattern TAIL_PAIR = Pattern.compile("[^\\s,;\"'&<>{}\\[\\]]*+");
+    private static final Pattern TAIL_TO_AMPERSAND = Pattern.compile("[^\\r\\n&]*+");
+    private static final Pattern TAIL_TOKEN = Pattern.compile("[A-Za-z0-9._~+/=-]*+");
+    private static final Pattern TAIL_TO_QUOTE = Pattern.compile("[^\\r\\n\"']*+");
+    private static final Pattern TAIL_SEGMENT = Pattern.compile("[^/?#\\s\"'|]*+");
     private static final String SECRET_NAME = "[A-Za-z0-9_.-]{0,40}(?:pwd|passwd|password|pass|secret|token|key|apikey)[A-Za-z0-9_.-]{0,40}";
     /** {@code --name=value}, {@code --name="value with blanks"}, {@code --name value}. */
     private static final Pattern SECRET_OPTION = Pattern.compile(
@@ -128,42 +139,49 @@ public final class SecretMasker {
 
     /** A value on a command line: quoted whole, else up to a blank. */
     private static final String CLI_VALUE = "(\"[^\"\\r\\n]{0,512}\"|'[^'\\r\\n]{0,512}'|[^\\s\"']{1,512})";
-    /** What may stand between a tool's name and its option: the rest of the same command (not a pipe or a new line). */
-    private static final String SAME_COMMAND = "[^\\r\\n|;&]{0,512}?\\s";
+    /** {@link #CLI_VALUE} on its own, matched where an option of {@link #CLI_PASSWORDS} ends: group 1. */
+    private static final Pattern CLI_VALUE_AT = Pattern.compile(CLI_VALUE);
+
+    /**
+     * A tool whose option gives a password: its name, and the option (from the blank before it to where the value
+     * starts). The option is looked for anywhere in the rest of the same command, however long (up to a new line,
+     * {@code |}, {@code ;} or {@code &}); a quoted value may hold those.
+     */
+    private record CliPassword(Pattern tool, Pattern option) {
+        CliPassword(String tool, String option) {
+            this(Pattern.compile("(?i)\\b(?:" + tool + ")(?:\\.exe)?\\b"), Pattern.compile("(?i)\\s" + option));
+        }
+    }
+
     /**
      * Passwords given as a short option of the tools backup scripts run: MySQL's and MariaDB's {@code -pSECRET}
      * (attached: a blank after {@code -p} makes the client prompt; {@code -P} is the port), {@code sshpass -p SECRET},
-     * {@code curl -u user:SECRET}, {@code smbclient -U user%SECRET}, {@code lftp -u user,SECRET}: group 2.
+     * {@code curl -u user:SECRET}, {@code smbclient -U user%SECRET}, {@code lftp -u user,SECRET}, archives'
+     * {@code 7z -pSECRET} and {@code zip -P SECRET}, {@code openssl enc -k SECRET}, {@code ncftpput -p SECRET},
+     * {@code sqlcmd -P SECRET}, {@code mongodump -p SECRET}, {@code redis-cli -a SECRET}, {@code ldapsearch -w SECRET}.
      */
-    private static final List<Pattern> CLI_PASSWORDS = List.of(
-            Pattern.compile("(?i)(\\b(?:mysql|mysqldump|mysqladmin|mysqlcheck|mysqlimport|mysqlpump|mysqlsh|mariadb"
-                    + "|mariadb-dump|mariadb-admin|mariadb-backup|mariabackup|xtrabackup)(?:\\.exe)?\\b" + SAME_COMMAND
-                    + "(?-i:-p))" + CLI_VALUE),
-            Pattern.compile("(?i)(\\bsshpass\\b" + SAME_COMMAND + "(?-i:-p)\\s{0,8})" + CLI_VALUE),
+    private static final List<CliPassword> CLI_PASSWORDS = List.of(
+            new CliPassword("mysql|mysqldump|mysqladmin|mysqlcheck|mysqlimport|mysqlpump|mysqlsh|mariadb|mariadb-dump"
+                    + "|mariadb-admin|mariadb-backup|mariabackup|xtrabackup", "(?-i:-p)"),
+            new CliPassword("sshpass", "(?-i:-p)\\s{0,8}"),
             // curl -u user:SECRET, -uuser:SECRET, -fsSu user:SECRET (short options combined), --user[=| ]user:SECRET
-            Pattern.compile("(?i)(\\bcurl(?:\\.exe)?\\b" + SAME_COMMAND + "(?:(?-i:-[A-Za-z]{0,8}u)\\s{0,8}|--user(?:\\s{1,8}|=))"
-                    + "[\"']?[^\\s:\"']{0,256}:)" + CLI_VALUE),
-            Pattern.compile("(?i)(\\b(?:smbclient|rpcclient|smbcacls|smbget|smbmap)\\b" + SAME_COMMAND
-                    + "(?:(?-i:-U)|--user)(?:\\s{0,8}|=)[\"']?[^\\s%\"']{0,256}%)" + CLI_VALUE),
-            Pattern.compile("(?i)(\\blftp\\b" + SAME_COMMAND + "(?-i:-u)\\s{1,8}[\"']?[^\\s,\"']{0,256},)" + CLI_VALUE),
-            // smbclient's own form: smbclient //server/share SECRET -U user
-            Pattern.compile("(?i)(\\bsmbclient(?:\\.exe)?\\s{1,8}[\"']?[\\\\/]{2}[^\\s\"']{1,256}[\"']?\\s{1,8})(?!-)"
-                    + CLI_VALUE),
+            new CliPassword("curl", "(?:(?-i:-[A-Za-z]{0,8}u)\\s{0,8}|--user(?:\\s{1,8}|=))[\"']?[^\\s:\"']{0,256}:"),
+            new CliPassword("smbclient|rpcclient|smbcacls|smbget|smbmap",
+                    "(?:(?-i:-U)|--user)(?:\\s{0,8}|=)[\"']?[^\\s%\"']{0,256}%"),
+            new CliPassword("lftp", "(?-i:-u)\\s{1,8}[\"']?[^\\s,\"']{0,256},"),
             // archives: 7z -pSECRET, rar -pSECRET (attached; a bare -p prompts), zip -P SECRET, zip --password SECRET
-            Pattern.compile("(?i)(\\b(?:7z|7za|7zz|7zr|rar|unrar|winrar)(?:\\.exe)?\\b" + SAME_COMMAND + "(?-i:-p))"
-                    + CLI_VALUE),
-            Pattern.compile("(?i)(\\b(?:zip|unzip|zipcloak)(?:\\.exe)?\\b" + SAME_COMMAND
-                    + "(?:(?-i:-P)\\s{0,8}|--password\\s{1,8}))" + CLI_VALUE),
-            // openssl enc -k SECRET, ncftpput -p SECRET, sqlcmd -P SECRET, mongodump -p SECRET, redis-cli -a SECRET,
-            // ldapsearch -w SECRET
-            Pattern.compile("(?i)(\\bopenssl(?:\\.exe)?\\b" + SAME_COMMAND + "(?-i:-k)\\s{1,8})" + CLI_VALUE),
-            Pattern.compile("(?i)(\\bncftp(?:put|get|ls)?\\b" + SAME_COMMAND + "(?-i:-p)\\s{0,8})" + CLI_VALUE),
-            Pattern.compile("(?i)(\\bsqlcmd(?:\\.exe)?\\b" + SAME_COMMAND + "(?-i:-P)\\s{0,8})" + CLI_VALUE),
-            Pattern.compile("(?i)(\\bmongo(?:dump|restore|export|import|sh)?\\b" + SAME_COMMAND + "(?-i:-p)\\s{1,8})"
-                    + CLI_VALUE),
-            Pattern.compile("(?i)(\\bredis-cli\\b" + SAME_COMMAND + "(?-i:-a)\\s{1,8})" + CLI_VALUE),
-            Pattern.compile("(?i)(\\bldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn)\\b" + SAME_COMMAND
-                    + "(?-i:-w)\\s{1,8})" + CLI_VALUE));
+            new CliPassword("7z|7za|7zz|7zr|rar|unrar|winrar", "(?-i:-p)"),
+            new CliPassword("zip|unzip|zipcloak", "(?:(?-i:-P)\\s{0,8}|--password\\s{1,8})"),
+            new CliPassword("openssl", "(?-i:-k)\\s{1,8}"),
+            new CliPassword("ncftp|ncftpput|ncftpget|ncftpls", "(?-i:-p)\\s{0,8}"),
+            new CliPassword("sqlcmd", "(?-i:-P)\\s{0,8}"),
+            new CliPassword("mongo|mongodump|mongorestore|mongoexport|mongoimport|mongosh", "(?-i:-p)\\s{1,8}"),
+            new CliPassword("redis-cli", "(?-i:-a)\\s{1,8}"),
+            new CliPassword("ldapsearch|ldapadd|ldapmodify|ldapdelete|ldappasswd|ldapwhoami|ldapcompare|ldapmodrdn",
+                    "(?-i:-w)\\s{1,8}"));
+    /** smbclient's own form: {@code smbclient //server/share SECRET -U user}: group 2. */
+    private static final Pattern SMBCLIENT_SHARE_PASSWORD = Pattern.compile(
+            "(?i)(\\bsmbclient(?:\\.exe)?\\s{1,8}[\"']?[\\\\/]{2}[^\\s\"']{1,256}[\"']?\\s{1,8})(?!-)" + CLI_VALUE);
 
     /** The token segment of Vigil's own hook URLs, whoever's token it is. */
     private static final Pattern HOOK_URL_TOKEN = Pattern.compile("(/hooks/xsibackup/|/ping/)([^/?#\\s\"'|]{1,256})");
@@ -213,36 +231,37 @@ public final class SecretMasker {
         }
         masked = maskKnownTokens(masked);
         if (!prefilter || masked.contains("/hooks/xsibackup/") || masked.contains("/ping/")) {
-            masked = replaceGroup(HOOK_URL_TOKEN, masked, 2);
+            masked = replaceGroup(HOOK_URL_TOKEN, masked, 2, TAIL_SEGMENT);
         }
         // every later pattern names a secret or a user: a text with none of their words has nothing for them
         int words = prefilter ? words(masked) : SECRET_WORD | USER_WORD | TOOL_WORD;
         if ((words & SECRET_WORD) != 0 && (!prefilter || masked.contains("--"))) {
-            masked = replaceGroup(SECRET_OPTION, masked, 3);
-            masked = replaceGroup(ENCODED_SECRET_OPTION, masked, 3);
+            masked = replaceGroup(SECRET_OPTION, masked, 3, TAIL_TO_BLANK);
+            masked = replaceGroup(ENCODED_SECRET_OPTION, masked, 3, TAIL_ENCODED);
         }
         if ((words & TOOL_WORD) != 0) {
-            for (Pattern tool : CLI_PASSWORDS) {
-                masked = replaceGroup(tool, masked, 2);
+            for (CliPassword tool : CLI_PASSWORDS) {
+                masked = maskCliPassword(tool, masked);
             }
+            masked = replaceGroup(SMBCLIENT_SHARE_PASSWORD, masked, 2, TAIL_TO_BLANK);
         }
         if ((words & USER_WORD) != 0 && (!prefilter || masked.contains("--"))) {
-            masked = replaceGroup(USER_OPTION, masked, 2);
+            masked = replaceGroup(USER_OPTION, masked, 2, TAIL_USER);
         }
         if (!prefilter || masked.contains("://") && masked.indexOf('@') >= 0) {
             masked = replaceGroup(URL_USER_INFO, masked, 2);
         }
         if ((words & SECRET_WORD) != 0 && (!prefilter || masked.indexOf('=') >= 0)) {
-            masked = replaceGroup(SECRET_PARAMETER, masked, 2);
+            masked = replaceGroup(SECRET_PARAMETER, masked, 2, TAIL_PARAMETER);
         }
         if ((words & SECRET_WORD) != 0
                 && (!prefilter || masked.indexOf('=') >= 0 || masked.indexOf(':') >= 0 || masked.indexOf('%') >= 0)) {
-            masked = replaceGroup(AUTHORIZATION, masked, 2); // a header needs ':', '=' or their encoding
-            masked = replaceGroup(SECRET_PAIR, masked, 2); // as does a pair
+            masked = replaceGroup(AUTHORIZATION, masked, 2, TAIL_TO_AMPERSAND); // a header needs ':', '=' or their encoding
+            masked = replaceGroup(SECRET_PAIR, masked, 2, TAIL_PAIR); // as does a pair
         }
         if ((words & SECRET_WORD) != 0) {
-            masked = replaceGroup(BEARER, masked, 2);
-            masked = replaceGroup(COOKIE, masked, 2);
+            masked = replaceGroup(BEARER, masked, 2, TAIL_TOKEN);
+            masked = replaceGroup(COOKIE, masked, 2, TAIL_TO_QUOTE);
             masked = replaceGroup(SECRET_ELEMENT, masked, 3);
             masked = replaceGroup(JWT, masked, 2);
         }
@@ -482,23 +501,90 @@ public final class SecretMasker {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-';
     }
 
+    /**
+     * {@code text} with the value of every password option of {@code cli} masked, in every command that runs the tool:
+     * each command is read once from the tool's name to its end (a new line, {@code |}, {@code ;} or {@code &}), so the
+     * time is linear in the text however many options come first.
+     */
+    private static String maskCliPassword(CliPassword cli, String text) {
+        Matcher tool = cli.tool().matcher(text);
+        if (!tool.find()) {
+            return text;
+        }
+        Matcher option = cli.option().matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+        Matcher value = CLI_VALUE_AT.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+        Matcher tail = TAIL_TO_BLANK.matcher(text);
+        StringBuilder out = null;
+        int last = 0;
+        int next;
+        do {
+            int end = commandEnd(text, tool.end());
+            int at = tool.end();
+            while (at < end && option.region(at, end).find()) {
+                at = option.end();
+                if (!value.region(at, Math.min(text.length(), at + 1_100)).lookingAt()) {
+                    continue;
+                }
+                String found = value.group(1);
+                at = value.end();
+                if (found.startsWith(MASK) || found.startsWith("\"" + MASK) || found.startsWith("'" + MASK)) {
+                    continue; // masked by an earlier rule
+                }
+                out = out == null ? new StringBuilder(text.length()) : out;
+                out.append(text, last, value.start(1)).append(found.startsWith("\"") ? "\"" + MASK + "\""
+                        : found.startsWith("'") ? "'" + MASK + "'" : MASK);
+                last = value.end(1);
+                if (!found.startsWith("\"") && !found.startsWith("'") && tail.region(last, text.length()).lookingAt()) {
+                    last = tail.end(); // a value longer than CLI_VALUE's bound, to its end
+                    at = last;
+                }
+            }
+            next = Math.max(end, at);
+        } while (next < text.length() && tool.find(next));
+        return out == null ? text : out.append(text, last, text.length()).toString();
+    }
+
+    /** Where the shell command that goes on at {@code from} ends: its new line, {@code |}, {@code ;} or {@code &}. */
+    private static int commandEnd(String text, int from) {
+        for (int i = from, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r' || c == '|' || c == ';' || c == '&') {
+                return i;
+            }
+        }
+        return text.length();
+    }
+
     private static String replaceGroup(Pattern pattern, String text, int group) {
+        return replaceGroup(pattern, text, group, null);
+    }
+
+    /**
+     * {@code text} with group {@code group} of every match of {@code pattern} masked; an unquoted value goes on over
+     * what {@code tail} (a possessive pattern of the value's own characters, or {@code null}) matches after it.
+     */
+    private static String replaceGroup(Pattern pattern, String text, int group, Pattern tail) {
         Matcher m = pattern.matcher(text);
         if (!m.find()) {
             return text;
         }
+        Matcher rest = tail == null ? null : tail.matcher(text);
         StringBuilder out = new StringBuilder(text.length());
         int last = 0;
         do {
             String value = m.group(group);
-            if (value.startsWith(MASK) || value.startsWith("\"" + MASK) || value.startsWith("'" + MASK)
-                    || value.startsWith("\\\"" + MASK)) {
-                continue; // masked by an earlier rule
+            if (m.start(group) < last || value.startsWith(MASK) || value.startsWith("\"" + MASK)
+                    || value.startsWith("'" + MASK) || value.startsWith("\\\"" + MASK)) {
+                continue; // masked by an earlier rule, or within a value just masked
             }
             out.append(text, last, m.start(group));
             out.append(value.startsWith("\\\"") ? "\\\"" + MASK + "\\\"" : value.startsWith("\"") ? "\"" + MASK + "\""
                     : value.startsWith("'") ? "'" + MASK + "'" : MASK);
             last = m.end(group);
+            if (rest != null && !value.isEmpty() && "\"'\\[{".indexOf(value.charAt(0)) < 0
+                    && rest.region(last, text.length()).lookingAt()) {
+                last = rest.end();
+            }
         } while (m.find());
         out.append(text, last, text.length());
         return out.toString();
