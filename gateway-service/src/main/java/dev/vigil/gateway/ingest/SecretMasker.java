@@ -54,10 +54,13 @@ public final class SecretMasker {
     private static final Pattern TAIL_TOKEN = Pattern.compile("[A-Za-z0-9._~+/=-]*+");
     private static final Pattern TAIL_TO_QUOTE = Pattern.compile("[^\\r\\n\"']*+");
     private static final Pattern TAIL_SEGMENT = Pattern.compile("[^/?#\\s\"'|]*+");
+    /** The rest of a quoted value longer than its bound, with its closing quote. */
+    private static final Pattern TAIL_DOUBLE_QUOTED = Pattern.compile("[^\"\\r\\n]*+\"?");
+    private static final Pattern TAIL_SINGLE_QUOTED = Pattern.compile("[^'\\r\\n]*+'?");
     private static final String SECRET_NAME = "[A-Za-z0-9_.-]{0,40}(?:pwd|passwd|password|pass|secret|token|key|apikey)[A-Za-z0-9_.-]{0,40}";
     /** {@code --name=value}, {@code --name="value with blanks"}, {@code --name value}. */
     private static final Pattern SECRET_OPTION = Pattern.compile(
-            "(?i)(--" + SECRET_NAME + ")(=|\\s{1,8})(\\\\?\"[^\"]{0,512}\"|\\\\?'[^']{0,512}'|[^\\s\"']{1,512})");
+            "(?i)(--" + SECRET_NAME + ")(=|\\s{1,8})(\\\\?\"[^\"]{0,512}+(?:\"|(?=[^\"]))|\\\\?'[^']{0,512}+(?:'|(?=[^']))|[^\\s\"']{1,512})");
     /** The same in a form-encoded body: {@code --smtp-pwd%3Dvalue}, up to the next {@code &}, {@code +} or {@code %20}. */
     private static final Pattern ENCODED_SECRET_OPTION = Pattern.compile(
             "(?i)(--" + SECRET_NAME + ")(%3D|=)((?:[^&+\\s%]|%(?!20|26|2B)[0-9A-Fa-f]{2}){1,512})");
@@ -121,7 +124,8 @@ public final class SecretMasker {
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "(?i)(\\b(?:proxy-)?authori[sz]ation[\"']?" + BLANKS + "(?:[=:]|%3D|%3A)" + BLANKS
                     + "(?:[A-Za-z][A-Za-z0-9._-]{0,30}(?:\\s|\\+|%20){1,8})?)"
-                    + "(\"[^\"\\r\\n]{0,2048}\"|'[^'\\r\\n]{0,2048}'|[^\\r\\n&]{1,2048})");
+                    + "(\"[^\"\\r\\n]{0,2048}+(?:\"|(?=[^\"\\r\\n]))|'[^'\\r\\n]{0,2048}+(?:'|(?=[^'\\r\\n]))"
+                    + "|[^\\r\\n&]{1,2048})");
     /** A bearer token anywhere ({@code curl -H "Bearer eyJ…"}, RFC 6750): eight or more token characters after the word. */
     private static final Pattern BEARER = Pattern.compile(
             "(?i)(\\bbearer(?:\\s|\\+|%20){1,8})([A-Za-z0-9._~+/=-]{8,2048})");
@@ -138,7 +142,8 @@ public final class SecretMasker {
             "(?i)(?:" + PAIR_NAME + ")(?:[_.-][A-Za-z0-9]{1,20})?|(?:proxy-)?authori[sz]ation|[A-Za-z0-9_.-]{0,40}auth");
 
     /** A value on a command line: quoted whole, else up to a blank. */
-    private static final String CLI_VALUE = "(\"[^\"\\r\\n]{0,512}\"|'[^'\\r\\n]{0,512}'|[^\\s\"']{1,512})";
+    private static final String CLI_VALUE = "(\"[^\"\\r\\n]{0,512}+(?:\"|(?=[^\"\\r\\n]))|'[^'\\r\\n]{0,512}+(?:'|(?=[^'\\r\\n]))"
+            + "|[^\\s\"']{1,512})";
     /** {@link #CLI_VALUE} on its own, matched where an option of {@link #CLI_PASSWORDS} ends: group 1. */
     private static final Pattern CLI_VALUE_AT = Pattern.compile(CLI_VALUE);
 
@@ -533,15 +538,31 @@ public final class SecretMasker {
                 out = out == null ? new StringBuilder(text.length()) : out;
                 out.append(text, last, value.start(1)).append(found.startsWith("\"") ? "\"" + MASK + "\""
                         : found.startsWith("'") ? "'" + MASK + "'" : MASK);
-                last = value.end(1);
-                if (!found.startsWith("\"") && !found.startsWith("'") && tail.region(last, text.length()).lookingAt()) {
-                    last = tail.end(); // a value longer than CLI_VALUE's bound, to its end
-                    at = last;
-                }
+                last = restOfValue(text, found, value.end(1), tail); // a value longer than CLI_VALUE's bound
+                at = last;
             }
             next = Math.max(end, at);
         } while (next < text.length() && tool.find(next));
         return out == null ? text : out.append(text, last, text.length()).toString();
+    }
+
+    /**
+     * Where a masked {@code value} that a pattern matched up to {@code end} really ends: a quoted value cut by its bound
+     * (no closing quote) goes on to its closing quote or the end of the line; an unquoted one over what {@code tail}
+     * (its own characters, possessive; {@code null} for none) matches.
+     */
+    private static int restOfValue(String text, String value, int end, Matcher tail) {
+        char first = value.isEmpty() ? 0 : value.charAt(0);
+        if (first == '"' || first == '\'') {
+            boolean closed = value.length() > 1 && value.charAt(value.length() - 1) == first;
+            Matcher quoted = (first == '"' ? TAIL_DOUBLE_QUOTED : TAIL_SINGLE_QUOTED).matcher(text);
+            return closed || !quoted.region(end, text.length()).lookingAt() ? end : quoted.end();
+        }
+        if (tail == null || value.startsWith("\\\"") || first == '[' || first == '{'
+                || !tail.region(end, text.length()).lookingAt()) {
+            return end;
+        }
+        return tail.end();
     }
 
     /** Where the shell command that goes on at {@code from} ends: its new line, {@code |}, {@code ;} or {@code &}. */
@@ -580,11 +601,7 @@ public final class SecretMasker {
             out.append(text, last, m.start(group));
             out.append(value.startsWith("\\\"") ? "\\\"" + MASK + "\\\"" : value.startsWith("\"") ? "\"" + MASK + "\""
                     : value.startsWith("'") ? "'" + MASK + "'" : MASK);
-            last = m.end(group);
-            if (rest != null && !value.isEmpty() && "\"'\\[{".indexOf(value.charAt(0)) < 0
-                    && rest.region(last, text.length()).lookingAt()) {
-                last = rest.end();
-            }
+            last = restOfValue(text, value, m.end(group), rest);
         } while (m.find());
         out.append(text, last, text.length());
         return out.toString();

@@ -302,13 +302,15 @@ class SecretMaskerTests {
     /** A value longer than any pattern's bound is masked to its end, and what follows it stays. */
     @Test
     void aLongSecretIsMaskedWholeWhateverItsLength() {
-        String secret = "Zq9".repeat(400) + "TailEnd"; // 1,207 characters
+        String secret = "Zq9".repeat(800) + "TailEnd"; // 2,407 characters
         for (String[] form : new String[][] {
                 {"borg --passphrase=", " create"}, {"borg --passphrase ", " create"}, {"mysqldump -p", " shop"},
                 {"curl -u backup:", " https://x"}, {"https://x/u?token=", "&x=1"}, {"password: ", ", user=a"},
                 {"Authorization: Basic ", "&x=1"}, {"curl -H 'X: Bearer ", "' https://x"}, {"Cookie: s=", "\"x"},
                 {"https://v.example/ping/", "/fail"}, {"arg=--smtp-pwd%3D", "+--x%3D1"},
-                {"--backup-user=root:", " --x"}, {"sshpass -p ", " ssh"}}) {
+                {"--backup-user=root:", " --x"}, {"sshpass -p ", " ssh"},
+                {"borg --passphrase \"", "\" create"}, {"--password='", "' create"}, {"mysqldump -p\"", "\" shop"},
+                {"sshpass -p '", "' ssh"}, {"Authorization: \"Basic ", "\", \"x\": 1"}}) {
             String text = "run " + form[0] + secret + form[1];
             assertThat(masker.mask(text)).as(form[0]).doesNotContain("TailEnd", "Zq9Zq9").endsWith(form[1]);
         }
