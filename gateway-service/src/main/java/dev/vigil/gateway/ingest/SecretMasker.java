@@ -54,6 +54,8 @@ public final class SecretMasker {
     private static final Pattern TAIL_TOKEN = Pattern.compile("[A-Za-z0-9._~+/=-]*+");
     private static final Pattern TAIL_TO_QUOTE = Pattern.compile("[^\\r\\n\"']*+");
     private static final Pattern TAIL_SEGMENT = Pattern.compile("[^/?#\\s\"'|]*+");
+    private static final Pattern TAIL_USER_INFO = Pattern.compile("[^@/\\s\"']*+");
+    private static final Pattern TAIL_ELEMENT = Pattern.compile("[^<]*+");
     /** The rest of a quoted value longer than its bound, with its closing quote. */
     private static final Pattern TAIL_DOUBLE_QUOTED = Pattern.compile("[^\"\\r\\n]*+\"?");
     private static final Pattern TAIL_SINGLE_QUOTED = Pattern.compile("[^'\\r\\n]*+'?");
@@ -67,7 +69,7 @@ public final class SecretMasker {
     private static final Pattern USER_OPTION = Pattern.compile(
             "(?i)(--[A-Za-z0-9_.-]{0,40}(?:usr|user)[A-Za-z0-9_.-]{0,40}(?:=|%3D)\"?[^\\s\":&]{0,256}(?::|%3A))([^\\s\"&]{1,256})");
     private static final Pattern URL_USER_INFO = Pattern.compile(
-            "(?i)(\\b[a-z][a-z0-9+.-]{0,30}://[^/\\s:@\"']{1,256}:)([^@/\\s\"']{1,256})(@)");
+            "(?i)(\\b[a-z][a-z0-9+.-]{0,30}://[^/\\s:@\"']{1,256}:)([^@/\\s\"']{1,256}+)(?=@|[^@/\\s\"'])");
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "(?i)([?&;](?:token|key|api_?key|apikey|access_token|auth|password|passwd|pwd|pass|secret|sig|signature"
                     + "|client_secret|private_token)=)([^&#\\s\"'|]{1,512})");
@@ -133,7 +135,7 @@ public final class SecretMasker {
     private static final Pattern COOKIE = Pattern.compile("(?i)(\\b(?:set-)?cookie\\s{0,8}:\\s{0,8})([^\\r\\n\"']{1,2048})");
     /** An element named like a secret ({@code <password>…</password>}, {@code <api_key>…</api_key>}). */
     private static final Pattern SECRET_ELEMENT = Pattern.compile(
-            "(?i)(<(" + PAIR_NAME + ")(?:\\s[^>]{0,200})?>)([^<]{1,512})(?=</\\2>)");
+            "(?i)(<(" + PAIR_NAME + ")(?:\\s[^>]{0,200})?>)([^<]{1,512}+)(?=</\\2>|[^<])");
     /** A JSON Web Token anywhere (RFC 7519: three base64url parts, the first a JSON object, so {@code eyJ}). */
     private static final Pattern JWT = Pattern.compile(
             "()(\\beyJ[A-Za-z0-9_-]{4,2048}+\\.[A-Za-z0-9_-]{4,2048}+\\.[A-Za-z0-9_-]{0,2048}+)");
@@ -254,7 +256,7 @@ public final class SecretMasker {
             masked = replaceGroup(USER_OPTION, masked, 2, TAIL_USER);
         }
         if (!prefilter || masked.contains("://") && masked.indexOf('@') >= 0) {
-            masked = replaceGroup(URL_USER_INFO, masked, 2);
+            masked = replaceGroup(URL_USER_INFO, masked, 2, TAIL_USER_INFO);
         }
         if ((words & SECRET_WORD) != 0 && (!prefilter || masked.indexOf('=') >= 0)) {
             masked = replaceGroup(SECRET_PARAMETER, masked, 2, TAIL_PARAMETER);
@@ -267,7 +269,7 @@ public final class SecretMasker {
         if ((words & SECRET_WORD) != 0) {
             masked = replaceGroup(BEARER, masked, 2, TAIL_TOKEN);
             masked = replaceGroup(COOKIE, masked, 2, TAIL_TO_QUOTE);
-            masked = replaceGroup(SECRET_ELEMENT, masked, 3);
+            masked = replaceGroup(SECRET_ELEMENT, masked, 3, TAIL_ELEMENT);
             masked = replaceGroup(JWT, masked, 2);
         }
         return masked;

@@ -310,7 +310,8 @@ class SecretMaskerTests {
                 {"https://v.example/ping/", "/fail"}, {"arg=--smtp-pwd%3D", "+--x%3D1"},
                 {"--backup-user=root:", " --x"}, {"sshpass -p ", " ssh"},
                 {"borg --passphrase \"", "\" create"}, {"--password='", "' create"}, {"mysqldump -p\"", "\" shop"},
-                {"sshpass -p '", "' ssh"}, {"Authorization: \"Basic ", "\", \"x\": 1"}}) {
+                {"sshpass -p '", "' ssh"}, {"Authorization: \"Basic ", "\", \"x\": 1"},
+                {"rsync://backup:", "@nas/share"}, {"<password>", "</password><x/>"}}) {
             String text = "run " + form[0] + secret + form[1];
             assertThat(masker.mask(text)).as(form[0]).doesNotContain("TailEnd", "Zq9Zq9").endsWith(form[1]);
         }
