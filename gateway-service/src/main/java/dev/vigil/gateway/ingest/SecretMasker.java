@@ -69,7 +69,7 @@ public final class SecretMasker {
     private static final Pattern USER_OPTION = Pattern.compile(
             "(?i)(--[A-Za-z0-9_.-]{0,40}(?:usr|user)[A-Za-z0-9_.-]{0,40}(?:=|%3D)\"?[^\\s\":&]{0,256}(?::|%3A))([^\\s\"&]{1,256})");
     private static final Pattern URL_USER_INFO = Pattern.compile(
-            "(?i)(\\b[a-z][a-z0-9+.-]{0,30}://[^/\\s:@\"']{1,256}:)([^@/\\s\"']{1,256}+)(?=@|[^@/\\s\"'])");
+            "(?i)(\\b[a-z][a-z0-9+.-]{0,30}://[^/\\s:@\"']{1,256}:)([^@/\\s\"']{1,256}+)(?=[^@/\\s\"']*+@)");
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "(?i)([?&;](?:token|key|api_?key|apikey|access_token|auth|password|passwd|pwd|pass|secret|sig|signature"
                     + "|client_secret|private_token)=)([^&#\\s\"'|]{1,512})");
@@ -135,7 +135,7 @@ public final class SecretMasker {
     private static final Pattern COOKIE = Pattern.compile("(?i)(\\b(?:set-)?cookie\\s{0,8}:\\s{0,8})([^\\r\\n\"']{1,2048})");
     /** An element named like a secret ({@code <password>…</password>}, {@code <api_key>…</api_key>}). */
     private static final Pattern SECRET_ELEMENT = Pattern.compile(
-            "(?i)(<(" + PAIR_NAME + ")(?:\\s[^>]{0,200})?>)([^<]{1,512}+)(?=</\\2>|[^<])");
+            "(?i)(<(" + PAIR_NAME + ")(?:\\s[^>]{0,200})?>)([^<]{1,512}+)(?=[^<]*+</\\2>)");
     /** A JSON Web Token anywhere (RFC 7519: three base64url parts, the first a JSON object, so {@code eyJ}). */
     private static final Pattern JWT = Pattern.compile(
             "()(\\beyJ[A-Za-z0-9_-]{4,2048}+\\.[A-Za-z0-9_-]{4,2048}+\\.[A-Za-z0-9_-]{0,2048}+)");
@@ -243,14 +243,14 @@ public final class SecretMasker {
         // every later pattern names a secret or a user: a text with none of their words has nothing for them
         int words = prefilter ? words(masked) : SECRET_WORD | USER_WORD | TOOL_WORD;
         if ((words & SECRET_WORD) != 0 && (!prefilter || masked.contains("--"))) {
-            masked = replaceGroup(SECRET_OPTION, masked, 3, TAIL_TO_BLANK);
+            masked = replaceGroup(SECRET_OPTION, masked, 3, TAIL_TO_BLANK, 512);
             masked = replaceGroup(ENCODED_SECRET_OPTION, masked, 3, TAIL_ENCODED);
         }
         if ((words & TOOL_WORD) != 0) {
             for (CliPassword tool : CLI_PASSWORDS) {
                 masked = maskCliPassword(tool, masked);
             }
-            masked = replaceGroup(SMBCLIENT_SHARE_PASSWORD, masked, 2, TAIL_TO_BLANK);
+            masked = replaceGroup(SMBCLIENT_SHARE_PASSWORD, masked, 2, TAIL_TO_BLANK, 512);
         }
         if ((words & USER_WORD) != 0 && (!prefilter || masked.contains("--"))) {
             masked = replaceGroup(USER_OPTION, masked, 2, TAIL_USER);
@@ -263,7 +263,7 @@ public final class SecretMasker {
         }
         if ((words & SECRET_WORD) != 0
                 && (!prefilter || masked.indexOf('=') >= 0 || masked.indexOf(':') >= 0 || masked.indexOf('%') >= 0)) {
-            masked = replaceGroup(AUTHORIZATION, masked, 2, TAIL_TO_AMPERSAND); // a header needs ':', '=' or their encoding
+            masked = replaceGroup(AUTHORIZATION, masked, 2, TAIL_TO_AMPERSAND, 2048); // a header needs ':', '=' or their encoding
             masked = replaceGroup(SECRET_PAIR, masked, 2, TAIL_PAIR); // as does a pair
         }
         if ((words & SECRET_WORD) != 0) {
@@ -540,7 +540,7 @@ public final class SecretMasker {
                 out = out == null ? new StringBuilder(text.length()) : out;
                 out.append(text, last, value.start(1)).append(found.startsWith("\"") ? "\"" + MASK + "\""
                         : found.startsWith("'") ? "'" + MASK + "'" : MASK);
-                last = restOfValue(text, found, value.end(1), tail); // a value longer than CLI_VALUE's bound
+                last = restOfValue(text, found, value.end(1), tail, 512); // a value longer than CLI_VALUE's bound
                 at = last;
             }
             next = Math.max(end, at);
@@ -549,19 +549,21 @@ public final class SecretMasker {
     }
 
     /**
-     * Where a masked {@code value} that a pattern matched up to {@code end} really ends: a quoted value cut by its bound
-     * (no closing quote) goes on to its closing quote or the end of the line; an unquoted one over what {@code tail}
-     * (its own characters, possessive; {@code null} for none) matches.
+     * Where a masked {@code value} that a pattern matched up to {@code end} really ends. A quoted value its pattern cut
+     * at {@code quotedBound} characters (so without its closing quote; {@code 0}: the pattern has no such form) goes on
+     * to its closing quote or the end of the line; an unquoted one over what {@code tail} (its own characters,
+     * possessive; {@code null} for none) matches; any other ends where it was matched.
      */
-    private static int restOfValue(String text, String value, int end, Matcher tail) {
-        char first = value.isEmpty() ? 0 : value.charAt(0);
-        if (first == '"' || first == '\'') {
-            boolean closed = value.length() > 1 && value.charAt(value.length() - 1) == first;
-            Matcher quoted = (first == '"' ? TAIL_DOUBLE_QUOTED : TAIL_SINGLE_QUOTED).matcher(text);
-            return closed || !quoted.region(end, text.length()).lookingAt() ? end : quoted.end();
+    private static int restOfValue(String text, String value, int end, Matcher tail, int quotedBound) {
+        int open = value.startsWith("\\\"") || value.startsWith("\\'") ? 1 : 0; // an escaped quote, \" in JSON text
+        char quote = value.length() > open ? value.charAt(open) : 0;
+        if (quote == '"' || quote == '\'') {
+            boolean cut = quotedBound > 0 && value.length() == open + 1 + quotedBound
+                    && value.charAt(value.length() - 1) != quote;
+            Matcher quoted = (quote == '"' ? TAIL_DOUBLE_QUOTED : TAIL_SINGLE_QUOTED).matcher(text);
+            return cut && quoted.region(end, text.length()).lookingAt() ? quoted.end() : end;
         }
-        if (tail == null || value.startsWith("\\\"") || first == '[' || first == '{'
-                || !tail.region(end, text.length()).lookingAt()) {
+        if (tail == null || open > 0 || quote == '[' || quote == '{' || !tail.region(end, text.length()).lookingAt()) {
             return end;
         }
         return tail.end();
@@ -579,14 +581,19 @@ public final class SecretMasker {
     }
 
     private static String replaceGroup(Pattern pattern, String text, int group) {
-        return replaceGroup(pattern, text, group, null);
+        return replaceGroup(pattern, text, group, null, 0);
+    }
+
+    private static String replaceGroup(Pattern pattern, String text, int group, Pattern tail) {
+        return replaceGroup(pattern, text, group, tail, 0);
     }
 
     /**
-     * {@code text} with group {@code group} of every match of {@code pattern} masked; an unquoted value goes on over
-     * what {@code tail} (a possessive pattern of the value's own characters, or {@code null}) matches after it.
+     * {@code text} with group {@code group} of every match of {@code pattern} masked, each value to its end as
+     * {@link #restOfValue} finds it ({@code tail}, {@code quotedBound}). A match that starts inside a value just masked
+     * masks what it reaches beyond it.
      */
-    private static String replaceGroup(Pattern pattern, String text, int group, Pattern tail) {
+    private static String replaceGroup(Pattern pattern, String text, int group, Pattern tail, int quotedBound) {
         Matcher m = pattern.matcher(text);
         if (!m.find()) {
             return text;
@@ -596,14 +603,18 @@ public final class SecretMasker {
         int last = 0;
         do {
             String value = m.group(group);
-            if (m.start(group) < last || value.startsWith(MASK) || value.startsWith("\"" + MASK)
-                    || value.startsWith("'" + MASK) || value.startsWith("\\\"" + MASK)) {
-                continue; // masked by an earlier rule, or within a value just masked
+            if (m.start(group) < last) {
+                last = Math.max(last, restOfValue(text, value, m.end(group), rest, quotedBound)); // one mask for both
+                continue;
+            }
+            if (value.startsWith(MASK) || value.startsWith("\"" + MASK) || value.startsWith("'" + MASK)
+                    || value.startsWith("\\\"" + MASK)) {
+                continue; // masked by an earlier rule
             }
             out.append(text, last, m.start(group));
             out.append(value.startsWith("\\\"") ? "\\\"" + MASK + "\\\"" : value.startsWith("\"") ? "\"" + MASK + "\""
                     : value.startsWith("'") ? "'" + MASK + "'" : MASK);
-            last = restOfValue(text, value, m.end(group), rest);
+            last = restOfValue(text, value, m.end(group), rest, quotedBound);
         } while (m.find());
         out.append(text, last, text.length());
         return out.toString();
