@@ -97,9 +97,12 @@ public final class AlertTopology {
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JobProcessor.WATERMARK_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
-        // event ids seen per job: each at the start of its dedup-window-long bucket of ingest time (SeenEvents); a
-        // retention of two windows makes each bucket one segment, read by point look-ups
+        // event ids seen per job, each at the start of its dedup-window-long bucket of ingest time (SeenEvents): a
+        // retention of three windows, so a record late by less than a window still reads the bucket before its own
         Duration dedup = properties.dedupWindow();
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(JobProcessor.SEEN_BY_BUCKET_STORE,
+                dedup.multipliedBy(3), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
+        // the form before, each id at its exact time: only read now, while its ids can still match
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(JobProcessor.SEEN_STORE,
                 dedup.multipliedBy(2), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
         ScheduleTracker tracker = new ScheduleTracker(properties.schedule().tolerance());
@@ -110,7 +113,8 @@ public final class AlertTopology {
                 Consumed.with(Serdes.String(), events())).processValues(EventGate::new);
         KStream<String, Alert> jobAlerts = events
                 .process(() -> new JobProcessor(rules, tracker, configured, properties.schedule(), dedup),
-                        JobProcessor.STORE, JobHistory.STORE, Deadlines.STORE, JobProcessor.WATERMARK_STORE, JobProcessor.SEEN_STORE);
+                        JobProcessor.STORE, JobHistory.STORE, Deadlines.STORE, JobProcessor.WATERMARK_STORE, JobProcessor.SEEN_BY_BUCKET_STORE,
+                        JobProcessor.SEEN_STORE);
         // 3. accounts that never sent anything: the first activity of each account, keyed by account
         //    and the ingest watermark to every partition of it, so "never used" is judged on Vigil's time too
         events.filter((key, event) -> event != null)

@@ -62,6 +62,8 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
     public static final String STORE = "job-state";
     public static final String WATERMARK_STORE = "ingest-watermark";
     /** Event ids seen per job, for a time window: a retried hook is recognised however many others came between. */
+    public static final String SEEN_BY_BUCKET_STORE = "seen-event-ids-by-bucket";
+    /** The same in the form before ({@link SeenEvents}): each id at its exact time; read, no longer written. */
     public static final String SEEN_STORE = "seen-event-ids";
     private static final String WATERMARK_KEY = "gateway";
     /** 9999-12-31: record timestamps beyond are not times a broker or the gateway wrote. */
@@ -110,7 +112,8 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
         this.context = context;
         this.store = context.getStateStore(STORE);
         this.watermark = context.getStateStore(WATERMARK_STORE);
-        this.seen = new SeenEvents(context.getStateStore(SEEN_STORE), watermark, dedupWindow);
+        this.seen = new SeenEvents(context.getStateStore(SEEN_BY_BUCKET_STORE), context.getStateStore(SEEN_STORE),
+                dedupWindow);
         this.history = new JobHistory(context.getStateStore(JobHistory.STORE));
         this.accounts = context.getStateStore(AccountsUpdater.STORE);
         this.deadlines = new Deadlines(context.getStateStore(Deadlines.STORE), startGrace, maxRunTime);
@@ -221,8 +224,8 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
     }
 
     /**
-     * True when {@code eventId} of {@code job} was seen within the dedup window before {@code timestamp} (the
-     * record's ingest time); remembers it otherwise.
+     * True when {@code eventId} of {@code job} was seen within the dedup window of {@code timestamp} (the record's
+     * ingest time), either side; remembers it otherwise.
      */
     private boolean seenBefore(String job, String eventId, long timestamp) {
         if (timestamp < 0 || timestamp > MAX_TIMESTAMP) {
