@@ -56,13 +56,27 @@ public final class SecretMasker {
     private static final Pattern TAIL_SEGMENT = Pattern.compile("[^/?#\\s\"'|]*+");
     private static final Pattern TAIL_USER_INFO = Pattern.compile("[^@/\\s\"']*+");
     private static final Pattern TAIL_ELEMENT = Pattern.compile("[^<]*+");
-    /** The rest of a quoted value longer than its bound, with its closing quote. */
+    /** The rest of a quoted value longer than its bound, with its closing quote: on its line, or across lines. */
     private static final Pattern TAIL_DOUBLE_QUOTED = Pattern.compile("[^\"\\r\\n]*+\"?");
     private static final Pattern TAIL_SINGLE_QUOTED = Pattern.compile("[^'\\r\\n]*+'?");
+    private static final Pattern TAIL_DOUBLE_QUOTED_LINES = Pattern.compile("[^\"]*+\"?");
+    private static final Pattern TAIL_SINGLE_QUOTED_LINES = Pattern.compile("[^']*+'?");
+
+    /**
+     * How a pattern's value goes on past where it was matched ({@link #restOfValue}): over {@code tail} (its own
+     * characters, possessive; {@code null} for none) when unquoted; to its closing quote when a quoted form of the
+     * pattern cut it at {@code quotedBound} characters ({@code 0}: no such form), on its line or across lines.
+     */
+    private record ValueEnd(Pattern tail, int quotedBound, boolean quotedAcrossLines) {
+    }
+
+    private static final ValueEnd OPTION_END = new ValueEnd(TAIL_TO_BLANK, 512, true);
+    private static final ValueEnd CLI_END = new ValueEnd(TAIL_TO_BLANK, 512, false);
+    private static final ValueEnd AUTHORIZATION_END = new ValueEnd(TAIL_TO_AMPERSAND, 2048, false);
     private static final String SECRET_NAME = "[A-Za-z0-9_.-]{0,40}(?:pwd|passwd|password|pass|secret|token|key|apikey)[A-Za-z0-9_.-]{0,40}";
     /** {@code --name=value}, {@code --name="value with blanks"}, {@code --name value}. */
     private static final Pattern SECRET_OPTION = Pattern.compile(
-            "(?i)(--" + SECRET_NAME + ")(=|\\s{1,8})(\\\\?\"[^\"]{0,512}+(?:\"|(?=[^\"]))|\\\\?'[^']{0,512}+(?:'|(?=[^']))|[^\\s\"']{1,512})");
+            "(?i)(--" + SECRET_NAME + ")(=|\\s{1,8})(\\\\?\"[^\"]{0,512}+\"?|\\\\?'[^']{0,512}+'?|[^\\s\"']{1,512})");
     /** The same in a form-encoded body: {@code --smtp-pwd%3Dvalue}, up to the next {@code &}, {@code +} or {@code %20}. */
     private static final Pattern ENCODED_SECRET_OPTION = Pattern.compile(
             "(?i)(--" + SECRET_NAME + ")(%3D|=)((?:[^&+\\s%]|%(?!20|26|2B)[0-9A-Fa-f]{2}){1,512})");
@@ -144,8 +158,7 @@ public final class SecretMasker {
             "(?i)(?:" + PAIR_NAME + ")(?:[_.-][A-Za-z0-9]{1,20})?|(?:proxy-)?authori[sz]ation|[A-Za-z0-9_.-]{0,40}auth");
 
     /** A value on a command line: quoted whole, else up to a blank. */
-    private static final String CLI_VALUE = "(\"[^\"\\r\\n]{0,512}+(?:\"|(?=[^\"\\r\\n]))|'[^'\\r\\n]{0,512}+(?:'|(?=[^'\\r\\n]))"
-            + "|[^\\s\"']{1,512})";
+    private static final String CLI_VALUE = "(\"[^\"\\r\\n]{0,512}+\"?|'[^'\\r\\n]{0,512}+'?|[^\\s\"']{1,512})";
     /** {@link #CLI_VALUE} on its own, matched where an option of {@link #CLI_PASSWORDS} ends: group 1. */
     private static final Pattern CLI_VALUE_AT = Pattern.compile(CLI_VALUE);
 
@@ -238,38 +251,38 @@ public final class SecretMasker {
         }
         masked = maskKnownTokens(masked);
         if (!prefilter || masked.contains("/hooks/xsibackup/") || masked.contains("/ping/")) {
-            masked = replaceGroup(HOOK_URL_TOKEN, masked, 2, TAIL_SEGMENT);
+            masked = replaceGroup(HOOK_URL_TOKEN, masked, 2, new ValueEnd(TAIL_SEGMENT, 0, false));
         }
         // every later pattern names a secret or a user: a text with none of their words has nothing for them
         int words = prefilter ? words(masked) : SECRET_WORD | USER_WORD | TOOL_WORD;
         if ((words & SECRET_WORD) != 0 && (!prefilter || masked.contains("--"))) {
-            masked = replaceGroup(SECRET_OPTION, masked, 3, TAIL_TO_BLANK, 512);
-            masked = replaceGroup(ENCODED_SECRET_OPTION, masked, 3, TAIL_ENCODED);
+            masked = replaceGroup(SECRET_OPTION, masked, 3, OPTION_END);
+            masked = replaceGroup(ENCODED_SECRET_OPTION, masked, 3, new ValueEnd(TAIL_ENCODED, 0, false));
         }
         if ((words & TOOL_WORD) != 0) {
             for (CliPassword tool : CLI_PASSWORDS) {
                 masked = maskCliPassword(tool, masked);
             }
-            masked = replaceGroup(SMBCLIENT_SHARE_PASSWORD, masked, 2, TAIL_TO_BLANK, 512);
+            masked = replaceGroup(SMBCLIENT_SHARE_PASSWORD, masked, 2, CLI_END);
         }
         if ((words & USER_WORD) != 0 && (!prefilter || masked.contains("--"))) {
-            masked = replaceGroup(USER_OPTION, masked, 2, TAIL_USER);
+            masked = replaceGroup(USER_OPTION, masked, 2, new ValueEnd(TAIL_USER, 0, false));
         }
         if (!prefilter || masked.contains("://") && masked.indexOf('@') >= 0) {
-            masked = replaceGroup(URL_USER_INFO, masked, 2, TAIL_USER_INFO);
+            masked = replaceGroup(URL_USER_INFO, masked, 2, new ValueEnd(TAIL_USER_INFO, 0, false));
         }
         if ((words & SECRET_WORD) != 0 && (!prefilter || masked.indexOf('=') >= 0)) {
-            masked = replaceGroup(SECRET_PARAMETER, masked, 2, TAIL_PARAMETER);
+            masked = replaceGroup(SECRET_PARAMETER, masked, 2, new ValueEnd(TAIL_PARAMETER, 0, false));
         }
         if ((words & SECRET_WORD) != 0
                 && (!prefilter || masked.indexOf('=') >= 0 || masked.indexOf(':') >= 0 || masked.indexOf('%') >= 0)) {
-            masked = replaceGroup(AUTHORIZATION, masked, 2, TAIL_TO_AMPERSAND, 2048); // a header needs ':', '=' or their encoding
-            masked = replaceGroup(SECRET_PAIR, masked, 2, TAIL_PAIR); // as does a pair
+            masked = replaceGroup(AUTHORIZATION, masked, 2, AUTHORIZATION_END); // a header needs ':', '=' or their encoding
+            masked = replaceGroup(SECRET_PAIR, masked, 2, new ValueEnd(TAIL_PAIR, 0, false)); // as does a pair
         }
         if ((words & SECRET_WORD) != 0) {
-            masked = replaceGroup(BEARER, masked, 2, TAIL_TOKEN);
-            masked = replaceGroup(COOKIE, masked, 2, TAIL_TO_QUOTE);
-            masked = replaceGroup(SECRET_ELEMENT, masked, 3, TAIL_ELEMENT);
+            masked = replaceGroup(BEARER, masked, 2, new ValueEnd(TAIL_TOKEN, 0, false));
+            masked = replaceGroup(COOKIE, masked, 2, new ValueEnd(TAIL_TO_QUOTE, 0, false));
+            masked = replaceGroup(SECRET_ELEMENT, masked, 3, new ValueEnd(TAIL_ELEMENT, 0, false));
             masked = replaceGroup(JWT, masked, 2);
         }
         return masked;
@@ -520,7 +533,6 @@ public final class SecretMasker {
         }
         Matcher option = cli.option().matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
         Matcher value = CLI_VALUE_AT.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
-        Matcher tail = TAIL_TO_BLANK.matcher(text);
         StringBuilder out = null;
         int last = 0;
         int next;
@@ -540,7 +552,7 @@ public final class SecretMasker {
                 out = out == null ? new StringBuilder(text.length()) : out;
                 out.append(text, last, value.start(1)).append(found.startsWith("\"") ? "\"" + MASK + "\""
                         : found.startsWith("'") ? "'" + MASK + "'" : MASK);
-                last = restOfValue(text, found, value.end(1), tail, 512); // a value longer than CLI_VALUE's bound
+                last = restOfValue(text, found, value.end(1), CLI_END); // a value longer than CLI_VALUE's bound
                 at = last;
             }
             next = Math.max(end, at);
@@ -549,24 +561,33 @@ public final class SecretMasker {
     }
 
     /**
-     * Where a masked {@code value} that a pattern matched up to {@code end} really ends. A quoted value its pattern cut
-     * at {@code quotedBound} characters (so without its closing quote; {@code 0}: the pattern has no such form) goes on
-     * to its closing quote or the end of the line; an unquoted one over what {@code tail} (its own characters,
-     * possessive; {@code null} for none) matches; any other ends where it was matched.
+     * Where a masked {@code value} that a pattern matched up to {@code end} really ends, as {@code shape} says: a quoted
+     * value closed by its quote ends there; one its pattern cut at its quoted bound goes on to its closing quote; any
+     * other (unquoted, or an unclosed quote) over the pattern's tail. A JSON array or object, or a value in escaped
+     * quotes, ends where it was matched.
      */
-    private static int restOfValue(String text, String value, int end, Matcher tail, int quotedBound) {
+    private static int restOfValue(String text, String value, int end, ValueEnd shape) {
         int open = value.startsWith("\\\"") || value.startsWith("\\'") ? 1 : 0; // an escaped quote, \" in JSON text
         char quote = value.length() > open ? value.charAt(open) : 0;
+        Pattern rest = shape.tail();
         if (quote == '"' || quote == '\'') {
-            boolean cut = quotedBound > 0 && value.length() == open + 1 + quotedBound
-                    && value.charAt(value.length() - 1) != quote;
-            Matcher quoted = (quote == '"' ? TAIL_DOUBLE_QUOTED : TAIL_SINGLE_QUOTED).matcher(text);
-            return cut && quoted.region(end, text.length()).lookingAt() ? quoted.end() : end;
-        }
-        if (tail == null || open > 0 || quote == '[' || quote == '{' || !tail.region(end, text.length()).lookingAt()) {
+            if (value.length() > open + 1 && value.charAt(value.length() - 1) == quote) {
+                return end; // closed
+            }
+            if (shape.quotedBound() > 0 && value.length() == open + 1 + shape.quotedBound()) {
+                rest = quote == '"' ? (shape.quotedAcrossLines() ? TAIL_DOUBLE_QUOTED_LINES : TAIL_DOUBLE_QUOTED)
+                        : (shape.quotedAcrossLines() ? TAIL_SINGLE_QUOTED_LINES : TAIL_SINGLE_QUOTED);
+            } else if (open > 0) {
+                return end;
+            }
+        } else if (open > 0 || quote == '[' || quote == '{') {
             return end;
         }
-        return tail.end();
+        if (rest == null) {
+            return end;
+        }
+        Matcher more = rest.matcher(text).region(end, text.length());
+        return more.lookingAt() ? more.end() : end;
     }
 
     /** Where the shell command that goes on at {@code from} ends: its new line, {@code |}, {@code ;} or {@code &}. */
@@ -581,30 +602,25 @@ public final class SecretMasker {
     }
 
     private static String replaceGroup(Pattern pattern, String text, int group) {
-        return replaceGroup(pattern, text, group, null, 0);
-    }
-
-    private static String replaceGroup(Pattern pattern, String text, int group, Pattern tail) {
-        return replaceGroup(pattern, text, group, tail, 0);
+        return replaceGroup(pattern, text, group, new ValueEnd(null, 0, false));
     }
 
     /**
      * {@code text} with group {@code group} of every match of {@code pattern} masked, each value to its end as
-     * {@link #restOfValue} finds it ({@code tail}, {@code quotedBound}). A match that starts inside a value just masked
-     * masks what it reaches beyond it.
+     * {@link #restOfValue} finds it by {@code shape}. A match that starts inside a value just masked masks what it
+     * reaches beyond it.
      */
-    private static String replaceGroup(Pattern pattern, String text, int group, Pattern tail, int quotedBound) {
+    private static String replaceGroup(Pattern pattern, String text, int group, ValueEnd shape) {
         Matcher m = pattern.matcher(text);
         if (!m.find()) {
             return text;
         }
-        Matcher rest = tail == null ? null : tail.matcher(text);
         StringBuilder out = new StringBuilder(text.length());
         int last = 0;
         do {
             String value = m.group(group);
             if (m.start(group) < last) {
-                last = Math.max(last, restOfValue(text, value, m.end(group), rest, quotedBound)); // one mask for both
+                last = Math.max(last, restOfValue(text, value, m.end(group), shape)); // one mask for both
                 continue;
             }
             if (value.startsWith(MASK) || value.startsWith("\"" + MASK) || value.startsWith("'" + MASK)
@@ -614,7 +630,7 @@ public final class SecretMasker {
             out.append(text, last, m.start(group));
             out.append(value.startsWith("\\\"") ? "\\\"" + MASK + "\\\"" : value.startsWith("\"") ? "\"" + MASK + "\""
                     : value.startsWith("'") ? "'" + MASK + "'" : MASK);
-            last = restOfValue(text, value, m.end(group), rest, quotedBound);
+            last = restOfValue(text, value, m.end(group), shape);
         } while (m.find());
         out.append(text, last, text.length());
         return out.toString();

@@ -336,6 +336,19 @@ class SecretMaskerTests {
         assertThat(masker.mask(quoted)).as("closed just under its bound").isEqualTo("--password \"***\" --label \"nightly\"");
     }
 
+    /** A quote never closed (a text cut at its limit, a typo) masks to the end of its value all the same. */
+    @Test
+    void anUnclosedQuoteStillMasksItsValue() {
+        assertThat(masker.mask("cmd=backup --password=\"my Unclosed1 phrase")).doesNotContain("Unclosed1", "phrase");
+        assertThat(masker.mask("sshpass -p \"Unclosed2")).doesNotContain("Unclosed2");
+        assertThat(masker.mask("mysqldump -p\"Unclosed3 shop\nnext line")).doesNotContain("Unclosed3").endsWith("\nnext line");
+        String key = "-----BEGIN KEY-----\n" + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n".repeat(30) + "TailEnd\n-----END KEY-----";
+        assertThat(masker.mask("run --ssh-key=\"" + key + "\" --x")).as("a quoted option over lines")
+                .doesNotContain("TailEnd", "MIIEvQ").endsWith("\" --x");
+        assertThat(masker.mask("<password>\"" + "Zq9".repeat(200) + "TailEnd</password><x/>")).as("an element's long value")
+                .doesNotContain("TailEnd").endsWith("</password><x/>");
+    }
+
     /** A raw input is masked in its own encoding: a form body value by value, JSON member by member. */
     @Test
     void aRawInputIsMaskedInItsOwnEncoding() {
