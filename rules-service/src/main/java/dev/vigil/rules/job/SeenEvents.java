@@ -19,8 +19,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * its own.
  * <p>The version before kept each id at its exact ingest time, in a store of its own that this one only reads: while
  * an id there can still match (up to a window after the newest of them), a miss also looks over its range, as the
- * version before did. Where that is is found again whenever a task starts, so ids an instance of the version before
- * wrote during a rolling upgrade are found too.
+ * version before did — for up to two windows after an upgrade, the look-up costs what it cost before. Where that
+ * ends is found again whenever a task starts, so ids the version before wrote when it ran again (a rollback) are
+ * found too.
  */
 final class SeenEvents {
 
