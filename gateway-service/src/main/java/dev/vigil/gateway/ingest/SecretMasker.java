@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  *   <li><b>passwords as short options</b> of the tools backup scripts run: {@code mysqldump -pSECRET},
  *       {@code sshpass -p SECRET}, {@code curl -u user:SECRET}, {@code smbclient -U user%SECRET},
  *       {@code lftp -u user,SECRET};</li>
- *   <li><b>URLs</b>: the password of their user-info ({@code https://user:secret@host}), and the value of query
+ *   <li><b>URLs</b>: the password of their user-info ({@code https://user:secret@host}, to the last {@code @}
+ *       before the host), and the value of query
  *       parameters named like a secret ({@code token}, {@code key}, {@code password}, {@code secret}, {@code sig},
  *       {@code signature}, {@code auth}, {@code api_key}, {@code apikey}, {@code access_token}, …);</li>
  *   <li><b>{@code name=value} and {@code name: value} pairs</b>, JSON's {@code "name": "value"} and their
@@ -31,7 +32,9 @@ import java.util.regex.Pattern;
  *   <li><b>HTTP credentials</b>: what follows {@code Authorization:} and its scheme ({@code Bearer}, {@code Basic},
  *       {@code Digest}) to the end of the line, a bearer token anywhere, a {@code Cookie:} header's value, and a JSON
  *       Web Token anywhere;</li>
- *   <li><b>XML elements</b> named like a secret ({@code <password>…</password>}).</li>
+ *   <li><b>XML elements</b> named like a secret ({@code <password>…</password>}, {@code <wsse:Password>}, a CDATA
+ *       section), and a value given beside a secret's name ({@code <add key="DbPassword" value="…"/>},
+ *       {@code {"name": "DB_PASSWORD", "value": "…"}}).</li>
  * </ol>
  * Attributes whose name names a secret are masked whole ({@link #maskAttribute}).
  * A masked value becomes {@value #MASK}. Masking never fails and never changes text without a secret.
@@ -54,8 +57,12 @@ public final class SecretMasker {
     private static final Pattern TAIL_TOKEN = Pattern.compile("[A-Za-z0-9._~+/=-]*+");
     private static final Pattern TAIL_TO_QUOTE = Pattern.compile("[^\\r\\n\"']*+");
     private static final Pattern TAIL_SEGMENT = Pattern.compile("[^/?#\\s\"'|]*+");
-    private static final Pattern TAIL_USER_INFO = Pattern.compile("[^@/\\s\"']*+");
-    private static final Pattern TAIL_ELEMENT = Pattern.compile("[^<]*+");
+    /** A URL's password to the last {@code @} before its host ({@link #URL_USER_INFO}). */
+    private static final Pattern TAIL_USER_INFO = Pattern.compile(
+            "(?:[^@/\\s\"']*+@(?=[^@/\\s\"']*+@))*+[^@/\\s\"']*+");
+    /** An element's value: a CDATA section to its end ({@code ]]>}, or the text's), else up to the next tag. */
+    private static final Pattern TAIL_ELEMENT = Pattern.compile(
+            "(?<=<!\\[CDATA\\[)(?:[^\\]]|\\](?!\\]>))*+(?:\\]\\]>)?|[^<]*+");
     /** The rest of a quoted value longer than its bound, with its closing quote: on its line, or across lines. */
     private static final Pattern TAIL_DOUBLE_QUOTED = Pattern.compile("[^\"\\r\\n]*+\"?");
     private static final Pattern TAIL_SINGLE_QUOTED = Pattern.compile("[^'\\r\\n]*+'?");
@@ -82,8 +89,14 @@ public final class SecretMasker {
             "(?i)(--" + SECRET_NAME + ")(%3D|=)((?:[^&+\\s%]|%(?!20|26|2B)[0-9A-Fa-f]{2}){1,512})");
     private static final Pattern USER_OPTION = Pattern.compile(
             "(?i)(--[A-Za-z0-9_.-]{0,40}(?:usr|user)[A-Za-z0-9_.-]{0,40}(?:=|%3D)\"?[^\\s\":&]{0,256}(?::|%3A))([^\\s\"&]{1,256})");
+    /**
+     * A URL's user-info password: from the first {@code :} to the <em>last</em> {@code @} before the host, as curl and
+     * browsers split it, so an unencoded {@code @} in the password or the user ({@code https://user:p@ss@host},
+     * {@code ftp://me@example.org:pw@host}) leaves nothing of the password in clear.
+     */
     private static final Pattern URL_USER_INFO = Pattern.compile(
-            "(?i)(\\b[a-z][a-z0-9+.-]{0,30}://[^/\\s:@\"']{1,256}:)([^@/\\s\"']{1,256}+)(?=[^@/\\s\"']*+@)");
+            "(?i)(\\b[a-z][a-z0-9+.-]{0,30}://[^/\\s:\"']{1,256}:)"
+                    + "((?:[^@/\\s\"']{0,256}+@(?=[^@/\\s\"']{0,256}+@)){0,8}+[^@/\\s\"']{1,256}+)(?=[^@/\\s\"']*+@)");
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "(?i)([?&;](?:token|key|api_?key|apikey|access_token|auth|password|passwd|pwd|pass|secret|sig|signature"
                     + "|client_secret|private_token)=)([^&#\\s\"'|]{1,512})");
@@ -105,6 +118,12 @@ public final class SecretMasker {
             + "|(?-i:[A-Z0-9_]{0,40}PASS|[A-Za-z0-9_]{0,40}[a-z0-9]Key))";
     /** A JSON string, escapes included ({@code "abc\\"def"}), up to 8,192 characters (a PEM private key fits). */
     private static final String JSON_STRING = "\"(?:[^\"\\\\\\r\\n]|\\\\.){0,8192}+\"";
+    /**
+     * A JSON string inside a JSON string (or a log that escaped it): for the string {@code a"b}, the text
+     * {@code \"a\\\"b\"}. Its quotes are {@code \"}; a backslash of the inner string is {@code \\} and takes the
+     * escaped character after it with it, so an inner escaped quote does not end the value. Up to 8,192 characters.
+     */
+    private static final String ESCAPED_JSON_STRING = "\\\\\"(?:\\\\\\\\(?:\\\\\\\\|\\\\\"|[^\"\\\\\\r\\n])|\\\\[^\"\\\\\\r\\n]|[^\"\\\\\\r\\n]){0,8192}+\\\\\"";
     /**
      * What a JSON array or object may hold: strings whole (up to 256 characters), anything but brackets and quotes.
      * Bounded small: each secret's name in a text starts a scan, so a text of many unclosed {@code "key":["} must not
@@ -130,26 +149,40 @@ public final class SecretMasker {
     private static final Pattern SECRET_PAIR = Pattern.compile(
             "(?i)(\\b" + PAIR_NAME + "\\\\?[\"']?" + BLANKS + "(?:=>|[=:]|%3D|%3A)" + BLANKS + ")"
                     + "(" + JSON_CONTAINER // a JSON array or object, whole
-                    + "|\\\\\"[^\"\\\\\\r\\n]{0,512}\\\\\"|" + JSON_STRING + "|'[^'\\r\\n]{0,8192}'"
+                    + "|" + ESCAPED_JSON_STRING + "|" + JSON_STRING + "|'[^'\\r\\n]{0,8192}'"
                     + "|[^\\s,;\"'&<>{}\\[\\]]{1,512})");
+    /**
+     * A secret given as a name and a value side by side: .NET's {@code <add key="DbPassword" value="…"/>}, Kubernetes'
+     * and Docker's environments ({@code {"name": "DB_PASSWORD", "value": "…"}}, {@code - name: DB_PASSWORD} then
+     * {@code value: …} on the next line), escaped inside JSON too: the value.
+     */
+    private static final Pattern SECRET_KEYED_VALUE = Pattern.compile(
+            "(?i)(\\b(?:key|name)\\\\?[\"']?[ \\t]{0,8}[=:][ \\t]{0,8}\\\\?([\"']?)(?:" + PAIR_NAME + ")\\\\?\\2"
+                    + "\\s{0,8},?\\s{0,8}\\\\?[\"']?value\\\\?[\"']?[ \\t]{0,8}[=:][ \\t]{0,8})"
+                    + "(" + ESCAPED_JSON_STRING + "|" + JSON_STRING + "|'[^'\\r\\n]{0,8192}+'|[^\\s,;\"'&<>{}\\[\\]]{1,512})");
     /**
      * An HTTP credential as a header line, a log or JSON shows it ({@code Authorization: Bearer <token>},
      * {@code Proxy-Authorization: Basic <base64>}, {@code "Authorization":"Bearer …"}): the credential after the
      * scheme (RFC 9110, section 11.6.2).
      */
     private static final Pattern AUTHORIZATION = Pattern.compile(
-            "(?i)(\\b(?:proxy-)?authori[sz]ation[\"']?" + BLANKS + "(?:[=:]|%3D|%3A)" + BLANKS
+            "(?i)(\\b(?:proxy-)?authori[sz]ation\\\\?[\"']?" + BLANKS + "(?:[=:]|%3D|%3A)" + BLANKS
                     + "(?:[A-Za-z][A-Za-z0-9._-]{0,30}(?:\\s|\\+|%20){1,8})?)"
-                    + "(\"[^\"\\r\\n]{0,2048}+(?:\"|(?=[^\"\\r\\n]))|'[^'\\r\\n]{0,2048}+(?:'|(?=[^'\\r\\n]))"
+                    + "(" + ESCAPED_JSON_STRING + "|\"[^\"\\r\\n]{0,2048}+(?:\"|(?=[^\"\\r\\n]))|'[^'\\r\\n]{0,2048}+(?:'|(?=[^'\\r\\n]))"
                     + "|[^\\r\\n&]{1,2048})");
     /** A bearer token anywhere ({@code curl -H "Bearer eyJ…"}, RFC 6750): eight or more token characters after the word. */
     private static final Pattern BEARER = Pattern.compile(
             "(?i)(\\bbearer(?:\\s|\\+|%20){1,8})([A-Za-z0-9._~+/=-]{8,2048})");
     /** A cookie header's value, to the end of its line ({@code Cookie: session=…}, {@code Set-Cookie: …}). */
     private static final Pattern COOKIE = Pattern.compile("(?i)(\\b(?:set-)?cookie\\s{0,8}:\\s{0,8})([^\\r\\n\"']{1,2048})");
-    /** An element named like a secret ({@code <password>…</password>}, {@code <api_key>…</api_key>}). */
+    /**
+     * An element named like a secret, with or without a namespace prefix ({@code <password>…</password>},
+     * {@code <api_key>…</api_key>}, WS-Security's {@code <wsse:Password>}): its text up to the closing element, or a
+     * CDATA section that opens it, to the section's end.
+     */
     private static final Pattern SECRET_ELEMENT = Pattern.compile(
-            "(?i)(<(" + PAIR_NAME + ")(?:\\s[^>]{0,200})?>)([^<]{1,512}+)(?=[^<]*+</\\2>)");
+            "(?i)(<((?:[A-Za-z_][A-Za-z0-9_.-]{0,40}:)?(?:" + PAIR_NAME + "))(?:\\s[^>]{0,200})?>)"
+                    + "(<!\\[CDATA\\[|[^<]{1,512}+(?=[^<]*+</\\2>))");
     /** A JSON Web Token anywhere (RFC 7519: three base64url parts, the first a JSON object, so {@code eyJ}). */
     private static final Pattern JWT = Pattern.compile(
             "()(\\beyJ[A-Za-z0-9_-]{4,2048}+\\.[A-Za-z0-9_-]{4,2048}+\\.[A-Za-z0-9_-]{0,2048}+)");
@@ -277,6 +310,8 @@ public final class SecretMasker {
         if ((words & SECRET_WORD) != 0
                 && (!prefilter || masked.indexOf('=') >= 0 || masked.indexOf(':') >= 0 || masked.indexOf('%') >= 0)) {
             masked = replaceGroup(AUTHORIZATION, masked, 2, AUTHORIZATION_END); // a header needs ':', '=' or their encoding
+            masked = replaceGroup(SECRET_KEYED_VALUE, masked, 3, new ValueEnd(TAIL_PAIR, 0, false)); // before the
+            // pair: the pair rule takes "key" for a secret's name and would mask the name the value is under
             masked = replaceGroup(SECRET_PAIR, masked, 2, new ValueEnd(TAIL_PAIR, 0, false)); // as does a pair
         }
         if ((words & SECRET_WORD) != 0) {
@@ -586,7 +621,7 @@ public final class SecretMasker {
         if (rest == null) {
             return end;
         }
-        Matcher more = rest.matcher(text).region(end, text.length());
+        Matcher more = rest.matcher(text).region(end, text.length()).useTransparentBounds(true); // lookbehinds
         return more.lookingAt() ? more.end() : end;
     }
 
@@ -620,7 +655,10 @@ public final class SecretMasker {
         do {
             String value = m.group(group);
             if (m.start(group) < last) {
-                last = Math.max(last, restOfValue(text, value, m.end(group), shape)); // one mask for both
+                char first = value.isEmpty() ? 0 : value.charAt(0);
+                if (m.end(group) > last || first == '"' || first == '\'' || first == '\\') {
+                    last = Math.max(last, restOfValue(text, value, m.end(group), shape)); // one mask for both
+                } // else: unquoted and inside the masked value, its tail ends where that one's did (linear time)
                 continue;
             }
             if (value.startsWith(MASK) || value.startsWith("\"" + MASK) || value.startsWith("'" + MASK)

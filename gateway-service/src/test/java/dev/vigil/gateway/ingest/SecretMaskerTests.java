@@ -139,7 +139,9 @@ class SecretMaskerTests {
                     "Bearer ", "Authorization: ", "pass%20", "\"key\":", "eyJab", "<password>", "Cookie:", "mysql ",
                     "curl -u a", "smbclient -U", "sshpass ", "{\"password\":[\"a\",", "\"secret\": \"\\\\",
                     "7z -p", "openssl -k ", "zip ", "\"password\":[[", "smbclient //s ", "key:[\"\\\"", "7z ", "curl ",
-                    "mysql;", "mysql -p\"", "curl -u a:", "lftp -u a,", "mysql -p' -p\"")) {
+                    "mysql;", "mysql -p\"", "curl -u a:", "lftp -u a,", "mysql -p' -p\"", "x://a:b@", "x://a:@", "@",
+                    "<x:password><![CDATA[", "<password><![CDATA[]", "name: \"password\", value: ",
+                    "\\\"secret\\\": \\\"\\\\", "key=password value=", "Authorization\\\": \\\"")) {
                 String line = unit.repeat(200_000 / unit.length());
                 // the text stays, but for a run like key=key=key=..., one long value masked whole to the end
                 assertThat(masker.mask(line)).as(unit).satisfiesAnyOf(out -> assertThat(out).hasSizeGreaterThan(1000),
@@ -366,5 +368,49 @@ class SecretMaskerTests {
         assertThat(masker.maskRaw("{not json password=RawV6")).doesNotContain("RawV6");
         String plain = "{ \"data\": {\"job\": \"nightly\"},\n  \"id\": \"1\" }";
         assertThat(masker.maskRaw(plain)).as("JSON without a secret, as it came").isEqualTo(plain);
+    }
+    /**
+     * Secrets in the forms other tools write them: a URL whose password or user holds an unencoded {@code @}, SOAP's
+     * namespaced elements and CDATA, JSON escaped inside JSON (with backslashes, inner quotes and long values), a
+     * name and a value side by side (.NET, Kubernetes, Docker).
+     */
+    @Test
+    void secretsInOtherToolsFormsAreMasked() {
+        assertThat(masker.mask("rsync https://backup:p@ss@nas.local/share failed"))
+                .isEqualTo("rsync https://backup:***@nas.local/share failed");
+        assertThat(masker.mask("ftp://me@example.org:UrlV2@ftp.example.org/in"))
+                .isEqualTo("ftp://me@example.org:***@ftp.example.org/in");
+        assertThat(masker.mask("see https://nas.local:8443/x and mail me@example.org"))
+                .isEqualTo("see https://nas.local:8443/x and mail me@example.org");
+        assertThat(masker.mask("https://u:" + "Qz".repeat(200) + "@x@nas/s")).isEqualTo("https://u:***@nas/s");
+
+        assertThat(masker.mask("<wsse:Password Type=\"#PasswordText\">SoapV1</wsse:Password><x/>"))
+                .isEqualTo("<wsse:Password Type=\"#PasswordText\">***</wsse:Password><x/>");
+        assertThat(masker.mask("<password><![CDATA[Cd<V]]2]]></password><vm>A</vm>"))
+                .isEqualTo("<password>***</password><vm>A</vm>");
+        assertThat(masker.mask("<ns1:apiKey>SoapV3</ns1:apiKey>")).isEqualTo("<ns1:apiKey>***</ns1:apiKey>");
+        assertThat(masker.mask("<password><![CDATA[" + "Cd".repeat(3000) + "Tail]]></password>"))
+                .isEqualTo("<password>***</password>");
+
+        // {"password": "a\b"} and {"password": "a\"b"}, escaped as a string inside JSON
+        assertThat(masker.mask("err {\\\"password\\\": \\\"Esc\\\\\\\\V1\\\", \\\"vm\\\": \\\"A\\\"}"))
+                .isEqualTo("err {\\\"password\\\": \\\"***\\\", \\\"vm\\\": \\\"A\\\"}");
+        assertThat(masker.mask("err {\\\"password\\\": \\\"Esc\\\\\\\"V2\\\"} end"))
+                .isEqualTo("err {\\\"password\\\": \\\"***\\\"} end");
+        assertThat(masker.mask("{\\\"secret\\\": \\\"" + "Lv".repeat(400) + "Tail\\\"} end"))
+                .isEqualTo("{\\\"secret\\\": \\\"***\\\"} end");
+        assertThat(masker.mask("{\\\"Authorization\\\": \\\"Basic RXNjVjQ6eA==\\\", \\\"vm\\\": 1}"))
+                .isEqualTo("{\\\"Authorization\\\": \\\"***\\\", \\\"vm\\\": 1}");
+
+        assertThat(masker.mask("<add key=\"DbPassword\" value=\"KeyedV1\" /><add key=\"Port\" value=\"1433\" />"))
+                .doesNotContain("KeyedV1").contains("value=\"1433\"");
+        assertThat(masker.mask("{\"env\":[{\"name\":\"DB_PASSWORD\",\"value\":\"KeyedV2\"},{\"name\":\"TZ\",\"value\":\"UTC\"}]}"))
+                .isEqualTo("{\"env\":[{\"name\":\"DB_PASSWORD\",\"value\":\"***\"},{\"name\":\"TZ\",\"value\":\"UTC\"}]}");
+        assertThat(masker.mask("env:\n- name: RESTIC_PASSWORD\n  value: KeyedV3\n- name: TZ\n  value: UTC"))
+                .isEqualTo("env:\n- name: RESTIC_PASSWORD\n  value: ***\n- name: TZ\n  value: UTC");
+        assertThat(masker.maskRaw("{\"env\":[{\"name\":\"DB_PASSWORD\",\"value\":\"KeyedV4\"}]}"))
+                .doesNotContain("KeyedV4");
+        assertThat(masker.mask("name: password_policy, value: strict")).as("a name that only starts like a secret's")
+                .isEqualTo("name: password_policy, value: strict");
     }
 }
