@@ -209,6 +209,70 @@ class VerdictTests {
         assertThat(missed.summary()).contains("Vigil itself was not receiving hooks from");
     }
 
+    /** An event that happened at {@code at} and reached Vigil at {@code received} (held back by its client). */
+    private static BackupEvent late(String id, EventType type, Outcome outcome, Instant at, Instant received,
+                                    Map<String, String> attributes) {
+        return new BackupEvent(id, Source.GENERIC, type, outcome, at, received, JOB, null, null,
+                outcome == Outcome.FAILED ? new ErrorInfo("1", "failed") : null, attributes, null);
+    }
+
+    /**
+     * A client's own outage: its spool arrives while Vigil runs, hook by hook. A start older than the maximum run time
+     * is not told as unfinished before the rest of the spool could arrive (the outage settle after its receipt); its
+     * end arriving then ends it, and a start whose end never comes is told after that wait.
+     */
+    @Test
+    void aStartItsClientHeldBackWaitsForTheRestOfTheSpool() {
+        start(Map.of());
+        rules.heartbeats(T0, T0.plusSeconds(200), Duration.ofSeconds(1));
+        rules.send(late("held-start", EventType.BACKUP_STARTED, Outcome.NONE, T0.plusSeconds(50), T0.plusSeconds(200),
+                Map.of()));
+        rules.heartbeats(T0.plusSeconds(201), T0.plusSeconds(205), Duration.ofSeconds(1));
+        assertThat(rules.alerts()).as("due 90 s after its start, long past: it waits for the spool").isEmpty();
+        rules.send(late("held-end", EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0.plusSeconds(60), T0.plusSeconds(206),
+                Map.of()));
+        rules.heartbeats(T0.plusSeconds(206), T0.plusSeconds(300), Duration.ofSeconds(1));
+        assertThat(rules.alerts()).as("its end came").isEmpty();
+
+        rules.send(late("lone-start", EventType.BACKUP_STARTED, Outcome.NONE, T0.plusSeconds(100), T0.plusSeconds(301),
+                Map.of()));
+        rules.heartbeats(T0.plusSeconds(302), T0.plusSeconds(360), Duration.ofSeconds(1));
+        assertThat(rules.alerts()).as("until 60 s after its receipt").isEmpty();
+        rules.heartbeats(T0.plusSeconds(361), T0.plusSeconds(363), Duration.ofSeconds(1));
+        Alert failed = rules.alerts.readValue();
+        assertThat(failed.rule()).isEqualTo(Rules.FAILED_BACKUP);
+        assertThat(failed.details()).containsEntry("startedAt", T0.plusSeconds(100).toString());
+    }
+
+    /**
+     * A job that really went quiet is told while its client is offline; when the client's spool of the runs it made
+     * meanwhile arrives hook by hook, the runs still in the spool are not told as missed in between.
+     */
+    @Test
+    void aClientsSpoolOfMissedRunsResolvesWithoutFlapping() {
+        start(Map.of());
+        rules.send(ping("r0", EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0, period("30s")));
+        rules.heartbeats(T0, T0.plusSeconds(40), Duration.ofSeconds(1));
+        assertThat(rules.alerts()).extracting(Alert::rule, Alert::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Rules.MISSED_SCHEDULE, AlertStatus.FIRING));
+        rules.heartbeats(T0.plusSeconds(41), T0.plusSeconds(200), Duration.ofSeconds(1));
+        rules.alerts();
+        Instant received = T0.plusSeconds(201);
+        for (int run = 1; run <= 5; run++) { // runs at +30 ... +150, two seconds apart
+            rules.send(late("r" + run, EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0.plusSeconds(30L * run), received,
+                    period("30s")));
+            rules.heartbeats(received, received.plusSeconds(1), Duration.ofSeconds(1));
+            received = received.plusSeconds(2);
+        }
+        assertThat(rules.alerts()).extracting(Alert::rule, Alert::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Rules.MISSED_SCHEDULE, AlertStatus.RESOLVED));
+        rules.heartbeats(received, T0.plusSeconds(260), Duration.ofSeconds(1));
+        assertThat(rules.alerts()).as("the next run is due at +185 s, held until 60 s after the last hook").isEmpty();
+        rules.heartbeats(T0.plusSeconds(261), T0.plusSeconds(275), Duration.ofSeconds(1));
+        assertThat(rules.alerts()).extracting(Alert::rule, Alert::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Rules.MISSED_SCHEDULE, AlertStatus.FIRING));
+    }
+
     @Test
     void aJobThatReallyDidNotRunDuringAnOutageIsToldAfterTheSettleTime() {
         start(Map.of());

@@ -53,7 +53,11 @@ import org.slf4j.LoggerFactory;
  * gateway heartbeat seen in this partition, not the clock — become verdicts: a run that did not start (missed
  * schedule) or did not end (failed). While Vigil itself is not ingesting, the watermark stands still and no
  * verdict is given; when data resumes, the backlog is processed before the heartbeats behind it, so runs that
- * did happen are seen first and no false alarm is raised.
+ * did happen are seen first and no false alarm is raised. A client's own outage is the same seen from its side: a hook
+ * that arrives more than the ingest gap plus a minute (the coarsest source's precision) after the time it reports was
+ * held back, and no verdict on its job is given until the outage settle after its receipt (unless it tells of a time
+ * inside Vigil's own outage, still settling), so the rest of the client's spool (the end of a run whose start was
+ * 25 hours old, the runs of the days it was offline) arrives first.
  * <p>Under exactly-once processing the state, the alerts and the consumed offsets commit together, so a
  * restart neither loses nor repeats an alert.
  */
@@ -82,6 +86,8 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
     private final Duration dedupWindow;
     private final Duration ingestGap;
     private final Duration outageSettle;
+    /** How much later than its own time a hook must arrive to count as held back by its client. */
+    private final Duration heldBack;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, JobState> store;
     private KeyValueStore<String, Long> watermark;
@@ -104,6 +110,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
         this.maxRunTime = settings.maxRunTime();
         this.ingestGap = settings.ingestGap();
         this.outageSettle = settings.outageSettle();
+        this.heldBack = ingestGap.plus(JobState.SOURCE_PRECISION);
         this.dedupWindow = dedupWindow;
     }
 
@@ -161,6 +168,9 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
             state = state.withRun(new JobState.Run(JobState.at(event), event.measures().bytes(),
                     event.measures().files(), event.measures().durationSeconds()));
         }
+        if (JobState.isHeldBack(event, heldBack) && !settlingOutageCovers(event)) {
+            state = state.heldUntil(event.receivedAt().plus(outageSettle));
+        }
         deadlines.sync(key, before, state);
         store.put(key, remembered(key, state, event));
     }
@@ -211,6 +221,16 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
             return Math.min(mark, watermark.get(OUTAGE_FROM));
         }
         return mark;
+    }
+
+    /**
+     * True when {@code event} (held back) tells of a time inside Vigil's last outage and arrived while that outage still
+     * settles: the deadlines it moves already wait for the settle, counted from the outage's end.
+     */
+    private boolean settlingOutageCovers(BackupEvent event) {
+        Long settled = watermark.get(OUTAGE_SETTLED);
+        return settled != null && event.receivedAt().toEpochMilli() <= settled
+                && outageAround(JobState.at(event)) != null;
     }
 
     /** The outage a deadline fell into, as "from … to …", or {@code null}. */

@@ -34,12 +34,16 @@ import java.util.Map;
  * @param runningRunId        the run id of the start {@code runningSince} is of; {@code null} when it had none
  * @param historyNext         the sequence number the job's next event takes in {@link JobHistory} (0 before the first,
  *                            and in states written before the history had its own store)
+ * @param heldUntil           no verdict on the job before this ingest time: set when a hook arrived long after the time
+ *                            it reports (a client's spool or retries sent after its own outage), so the rest of what it
+ *                            held back can arrive first; {@code null} when never
  */
 public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEndAt,
                        Outcome lastOutcome, Instant lastSuccessAt, int consecutiveFailures,
                        boolean failedRunCounted, String lastFailedRunId, Map<String, Alert> openAlerts, Schedule schedule, Instant nextRunAt, int missedRuns,
                        Instant runningSince, List<Run> recentRuns, List<QuotaPoint> quota, List<Entry> history,
-                       dev.vigil.model.Source source, String host, String runningRunId, long historyNext) {
+                       dev.vigil.model.Source source, String host, String runningRunId, long historyNext,
+                       Instant heldUntil) {
 
     /** Characters of an event's error message kept in the history. */
     public static final int HISTORY_ERROR_LIMIT = 200;
@@ -47,7 +51,18 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
     public static final int REMEMBERED_QUOTA = 60;
 
     public static final JobState EMPTY = new JobState(null, null, null, null, null, 0, false, null, Map.of(), null, null,
-            0, null, List.of(), List.of(), List.of(), null, null, null, 0);
+            0, null, List.of(), List.of(), List.of(), null, null, null, 0, null);
+
+    /** A state without {@code heldUntil} (as written before it was kept). */
+    public JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEndAt, Outcome lastOutcome,
+                    Instant lastSuccessAt, int consecutiveFailures, boolean failedRunCounted, String lastFailedRunId,
+                    Map<String, Alert> openAlerts, Schedule schedule, Instant nextRunAt, int missedRuns,
+                    Instant runningSince, List<Run> recentRuns, List<QuotaPoint> quota, List<Entry> history,
+                    dev.vigil.model.Source source, String host, String runningRunId, long historyNext) {
+        this(lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt, consecutiveFailures, failedRunCounted,
+                lastFailedRunId, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota, history,
+                source, host, runningRunId, historyNext, null);
+    }
 
     /** A state without source and host (as written before they were kept). */
     public JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEndAt, Outcome lastOutcome,
@@ -56,7 +71,7 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
                     Instant runningSince, List<Run> recentRuns, List<QuotaPoint> quota, List<Entry> history) {
         this(lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt, consecutiveFailures, failedRunCounted,
                 lastFailedRunId, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota, history,
-                null, null, null, 0);
+                null, null, null, 0, null);
     }
 
     /** A state without the history's sequence number (as written before the history had its own store). */
@@ -67,7 +82,7 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
                     dev.vigil.model.Source source, String host, String runningRunId) {
         this(lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt, consecutiveFailures, failedRunCounted,
                 lastFailedRunId, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota, history,
-                source, host, runningRunId, 0);
+                source, host, runningRunId, 0, null);
     }
 
     /**
@@ -252,6 +267,26 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
         return next.build();
     }
 
+    /**
+     * True when {@code event} was received more than {@code heldBack} after the time it reports: its client held it
+     * back (a spool, retries after its own outage).
+     */
+    public static boolean isHeldBack(BackupEvent event, java.time.Duration heldBack) {
+        Instant received = event.receivedAt();
+        Instant at = at(event);
+        return received != null && at != null && at.plus(heldBack).isBefore(received);
+    }
+
+    /** The state with no verdict before {@code until} ({@link #heldUntil}); a later hold already set stays. */
+    public JobState heldUntil(Instant until) {
+        if (heldUntil != null && !heldUntil.isBefore(until)) {
+            return this;
+        }
+        Builder next = toBuilder();
+        next.heldUntil = until;
+        return next.build();
+    }
+
     public JobState withRunningSince(Instant runningSince) {
         Builder next = toBuilder();
         next.runningSince = runningSince;
@@ -291,6 +326,7 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
         String host;
         String runningRunId;
         long historyNext;
+        Instant heldUntil;
 
         Builder(JobState s) {
             lastEventAt = s.lastEventAt;
@@ -313,12 +349,13 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
             host = s.host;
             runningRunId = s.runningRunId;
             historyNext = s.historyNext;
+            heldUntil = s.heldUntil;
         }
 
         JobState build() {
             return new JobState(lastEventAt, lastStartAt, lastEndAt, lastOutcome, lastSuccessAt,
                     consecutiveFailures, failedRunCounted, lastFailedRunId, openAlerts, schedule, nextRunAt, missedRuns, runningSince, recentRuns, quota,
-                    history, source, host, runningRunId, historyNext);
+                    history, source, host, runningRunId, historyNext, heldUntil);
         }
     }
 }

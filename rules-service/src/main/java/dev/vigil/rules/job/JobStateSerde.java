@@ -171,6 +171,9 @@ public final class JobStateSerde {
         if (s.runningRunId() != null) {
             b.setRunningRunId(s.runningRunId());
         }
+        if (s.heldUntil() != null) {
+            b.setHeldUntil(time(s.heldUntil()));
+        }
         return b.setHistoryNext(s.historyNext()).build();
     }
 
@@ -206,7 +209,8 @@ public final class JobStateSerde {
                 p.hasNextRunAt() ? instant(p.getNextRunAt()) : null, p.getMissedRuns(),
                 p.hasRunningSince() ? instant(p.getRunningSince()) : null, runs, quota, history,
                 p.hasSource() ? Source.valueOf(p.getSource()) : null, p.hasHost() ? p.getHost() : null,
-                p.hasRunningRunId() ? p.getRunningRunId() : null, p.getHistoryNext());
+                p.hasRunningRunId() ? p.getRunningRunId() : null, p.getHistoryNext(),
+                p.hasHeldUntil() ? instant(p.getHeldUntil()) : null);
     }
 
     static dev.vigil.rules.job.proto.Entry toProto(JobState.Entry e) {

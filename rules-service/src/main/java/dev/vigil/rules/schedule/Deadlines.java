@@ -17,6 +17,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>{@code start}: the expected run plus the start grace: by then the run must have started;</li>
  *   <li>{@code finish}: a started run plus the maximum run time: by then it must have ended.</li>
  * </ul>
+ * Neither is due before the job's {@link JobState#heldUntil}: after a hook its client held back, the rest of what it
+ * held back is waited for.
  */
 public final class Deadlines {
 
@@ -52,12 +54,20 @@ public final class Deadlines {
         move(job, FINISH, finishDue(before), finishDue(after));
     }
 
+    /** When the expected run must have started: its time plus the start grace, not before {@code heldUntil}. */
     public Instant startDue(JobState state) {
-        return state == null || state.nextRunAt() == null ? null : state.nextRunAt().plus(startGrace);
+        return state == null || state.nextRunAt() == null ? null : held(state, state.nextRunAt().plus(startGrace));
     }
 
+    /** When the running run must have ended: its start plus the maximum run time, not before {@code heldUntil}. */
     public Instant finishDue(JobState state) {
-        return state == null || state.runningSince() == null ? null : state.runningSince().plus(maxRunTime);
+        return state == null || state.runningSince() == null ? null : held(state, state.runningSince().plus(maxRunTime));
+    }
+
+    /** {@code due}, or the state's {@link JobState#heldUntil} where that is later (a client's held-back hooks). */
+    private static Instant held(JobState state, Instant due) {
+        Instant held = state.heldUntil();
+        return held != null && held.isAfter(due) ? held : due;
     }
 
     /**
