@@ -59,10 +59,14 @@ public final class SecretMasker {
     private static final Pattern TAIL_SEGMENT = Pattern.compile("[^/?#\\s\"'|]*+");
     /** A URL's password to the last {@code @} before its host ({@link #URL_USER_INFO}). */
     private static final Pattern TAIL_USER_INFO = Pattern.compile(
-            "(?:[^@/\\s\"']*+@(?=[^@/\\s\"']*+@))*+[^@/\\s\"']*+");
-    /** An element's value: a CDATA section to its end ({@code ]]>}, or the text's), else up to the next tag. */
+            "(?:[^@/?#\\s\"']*+@(?=[^@/?#\\s\"']*+@))*+[^@/?#\\s\"']*+");
+    /**
+     * An element's value: a CDATA section to its end ({@code ]]>}, or the text's), with the sections that follow it
+     * at once (how a {@code ]]>} inside a value is written: {@code ]]]]><![CDATA[>}), else up to the next tag.
+     */
     private static final Pattern TAIL_ELEMENT = Pattern.compile(
-            "(?<=<!\\[CDATA\\[)(?:[^\\]]|\\](?!\\]>))*+(?:\\]\\]>)?|[^<]*+");
+            "(?<=<!\\[CDATA\\[)(?:(?:[^\\]]|\\](?!\\]>))*+\\]\\]><!\\[CDATA\\[)*+(?:[^\\]]|\\](?!\\]>))*+(?:\\]\\]>)?"
+                    + "|[^<]*+");
     /** The rest of a quoted value longer than its bound, with its closing quote: on its line, or across lines. */
     private static final Pattern TAIL_DOUBLE_QUOTED = Pattern.compile("[^\"\\r\\n]*+\"?");
     private static final Pattern TAIL_SINGLE_QUOTED = Pattern.compile("[^'\\r\\n]*+'?");
@@ -79,6 +83,8 @@ public final class SecretMasker {
 
     private static final ValueEnd OPTION_END = new ValueEnd(TAIL_TO_BLANK, 512, true);
     private static final ValueEnd CLI_END = new ValueEnd(TAIL_TO_BLANK, 512, false);
+    /** A keyed value ({@link #SECRET_KEYED_VALUE}): quoted, closed; unquoted, to its line's end. */
+    private static final ValueEnd KEYED_END = new ValueEnd(Pattern.compile("[^\\r\\n<>{}\\[\\]]*+"), 0, false);
     private static final ValueEnd AUTHORIZATION_END = new ValueEnd(TAIL_TO_AMPERSAND, 2048, false);
     private static final String SECRET_NAME = "[A-Za-z0-9_.-]{0,40}(?:pwd|passwd|password|pass|secret|token|key|apikey)[A-Za-z0-9_.-]{0,40}";
     /** {@code --name=value}, {@code --name="value with blanks"}, {@code --name value}. */
@@ -95,8 +101,9 @@ public final class SecretMasker {
      * {@code ftp://me@example.org:pw@host}) leaves nothing of the password in clear.
      */
     private static final Pattern URL_USER_INFO = Pattern.compile(
-            "(?i)(\\b[a-z][a-z0-9+.-]{0,30}://[^/\\s:\"']{1,256}:)"
-                    + "((?:[^@/\\s\"']{0,256}+@(?=[^@/\\s\"']{0,256}+@)){0,8}+[^@/\\s\"']{1,256}+)(?=[^@/\\s\"']*+@)");
+            "(?i)(\\b[a-z][a-z0-9+.-]{0,30}://[^/?#\\s:\"']{0,256}:)(?!@(?![^@/?#\\s\"']*+@))"
+                    + "((?:[^@/?#\\s\"']{0,256}+@(?=[^@/?#\\s\"']{0,256}+@)){0,8}+[^@/?#\\s\"']{0,256}+)"
+                    + "(?=[^@/?#\\s\"']*+@)");
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "(?i)([?&;](?:token|key|api_?key|apikey|access_token|auth|password|passwd|pwd|pass|secret|sig|signature"
                     + "|client_secret|private_token)=)([^&#\\s\"'|]{1,512})");
@@ -150,16 +157,35 @@ public final class SecretMasker {
             "(?i)(\\b" + PAIR_NAME + "\\\\?[\"']?" + BLANKS + "(?:=>|[=:]|%3D|%3A)" + BLANKS + ")"
                     + "(" + JSON_CONTAINER // a JSON array or object, whole
                     + "|" + ESCAPED_JSON_STRING + "|" + JSON_STRING + "|'[^'\\r\\n]{0,8192}'"
+                    + "|\\\\?\"[^\"\\r\\n]{1,8192}+(?![^\\r\\n])" // a quote never closed: to the line's end (a cut text)
                     + "|[^\\s,;\"'&<>{}\\[\\]]{1,512})");
+    /** The name of a secret beside its value: a secret's name, an HTTP credential's, after a path ({@code /prod/db/}). */
+    private static final String KEYED_NAME = "(?:[A-Za-z0-9_.:/-]{0,80}[/:])?(?:" + PAIR_NAME
+            + "|(?:proxy-)?authori[sz]ation|(?:set-)?cookie)";
     /**
-     * A secret given as a name and a value side by side: .NET's {@code <add key="DbPassword" value="…"/>}, Kubernetes'
-     * and Docker's environments ({@code {"name": "DB_PASSWORD", "value": "…"}}, {@code - name: DB_PASSWORD} then
-     * {@code value: …} on the next line), escaped inside JSON too: the value.
+     * A secret given as a name and a value side by side, up to three other attributes or members between them: .NET's
+     * {@code <add key="DbPassword" value="…"/>}, Kubernetes' and Docker's environments
+     * ({@code {"name": "DB_PASSWORD", "value": "…"}}, {@code - name: DB_PASSWORD} then {@code value: …} on the next
+     * line), a HAR header ({@code {"name": "Authorization", "value": "…"}}), AWS SSM's
+     * {@code {"Name": "/prod/db/password", "Type": "SecureString", "Value": "…"}}, escaped inside JSON too: the value.
+     * After {@code =} a quoted value is an XML attribute's (a backslash is no escape); an unquoted one (YAML) runs to
+     * its line's end.
      */
     private static final Pattern SECRET_KEYED_VALUE = Pattern.compile(
-            "(?i)(\\b(?:key|name)\\\\?[\"']?[ \\t]{0,8}[=:][ \\t]{0,8}\\\\?([\"']?)(?:" + PAIR_NAME + ")\\\\?\\2"
-                    + "\\s{0,8},?\\s{0,8}\\\\?[\"']?value\\\\?[\"']?[ \\t]{0,8}[=:][ \\t]{0,8})"
-                    + "(" + ESCAPED_JSON_STRING + "|" + JSON_STRING + "|'[^'\\r\\n]{0,8192}+'|[^\\s,;\"'&<>{}\\[\\]]{1,512})");
+            "(?i)(\\b(?:key|name)\\\\?[\"']?[ \\t]{0,8}[=:][ \\t]{0,8}\\\\?([\"']?)(?:" + KEYED_NAME + ")\\\\?\\2"
+                    + "(?:\\s{0,128}+,?\\s{0,128}+\\\\?[\"']?(?!value\\b)[A-Za-z_][A-Za-z0-9_.:-]{0,40}\\\\?[\"']?[ \\t]{0,8}[=:][ \\t]{0,8}(?:\\\\?\"[^\"\\\\\\r\\n]{0,256}+\\\\?\"|'[^'\\r\\n]{0,256}+'|[^\\s,;\"'<>{}\\[\\]]{1,64}+)){0,3}+"
+                    + "\\s{0,128}+,?\\s{0,128}+\\\\?[\"']?value\\\\?[\"']?[ \\t]{0,8}[=:][ \\t]{0,8})"
+                    + "((?<==[ \\t]{0,8})(?:\"[^\"\\r\\n]{0,8192}+\"|'[^'\\r\\n]{0,8192}+')"
+                    + "|" + ESCAPED_JSON_STRING + "|" + JSON_STRING + "|'(?:[^'\\r\\n]|''){0,8192}+'"
+                    + "|[^\\s\"'<>{}\\[\\]][^\\r\\n<>{}\\[\\]]{0,511}+)");
+    /**
+     * An element whose {@code key} or {@code name} attribute names a secret: Java's properties XML
+     * ({@code <entry key="db.password">…</entry>}), .NET's settings ({@code <setting name="DbPassword">
+     * <value>…</value></setting>}): its text.
+     */
+    private static final Pattern SECRET_KEYED_ELEMENT = Pattern.compile(
+            "(?i)(<[A-Za-z_][A-Za-z0-9_.:-]{0,40}\\s[^>]{0,200}?\\b(?:key|name)\\s{0,8}=\\s{0,8}([\"'])(?:" + KEYED_NAME
+                    + ")\\2[^>]{0,200}+(?<!/)>(?:\\s{0,64}+<value>)?)([^<]{1,512}+)(?=[^<]*+</)");
     /**
      * An HTTP credential as a header line, a log or JSON shows it ({@code Authorization: Bearer <token>},
      * {@code Proxy-Authorization: Basic <base64>}, {@code "Authorization":"Bearer …"}): the credential after the
@@ -182,7 +208,7 @@ public final class SecretMasker {
      */
     private static final Pattern SECRET_ELEMENT = Pattern.compile(
             "(?i)(<((?:[A-Za-z_][A-Za-z0-9_.-]{0,40}:)?(?:" + PAIR_NAME + "))(?:\\s[^>]{0,200})?>)"
-                    + "(<!\\[CDATA\\[|[^<]{1,512}+(?=[^<]*+</\\2>))");
+                    + "(\\s{0,64}+<!\\[CDATA\\[|[^<]{1,512}+(?=[^<]*+</\\2\\s{0,8}>))");
     /** A JSON Web Token anywhere (RFC 7519: three base64url parts, the first a JSON object, so {@code eyJ}). */
     private static final Pattern JWT = Pattern.compile(
             "()(\\beyJ[A-Za-z0-9_-]{4,2048}+\\.[A-Za-z0-9_-]{4,2048}+\\.[A-Za-z0-9_-]{0,2048}+)");
@@ -310,7 +336,8 @@ public final class SecretMasker {
         if ((words & SECRET_WORD) != 0
                 && (!prefilter || masked.indexOf('=') >= 0 || masked.indexOf(':') >= 0 || masked.indexOf('%') >= 0)) {
             masked = replaceGroup(AUTHORIZATION, masked, 2, AUTHORIZATION_END); // a header needs ':', '=' or their encoding
-            masked = replaceGroup(SECRET_KEYED_VALUE, masked, 3, new ValueEnd(TAIL_PAIR, 0, false)); // before the
+            masked = replaceGroup(SECRET_KEYED_ELEMENT, masked, 3, new ValueEnd(TAIL_ELEMENT, 0, false));
+            masked = replaceGroup(SECRET_KEYED_VALUE, masked, 3, KEYED_END); // both before the
             // pair: the pair rule takes "key" for a secret's name and would mask the name the value is under
             masked = replaceGroup(SECRET_PAIR, masked, 2, new ValueEnd(TAIL_PAIR, 0, false)); // as does a pair
         }
@@ -656,7 +683,8 @@ public final class SecretMasker {
             String value = m.group(group);
             if (m.start(group) < last) {
                 char first = value.isEmpty() ? 0 : value.charAt(0);
-                if (m.end(group) > last || first == '"' || first == '\'' || first == '\\') {
+                if (m.end(group) > last || first == '"' || first == '\'' || value.startsWith("\\\"")
+                        || value.startsWith("\\'")) {
                     last = Math.max(last, restOfValue(text, value, m.end(group), shape)); // one mask for both
                 } // else: unquoted and inside the masked value, its tail ends where that one's did (linear time)
                 continue;

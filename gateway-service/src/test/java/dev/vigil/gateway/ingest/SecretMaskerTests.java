@@ -141,11 +141,12 @@ class SecretMaskerTests {
                     "7z -p", "openssl -k ", "zip ", "\"password\":[[", "smbclient //s ", "key:[\"\\\"", "7z ", "curl ",
                     "mysql;", "mysql -p\"", "curl -u a:", "lftp -u a,", "mysql -p' -p\"", "x://a:b@", "x://a:@", "@",
                     "<x:password><![CDATA[", "<password><![CDATA[]", "name: \"password\", value: ",
-                    "\\\"secret\\\": \\\"\\\\", "key=password value=", "Authorization\\\": \\\"")) {
+                    "\\\"secret\\\": \\\"\\\\", "key=password value=", "Authorization\\\": \\\"", "key=\\",
+                    "<entry key=\"password\">", "name: password, type: x, ", "<password> <![CDATA[")) {
                 String line = unit.repeat(200_000 / unit.length());
                 // the text stays, but for a run like key=key=key=..., one long value masked whole to the end
                 assertThat(masker.mask(line)).as(unit).satisfiesAnyOf(out -> assertThat(out).hasSizeGreaterThan(1000),
-                        out -> assertThat(out).endsWith("***").hasSizeLessThan(20));
+                        out -> assertThat(out).endsWith("***").hasSizeLessThan(64));
             }
         });
     }
@@ -412,5 +413,48 @@ class SecretMaskerTests {
                 .doesNotContain("KeyedV4");
         assertThat(masker.mask("name: password_policy, value: strict")).as("a name that only starts like a secret's")
                 .isEqualTo("name: password_policy, value: strict");
+    }
+
+    /** The same forms as they vary in the field: every one of these left a secret in clear, or masked text around it. */
+    @Test
+    void theSameFormsAsTheyVary() {
+        // a URL password ending in @, an empty user, a query after the host that holds an @
+        assertThat(masker.mask("https://backup:Summer2024@@nas.local/share")).isEqualTo("https://backup:***@nas.local/share");
+        assertThat(masker.mask("REDIS_URL=redis://:RedisV1@cache:6379/0")).isEqualTo("REDIS_URL=redis://:***@cache:6379/0");
+        assertThat(masker.mask("https://u:pw@host?redirect=me@x.org")).isEqualTo("https://u:***@host?redirect=me@x.org");
+        for (String plain : List.of("https://nas:5001?to=a@b.c&cc=d@e.f", "smtp://relay:25?to=ops@example.org",
+                "https://u:@host/x")) {
+            assertThat(masker.mask(plain)).isEqualTo(plain);
+        }
+        // CDATA after blanks, split around a "]]>", a closing tag with a blank
+        assertThat(masker.mask("<password>\n  <![CDATA[CdataIndent]]>\n</password>")).doesNotContain("CdataIndent")
+                .endsWith("</password>");
+        assertThat(masker.mask("<Password><![CDATA[a]]]]><![CDATA[>SplitV]]></Password><x/>"))
+                .isEqualTo("<Password>***</Password><x/>");
+        assertThat(masker.mask("<wsse:Password Type=\"x\">SoapV4</wsse:Password >")).doesNotContain("SoapV4");
+        // a name and its value far apart, with other attributes between, a path or a colon in the name
+        assertThat(masker.mask("{\n        \"name\": \"DB_PASSWORD\",\n        \"value\": \"Json8V\"\n}")).doesNotContain("Json8V");
+        assertThat(masker.mask("- name: DB_PASSWORD\n                value: Yaml16V")).doesNotContain("Yaml16V");
+        assertThat(masker.mask("<add key=\"DbPassword\" providerName=\"x\" value=\"InterV\" />")).doesNotContain("InterV");
+        assertThat(masker.mask("<add key=\"Smtp:Password\" value=\"ColonKeyV\" />")).doesNotContain("ColonKeyV");
+        assertThat(masker.mask("{\"Name\": \"/prod/db/password\", \"Type\": \"SecureString\", \"Value\": \"SsmV\"}"))
+                .isEqualTo("{\"Name\": \"/prod/db/password\", \"Type\": \"SecureString\", \"Value\": \"***\"}");
+        assertThat(masker.mask("{\"name\": \"Authorization\", \"value\": \"Basic dXNlcjpIYXJWMQ==\"}")).doesNotContain("dXNlcjpIYXJWMQ");
+        assertThat(masker.mask("{\"name\": \"Cookie\", \"value\": \"session=SessV123\"}")).doesNotContain("SessV123");
+        // an unquoted YAML value to its line's end; YAML's doubled quote; an XML value ending in a backslash
+        assertThat(masker.mask("- name: BORG_PASSPHRASE\n  value: my long passphrase here\n- name: TZ"))
+                .isEqualTo("- name: BORG_PASSPHRASE\n  value: ***\n- name: TZ");
+        assertThat(masker.mask("- name: DB_PASSWORD\n  value: p@ss,word;x")).isEqualTo("- name: DB_PASSWORD\n  value: ***");
+        assertThat(masker.mask("- name: DB_PASSWORD\n  value: 'it''s-secret'")).isEqualTo("- name: DB_PASSWORD\n  value: '***'");
+        assertThat(masker.mask("<add key=\"BackupPassword\" value=\"Pa55word\\\" /><add key=\"Port\" value=\"1433\" />"))
+                .doesNotContain("Pa55word").contains("value=\"1433\"");
+        // an element keyed by its attribute
+        assertThat(masker.mask("<entry key=\"db.password\">PropsXmlV</entry><entry key=\"db.url\">jdbc:x</entry>"))
+                .doesNotContain("PropsXmlV").endsWith(">jdbc:x</entry>"); // key="…" itself is masked as a pair
+        assertThat(masker.mask("<setting name=\"DbPassword\" serializeAs=\"String\"><value>SettingsV</value></setting>"))
+                .isEqualTo("<setting name=\"DbPassword\" serializeAs=\"String\"><value>***</value></setting>");
+        // a quoted value cut before its closing quote (a text at its limit)
+        assertThat(masker.mask("err {\\\"password\\\": \\\"Trunc123")).doesNotContain("Trunc123");
+        assertThat(masker.mask("err {\"password\": \"Trunc456\nnext")).doesNotContain("Trunc456").endsWith("\nnext");
     }
 }
