@@ -53,11 +53,12 @@ import org.slf4j.LoggerFactory;
  * gateway heartbeat seen in this partition, not the clock — become verdicts: a run that did not start (missed
  * schedule) or did not end (failed). While Vigil itself is not ingesting, the watermark stands still and no
  * verdict is given; when data resumes, the backlog is processed before the heartbeats behind it, so runs that
- * did happen are seen first and no false alarm is raised. A client's own outage is the same seen from its side: a hook
- * that arrives more than the ingest gap plus a minute (the coarsest source's precision) after the time it reports was
- * held back, and no verdict on its job is given until the outage settle after its receipt (unless it tells of a time
- * inside Vigil's own outage, still settling), so the rest of the client's spool (the end of a run whose start was
- * 25 hours old, the runs of the days it was offline) arrives first.
+ * did happen are seen first and no false alarm is raised. A client's own outage is the same seen from its side: a run
+ * hook that arrives more than the ingest gap plus its source's precision after the time it reports was held back, and
+ * no verdict on its job is given until the outage settle after its receipt, so the rest of the client's spool (the end
+ * of a run whose start was 25 hours old, the runs of the days it was offline) arrives first. An alert is dated by its
+ * deadline as the schedule set it, not by the hold. A start that comes after the open run ran out of time tells that
+ * run as unfinished at once, in the time the events report.
  * <p>Under exactly-once processing the state, the alerts and the consumed offsets commit together, so a
  * restart neither loses nor repeats an alert.
  */
@@ -86,8 +87,6 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
     private final Duration dedupWindow;
     private final Duration ingestGap;
     private final Duration outageSettle;
-    /** How much later than its own time a hook must arrive to count as held back by its client. */
-    private final Duration heldBack;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, JobState> store;
     private KeyValueStore<String, Long> watermark;
@@ -110,7 +109,6 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
         this.maxRunTime = settings.maxRunTime();
         this.ingestGap = settings.ingestGap();
         this.outageSettle = settings.outageSettle();
-        this.heldBack = ingestGap.plus(JobState.SOURCE_PRECISION);
         this.dedupWindow = dedupWindow;
     }
 
@@ -152,7 +150,14 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
             return;
         }
         String traceId = CloudEventRecords.header(record.headers(), CloudEventHeaders.TRACE_ID);
-        JobState state = schedules.apply(event, before.after(event), configuredSchedules.apply(event.job()));
+        JobState current = before;
+        if (event.type() == EventType.BACKUP_STARTED && current.runningSince() != null
+                && !JobState.at(event).isBefore(current.runningSince().plus(maxRunTime))) {
+            // a new run starts after the one still open ran out of time: that one did not finish, whether or not
+            // its deadline was judged first (a spool sent at once, or the next run's start as its deadline falls due)
+            current = unfinishedRun(event.job(), current, current.runningSince().plus(maxRunTime));
+        }
+        JobState state = schedules.apply(event, current.after(event), configuredSchedules.apply(event.job()));
         AccountSettings settings = accounts.get(event.job().account());
         for (EventRule rule : rules) {
             Optional<Condition> condition = rule.evaluate(event, state, settings);
@@ -168,7 +173,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
             state = state.withRun(new JobState.Run(JobState.at(event), event.measures().bytes(),
                     event.measures().files(), event.measures().durationSeconds()));
         }
-        if (JobState.isHeldBack(event, heldBack) && !settlingOutageCovers(event)) {
+        if (JobState.isHeldBack(event, ingestGap)) {
             state = state.heldUntil(event.receivedAt().plus(outageSettle));
         }
         deadlines.sync(key, before, state);
@@ -223,16 +228,6 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
         return mark;
     }
 
-    /**
-     * True when {@code event} (held back) tells of a time inside Vigil's last outage and arrived while that outage still
-     * settles: the deadlines it moves already wait for the settle, counted from the outage's end.
-     */
-    private boolean settlingOutageCovers(BackupEvent event) {
-        Long settled = watermark.get(OUTAGE_SETTLED);
-        return settled != null && event.receivedAt().toEpochMilli() <= settled
-                && outageAround(JobState.at(event)) != null;
-    }
-
     /** The outage a deadline fell into, as "from … to …", or {@code null}. */
     private String outageAround(Instant due) {
         Long from = watermark.get(OUTAGE_FROM);
@@ -283,14 +278,16 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
         }
         JobState before = state;
         JobKey job = JobKey.parse(deadline.job());
+        Instant scheduled = deadlines.scheduledDue(state, deadline.kind()); // the alert's time, before any hold
         if (Deadlines.START.equals(deadline.kind()) && Deadlines.same(deadline.due(), deadlines.startDue(state))) {
-            state = missedRun(job, state, deadline.due());
+            state = missedRun(job, state, scheduled);
         } else if (Deadlines.FINISH.equals(deadline.kind()) && Deadlines.same(deadline.due(), deadlines.finishDue(state))) {
-            state = unfinishedRun(job, state, deadline.due());
+            state = unfinishedRun(job, state, scheduled);
         } else {
-            return; // superseded by a later expectation
+            deadlines.restore(deadline.job(), state); // superseded: the state's own deadlines are the ones that count
+            return;
         }
-        deadlines.sync(deadline.job(), before, state);
+        deadlines.syncJudged(deadline.job(), deadline.kind(), before, state);
         store.put(deadline.job(), state);
     }
 

@@ -115,6 +115,18 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
         history = history == null ? List.of() : List.copyOf(history);
     }
 
+    /**
+     * How much earlier than the running run's start an event must be dated to be of an earlier run: more than a
+     * client's clock may run ahead of Vigil's ({@link EventGate#MAX_CLOCK_AHEAD}), so a start dated by the client and
+     * an end dated on receipt are still one run.
+     */
+    public static final java.time.Duration EARLIER_RUN = EventGate.MAX_CLOCK_AHEAD;
+
+    /** True when {@code at} is more than {@link #EARLIER_RUN} before the start of the run in progress. */
+    boolean isBeforeRunning(Instant at) {
+        return runningSince != null && at.isBefore(runningSince.minus(EARLIER_RUN));
+    }
+
     /** How much earlier than the last verdict a verdict may be dated and still be news (minute-precision sources). */
     public static final java.time.Duration SOURCE_PRECISION = java.time.Duration.ofMinutes(1);
 
@@ -125,11 +137,14 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
      * has since recovered from, or resolve a newer failure.
      */
     public boolean isLate(BackupEvent event) {
+        Instant at = at(event);
+        boolean start = event.type() == EventType.BACKUP_STARTED || event.type() == EventType.SOURCE_STARTED;
+        if (start && isBeforeRunning(at)) {
+            return true; // an earlier run's start after a later one's (Retrospect sends the live call before its spool)
+        }
         if (lastEndAt == null) {
             return false;
         }
-        Instant at = at(event);
-        boolean start = event.type() == EventType.BACKUP_STARTED || event.type() == EventType.SOURCE_STARTED;
         if (start) {
             return at.isBefore(lastEndAt);
         }
@@ -179,7 +194,7 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
             next.lastEndAt = at;
             next.lastOutcome = event.outcome();
             if ((event.type() == EventType.BACKUP_FINISHED || event.type() == EventType.FATAL_ERROR)
-                    && !endsAnotherRun(event)) {
+                    && !endsAnotherRun(event) && !isBeforeRunning(at)) { // an earlier run's end leaves this one watched
                 next.runningSince = null;
                 next.runningRunId = null;
             }
@@ -268,13 +283,20 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
     }
 
     /**
-     * True when {@code event} was received more than {@code heldBack} after the time it reports: its client held it
-     * back (a spool, retries after its own outage).
+     * True when {@code event} tells of a run (a start, an end, a fatal error) and was received more than
+     * {@code allowance} plus its source's precision after the time it reports: its client held it back (a spool,
+     * retries after its own outage). Retrospect dates most events to the minute; every other source to the second or
+     * finer. Other events (logs, quota reports) never hold, so a client that keeps sending them cannot put off a verdict.
      */
-    public static boolean isHeldBack(BackupEvent event, java.time.Duration heldBack) {
+    public static boolean isHeldBack(BackupEvent event, java.time.Duration allowance) {
+        if (!isRun(event) && !isRunVerdict(event)) {
+            return false;
+        }
         Instant received = event.receivedAt();
         Instant at = at(event);
-        return received != null && at != null && at.plus(heldBack).isBefore(received);
+        java.time.Duration precision = event.source() == dev.vigil.model.Source.RETROSPECT ? SOURCE_PRECISION
+                : java.time.Duration.ofSeconds(1);
+        return received != null && at != null && at.plus(allowance).plus(precision).isBefore(received);
     }
 
     /** The state with no verdict before {@code until} ({@link #heldUntil}); a later hold already set stays. */

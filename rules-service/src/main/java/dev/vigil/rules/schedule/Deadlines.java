@@ -64,6 +64,36 @@ public final class Deadlines {
         return state == null || state.runningSince() == null ? null : held(state, state.runningSince().plus(maxRunTime));
     }
 
+    /**
+     * When the deadline of {@code kind} fell due by the job's schedule, before any hold: what an alert's start and a
+     * note about Vigil's own outage are dated by. {@code null} when the state expects nothing of the kind.
+     */
+    public Instant scheduledDue(JobState state, String kind) {
+        if (START.equals(kind)) {
+            return state.nextRunAt() == null ? null : state.nextRunAt().plus(startGrace);
+        }
+        return state.runningSince() == null ? null : state.runningSince().plus(maxRunTime);
+    }
+
+    /**
+     * After the deadline of {@code judged} was taken off the store and judged: stores what {@code after} expects of
+     * that kind (even where that is the same time, as when a hold puts several runs' deadlines at one instant) and
+     * moves the other kind from {@code before}.
+     */
+    public void syncJudged(String job, String judged, JobState before, JobState after) {
+        move(job, START, START.equals(judged) ? null : startDue(before), startDue(after));
+        move(job, FINISH, FINISH.equals(judged) ? null : finishDue(before), finishDue(after));
+    }
+
+    /**
+     * Stores the deadlines {@code state} expects, whatever the store held: after a deadline was found superseded,
+     * so a deadline written by another version (or lost) is made again from the state, which is what counts.
+     */
+    public void restore(String job, JobState state) {
+        move(job, START, null, startDue(state));
+        move(job, FINISH, null, finishDue(state));
+    }
+
     /** {@code due}, or the state's {@link JobState#heldUntil} where that is later (a client's held-back hooks). */
     private static Instant held(JobState state, Instant due) {
         Instant held = state.heldUntil();
