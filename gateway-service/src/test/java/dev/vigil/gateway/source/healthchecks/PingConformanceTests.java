@@ -91,6 +91,13 @@ class PingConformanceTests extends GatewayIntegrationTest {
             "POST   | /ping/C?note=/var/www       | 200 | OK                  | BACKUP_FINISHED SUCCESS",
             "POST   | /ping/C?note=/var/backups/2024-05-01 | 200 | OK         | BACKUP_FINISHED SUCCESS",
             "POST   | /ping/C?note=/mnt/1tb       | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            // a value that is a path is a value, as healthchecks reads it, whatever it ends in
+            "POST   | /ping/C?dir=/var/log        | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "POST   | /ping/C?x=/tmp/start        | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "POST   | /ping/C?note=/mnt/disk/2    | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "POST   | /ping/C?p=C:/Backups/Log    | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "POST   | /ping/C?a=1&dir=/srv/fail   | 200 | OK                  | BACKUP_FINISHED SUCCESS",
+            "POST   | /ping/C?create=1/log        | 200 | OK                  | LOG NONE",
     })
     void everyPingAsHealthchecksAnswersIt(String method, String path, int status, String body, String recorded)
             throws Exception {

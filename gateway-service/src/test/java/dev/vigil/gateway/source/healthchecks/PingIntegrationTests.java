@@ -52,7 +52,8 @@ class PingIntegrationTests extends GatewayIntegrationTest {
         List<BackupEvent> events = TopicTail.values(tail.await(4, Topics.EVENTS, Duration.ofSeconds(10)), BackupEvent.class);
         assertThat(events).extracting(BackupEvent::outcome)
                 .containsExactly(Outcome.SUCCESS, Outcome.FAILED, Outcome.NONE, Outcome.SUCCESS);
-        assertThat(events.get(0).id()).isEqualTo("hc-borg-nightly-9b1a0c4e-0d6f-4a8e-9c55-0c6b3c1d7e42-0");
+        assertThat(events.get(0).id()).isEqualTo("hc-borg-nightly-9b1a0c4e-0d6f-4a8e-9c55-0c6b3c1d7e42-0-m"
+                + events.get(0).receivedAt().getEpochSecond() / 60);
         assertThat(events.get(0).runId()).isEqualTo("9b1a0c4e-0d6f-4a8e-9c55-0c6b3c1d7e42");
         assertThat(events.get(1).error().code()).isEqualTo("3");
         assertThat(events.get(2).type()).isEqualTo(EventType.LOG);
@@ -103,5 +104,26 @@ class PingIntegrationTests extends GatewayIntegrationTest {
         assertThat(events.get(2).occurredAt()).as("a day ahead of Vigil's clock: not believed")
                 .isEqualTo(events.get(2).receivedAt());
         assertThat(events.get(2).attributes()).containsKey("ts.ignored");
+    }
+
+    /**
+     * A rid makes a retried call the same event (same kind, same ts or same minute), not every call of a rid reused run
+     * after run, nor a run's many logs: healthchecks records each of these.
+     */
+    @Test
+    void aRunIdMarksARetryNotEveryRunThatReusesIt() throws Exception {
+        String rid = "?rid=7c1a0c4e-0d6f-4a8e-9c55-0c6b3c1d7e42";
+        long now = java.time.Instant.now().getEpochSecond();
+        get("/ping/" + UUID + "/start" + rid + "&ts=" + (now - 7200));
+        get("/ping/" + UUID + "/start" + rid + "&ts=" + (now - 7200)); // the same call again
+        get("/ping/" + UUID + "/start" + rid + "&ts=" + (now - 3600)); // the next run, the same rid
+        get("/ping/" + UUID + "/log" + rid);
+        get("/ping/" + UUID + "/log" + rid);
+
+        List<BackupEvent> events = TopicTail.values(tail.await(5, Topics.EVENTS, Duration.ofSeconds(10)), BackupEvent.class);
+        assertThat(events.get(0).id()).isEqualTo(events.get(1).id());
+        assertThat(events.get(2).id()).isNotEqualTo(events.get(0).id());
+        assertThat(events.get(3).id()).isNotEqualTo(events.get(4).id());
+        assertThat(events).extracting(BackupEvent::runId).containsOnly("7c1a0c4e-0d6f-4a8e-9c55-0c6b3c1d7e42");
     }
 }
