@@ -341,6 +341,17 @@ class VerdictTests {
         assertThat(hung.details()).containsEntry("startedAt", T0.plusSeconds(400).toString());
     }
 
+    /** A record stamped far ahead of Vigil's ingest (not the gateway's clock) holds nothing. */
+    @Test
+    void aReceiveTimeFarAheadOfTheWatermarkHoldsNothing() {
+        start(Map.of());
+        rules.heartbeats(T0, T0.plusSeconds(10), Duration.ofSeconds(1));
+        Instant farAhead = Instant.parse("9000-01-01T00:00:00Z");
+        rules.send(late("s", EventType.BACKUP_STARTED, Outcome.NONE, T0.plusSeconds(10), farAhead, Map.of()));
+        assertThat(rules.state(JOB).runningSince()).isNotNull();
+        assertThat(rules.state(JOB).heldUntil()).isNull();
+    }
+
     /** Only run hooks hold verdicts: logs a client sends with a slow clock cannot put off a hung run's verdict. */
     @Test
     void logsFromASlowClockDoNotPutOffAVerdict() {

@@ -173,7 +173,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
             state = state.withRun(new JobState.Run(JobState.at(event), event.measures().bytes(),
                     event.measures().files(), event.measures().durationSeconds()));
         }
-        if (JobState.isHeldBack(event, ingestGap)) {
+        if (JobState.isHeldBack(event, ingestGap) && received(event)) {
             state = state.heldUntil(event.receivedAt().plus(outageSettle));
         }
         deadlines.sync(key, before, state);
@@ -226,6 +226,15 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
             return Math.min(mark, watermark.get(OUTAGE_FROM));
         }
         return mark;
+    }
+
+    /**
+     * True when {@code event}'s receive time is one Vigil's ingest has reached (within {@link EventGate#RECEIVE_SKEW}
+     * of the watermark): a record stamped far ahead must not hold the job's verdicts until then.
+     */
+    private boolean received(BackupEvent event) {
+        Long mark = watermark.get(WATERMARK_KEY);
+        return mark == null || !event.receivedAt().isAfter(Instant.ofEpochMilli(mark).plus(EventGate.RECEIVE_SKEW));
     }
 
     /** The outage a deadline fell into, as "from … to …", or {@code null}. */
