@@ -122,6 +122,35 @@ class VerdictTests {
         assertThat(rules.state(JOB).runningSince()).as("a failure ends it").isNull();
     }
 
+    /** A ping as the gateway makes it for a rid without a ts: its id is the rid and the kind, its time its receipt. */
+    private BackupEvent ridPing(EventType type, Outcome outcome, Instant at, String rid, String kind) {
+        return new BackupEvent("hc-reg-" + rid + "-" + kind, Source.HEALTHCHECKS, type, outcome, at, at, JOB, rid, null,
+                outcome == Outcome.FAILED ? new ErrorInfo("1", "failed") : null, Map.of(), null);
+    }
+
+    /**
+     * healthchecks lets a client pick its run ids by "a deterministic process", the same one every run: each run's
+     * failure counts and is told again after a success, while a retried call of the same ping (same id within
+     * seconds) is one.
+     */
+    @Test
+    void aRunIdReusedRunAfterRunCountsEachRun() {
+        start(Map.of());
+        String rid = "aaaaaaaa-0000-4000-8000-00000000000a";
+        rules.send(ridPing(EventType.BACKUP_FINISHED, Outcome.FAILED, T0, rid, "fail"));
+        rules.send(ridPing(EventType.BACKUP_FINISHED, Outcome.FAILED, T0.plusSeconds(10), rid, "fail")); // a retry
+        rules.send(ridPing(EventType.BACKUP_FINISHED, Outcome.SUCCESS, T0.plusSeconds(3600), rid, "success"));
+        rules.send(ridPing(EventType.BACKUP_STARTED, Outcome.NONE, T0.plusSeconds(7200), rid, "start"));
+        rules.send(ridPing(EventType.BACKUP_FINISHED, Outcome.FAILED, T0.plusSeconds(7260), rid, "fail"));
+        rules.send(ridPing(EventType.BACKUP_STARTED, Outcome.NONE, T0.plusSeconds(10_800), rid, "start"));
+        rules.send(ridPing(EventType.BACKUP_FINISHED, Outcome.FAILED, T0.plusSeconds(10_860), rid, "fail"));
+        assertThat(rules.alerts()).extracting(Alert::rule, Alert::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Rules.FAILED_BACKUP, AlertStatus.FIRING),
+                org.assertj.core.groups.Tuple.tuple(Rules.FAILED_BACKUP, AlertStatus.RESOLVED),
+                org.assertj.core.groups.Tuple.tuple(Rules.FAILED_BACKUP, AlertStatus.FIRING));
+        assertThat(rules.state(JOB).consecutiveFailures()).as("two runs failed since the success").isEqualTo(2);
+    }
+
     @Test
     void aFatalErrorAndTheFailedEndOfTheSameRunCountAsOneFailedRun() {
         start(Map.of());

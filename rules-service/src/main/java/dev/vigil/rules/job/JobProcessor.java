@@ -71,6 +71,11 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
     /** The same in the form before ({@link SeenEvents}): each id at its exact time; read, no longer written. */
     public static final String SEEN_STORE = "seen-event-ids";
     private static final String WATERMARK_KEY = "gateway";
+    /**
+     * How long after a ping its id (rid and kind, no {@code ts}) marks a retry of it: runitor retries within seconds,
+     * {@code curl --retry 5} within about 30 s; a rid reused by the next run comes a schedule's period later.
+     */
+    static final Duration PING_RETRY = Duration.ofSeconds(30);
     /** 9999-12-31: record timestamps beyond are not times a broker or the gateway wrote. */
     private static final long MAX_TIMESTAMP = 253_402_300_799_000L;
     private static final String OUTAGE_FROM = "outage.from";
@@ -136,7 +141,7 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
             return;
         }
         String key = event.job().asString();
-        if (seenBefore(key, event.id(), record.timestamp())) {
+        if (seenBefore(key, event, record.timestamp())) {
             log.debug("event {} of {} seen before; not counted again", event.id(), key);
             return;
         }
@@ -251,12 +256,23 @@ public class JobProcessor implements Processor<String, BackupEvent, String, Aler
      * True when {@code eventId} of {@code job} was seen within the dedup window of {@code timestamp} (the record's
      * ingest time), either side; remembers it otherwise.
      */
-    private boolean seenBefore(String job, String eventId, long timestamp) {
+    private boolean seenBefore(String job, BackupEvent event, long timestamp) {
         if (timestamp < 0 || timestamp > MAX_TIMESTAMP) {
             Values.ignored("timestamp");
             return false; // a record stamped outside any sane time would move the dedup store's clock for good
         }
-        return seen.seenBefore(job + "\u0000" + eventId, timestamp);
+        String key = job + "\u0000" + event.id();
+        return isPingRetryId(event) ? seen.seenBefore(key, timestamp, Math.min(PING_RETRY.toMillis(), dedupWindow.toMillis()))
+                : seen.seenBefore(key, timestamp);
+    }
+
+    /**
+     * A ping's id made of its {@code rid} and kind, without a {@code ts} of its own (its time is its receipt): a client
+     * may reuse the rid run after run, so the id marks a retry of the same call only within {@link #PING_RETRY}.
+     */
+    private static boolean isPingRetryId(BackupEvent event) {
+        return event.source() == Source.HEALTHCHECKS && event.runId() != null
+                && java.util.Objects.equals(event.occurredAt(), event.receivedAt());
     }
 
     /**

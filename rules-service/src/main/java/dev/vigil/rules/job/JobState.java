@@ -187,6 +187,7 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
             next.runningSince = at;
             next.runningRunId = event.runId();
             next.failedRunCounted = false;
+            next.lastFailedRunId = null; // a new run: a failure under a run id the client reuses counts again
         }
         if (isRunVerdict(event)) {
             boolean endsRun = event.type() != EventType.FATAL_ERROR;
@@ -213,6 +214,7 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
                     next.consecutiveFailures = 0;
                     next.lastSuccessAt = at;
                     next.failedRunCounted = false;
+                    next.lastFailedRunId = null;
                 }
                 default -> { }
             }

@@ -46,23 +46,32 @@ final class SeenEvents {
      * 0..9999-12-31); remembers it otherwise.
      */
     boolean seenBefore(String key, long timestamp) {
+        return seenBefore(key, timestamp, window);
+    }
+
+    /**
+     * As {@link #seenBefore(String, long)}, but a retry only within {@code within} milliseconds (at most the window) of
+     * when the id was last seen: for ids a client may use again for a later, distinct event. An id seen longer ago is
+     * news, and is remembered at its new time.
+     */
+    boolean seenBefore(String key, long timestamp, long within) {
         long bucket = timestamp - Math.floorMod(timestamp, window);
-        if (near(store.fetch(key, bucket), timestamp)
-                || bucket >= window && near(store.fetch(key, bucket - window), timestamp)
-                || near(store.fetch(key, bucket + window), timestamp)
-                || inRangeBefore(key, timestamp)) {
+        if (near(store.fetch(key, bucket), timestamp, within)
+                || bucket >= window && near(store.fetch(key, bucket - window), timestamp, within)
+                || near(store.fetch(key, bucket + window), timestamp, within)
+                || inRangeBefore(key, timestamp, within)) {
             return true;
         }
         store.put(key, timestamp, bucket);
         return false;
     }
 
-    private boolean near(Long seenAt, long timestamp) {
-        return seenAt != null && Math.abs(seenAt - timestamp) <= window;
+    private static boolean near(Long seenAt, long timestamp, long within) {
+        return seenAt != null && Math.abs(seenAt - timestamp) <= within;
     }
 
     /** The look-up of the version before, while an id it kept at its exact ingest time may still match. */
-    private boolean inRangeBefore(String key, long timestamp) {
+    private boolean inRangeBefore(String key, long timestamp, long within) {
         if (rangeUntil == null) {
             // segments are newest first: the first id is in the newest segment, whose ids are at most a segment
             // (the larger of a window and Kafka Streams' least, 60 s) after it, and match up to a window after that
@@ -79,7 +88,7 @@ final class SeenEvents {
                 timestamp + window)) {
             while (earlier.hasNext()) {
                 KeyValue<Long, Long> seen = earlier.next();
-                if (near(seen.value, timestamp)) {
+                if (near(seen.value, timestamp, within)) {
                     return true;
                 }
             }

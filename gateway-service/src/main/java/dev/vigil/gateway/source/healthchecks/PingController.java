@@ -61,13 +61,15 @@ class PingController {
     private static final Pattern SLUG = Pattern.compile("[-a-zA-Z0-9_]{1,100}");
     /** A kind appended after a query ({@code ?create=1/start}): {@link #queryKind}. */
     /*
-     * Only after the last parameter's own value, which holds no '/' of its own (create=1/fail, rid=<uuid>/start): a
-     * value that is a path (dir=/var/log, note=/mnt/disk/2, p=C:/Backups/Log) is no kind, and the ping is a success, as
-     * healthchecks reads it. Digits with a sign (also percent-encoded) or in another notation (0x1, 1e2, 1.0) are taken
-     * as an exit status, and refused as the same segment in the path is, not read as a success.
+     * Only after the value of a parameter of the ping API itself (create=1/fail, rid=<uuid>/start, ts=<time>/0), the
+     * last of the query: what follows any other parameter's value is that value (dir=/var/log, ref=hotfix/7), and the
+     * ping is a success, as healthchecks reads it. Digits with a sign (also percent-encoded) or in another notation
+     * (0x1, 1e2, 1.0) are taken as an exit status, and a kind in capitals (FAIL) as a kind, and refused as the same
+     * segment in the path is, not read as a success.
      */
     private static final Pattern QUERY_KIND = Pattern.compile(
-            "(?i)(?:^|&)[^&=/]*+(?:=[^&/]*+)?(/(start|fail|log|(?:[+-]|%2B|%2D)?[0-9]{1,64}(?:[x.e][0-9a-f.+-]{0,64})?)/?)$");
+            "(?:^|&)(?:create|rid|ts)=[^&/]*+(/((?i:start|fail|log)|(?:[+-]|%2B|%2D|%2b|%2d)?[0-9]{1,64}"
+                    + "(?:[xXeE.][0-9a-fA-F.+-]{0,64})?)/?)$");
     private static final int REASON_LIMIT = 300;
     static final String NOT_FOUND = "not found";
 
@@ -248,12 +250,13 @@ class PingController {
                     reason != null ? reason : status != null ? status : "the job reported a failure");
         }
         Instant occurredAt = time instanceof ClientTime.Used used ? used.at() : receivedAt;
-        // A retried call (runitor's, curl --retry) is the same event: same rid and kind, and the same ts or the same
-        // minute of receipt. A client may reuse a rid for every run (healthchecks lets it pick them "using a
-        // deterministic process"), and a run may send many logs, so neither is taken for a retry.
+        // A retried call (runitor's, curl --retry) is the same event: the same rid and kind, and the same ts where it
+        // has one. Without a ts the rules take the same id for a retry only within a short time of the first (a client
+        // may reuse a rid for every run: healthchecks lets it pick them "using a deterministic process"); a run may
+        // send many logs, so a log is never a retry.
         String id = rid == null || type == EventType.LOG ? "hc-" + UUID.randomUUID() : "hc-" + registration.id() + "-"
-                + (slug == null ? "" : slug + "-") + rid + "-" + parsed.name() + "-"
-                + (time instanceof ClientTime.Used ? "t" + occurredAt.toEpochMilli() : "m" + receivedAt.getEpochSecond() / 60);
+                + (slug == null ? "" : slug + "-") + rid + "-" + parsed.name()
+                + (time instanceof ClientTime.Used ? "-t" + occurredAt.toEpochMilli() : "");
         return new BackupEvent(id, Source.HEALTHCHECKS, type, outcome, occurredAt, receivedAt,
                 new JobKey(registration.tenant(), registration.account(), job), rid, null, error, attributes,
                 request.getRequestURI().replace(secret, "***") + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
@@ -264,8 +267,8 @@ class PingController {
      * {@code <ping_url>/<kind>}, so a {@code ping_url} of {@code …/db-backup?create=1} becomes
      * {@code …/db-backup?create=1/fail}. healthchecks reads that as a success with {@code create=1/fail}, and a failed
      * backup is told as a success; Vigil reads the kind the client meant: {@code start}, {@code fail}, {@code log} or
-     * an exit status after the query's last {@code /}, where the last parameter's value holds no other {@code /} (a
-     * path is a value, not a kind), else {@code ""} (success). What only looks like one
+     * an exit status after the value of {@code create}, {@code rid} or {@code ts} when that is the query's last
+     * parameter (any other parameter's value is a value, not a kind), else {@code ""} (success). What only looks like one
      * ({@code FAIL}, {@code +1}, {@code -0}, {@code %2B1}, {@code 0x1}, {@code 1e2}) is returned as sent, and refused
      * as the same segment in the path is.
      */
