@@ -149,6 +149,23 @@ class VerdictTests {
                 org.assertj.core.groups.Tuple.tuple(Rules.FAILED_BACKUP, AlertStatus.RESOLVED),
                 org.assertj.core.groups.Tuple.tuple(Rules.FAILED_BACKUP, AlertStatus.FIRING));
         assertThat(rules.state(JOB).consecutiveFailures()).as("two runs failed since the success").isEqualTo(2);
+        rules.send(ridPing(EventType.BACKUP_FINISHED, Outcome.FAILED, T0.plusSeconds(86_400), rid, "fail"));
+        assertThat(rules.state(JOB).consecutiveFailures()).as("a run without a start counts too").isEqualTo(3);
+    }
+
+    /**
+     * The calls of {@code curl -m 10 --retry 5} against a slow answer land about 12 s apart: each within 30 s of the
+     * one before is the same call, however long the retrying lasts.
+     */
+    @Test
+    void retriesOfOnePingKeepBeingOneWhileTheyComeWithinSecondsOfEachOther() {
+        start(Map.of());
+        String rid = "bbbbbbbb-0000-4000-8000-00000000000b";
+        for (int at : new int[] {0, 11, 23, 37, 52}) {
+            rules.send(ridPing(EventType.BACKUP_FINISHED, Outcome.FAILED, T0.plusSeconds(at), rid, "fail"));
+        }
+        assertThat(rules.state(JOB).consecutiveFailures()).isEqualTo(1);
+        assertThat(rules.alerts()).hasSize(1);
     }
 
     @Test

@@ -187,7 +187,6 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
             next.runningSince = at;
             next.runningRunId = event.runId();
             next.failedRunCounted = false;
-            next.lastFailedRunId = null; // a new run: a failure under a run id the client reuses counts again
         }
         if (isRunVerdict(event)) {
             boolean endsRun = event.type() != EventType.FATAL_ERROR;
@@ -201,8 +200,10 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
             }
             switch (event.outcome()) {
                 case FAILED -> {
-                    boolean sameRun = failedRunCounted
-                            || event.runId() != null && event.runId().equals(lastFailedRunId);
+                    // a ping's rid is no run's identity: a client may reuse it for every run (its retries are found
+                    // by their event id); another source's run id is one run's, until the job's next success
+                    boolean sameRun = failedRunCounted || event.source() != dev.vigil.model.Source.HEALTHCHECKS
+                            && event.runId() != null && event.runId().equals(lastFailedRunId);
                     if (!sameRun) {
                         next.consecutiveFailures++;
                         next.lastFailedRunId = event.runId();

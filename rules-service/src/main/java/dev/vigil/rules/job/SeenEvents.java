@@ -50,20 +50,25 @@ final class SeenEvents {
     }
 
     /**
-     * As {@link #seenBefore(String, long)}, but a retry only within {@code within} milliseconds (at most the window) of
-     * when the id was last seen: for ids a client may use again for a later, distinct event. An id seen longer ago is
-     * news, and is remembered at its new time.
+     * As {@link #seenBefore(String, long)}, but a retry only within {@code within} milliseconds (less than the window)
+     * of when the id was last seen: for ids a client may use again for a later, distinct event. Every sighting, a retry
+     * too, is remembered at its time (never moving a later one back), so the short window counts from the latest.
      */
     boolean seenBefore(String key, long timestamp, long within) {
         long bucket = timestamp - Math.floorMod(timestamp, window);
-        if (near(store.fetch(key, bucket), timestamp, within)
+        Long own = store.fetch(key, bucket);
+        boolean seen = near(own, timestamp, within)
                 || bucket >= window && near(store.fetch(key, bucket - window), timestamp, within)
                 || near(store.fetch(key, bucket + window), timestamp, within)
-                || inRangeBefore(key, timestamp, within)) {
-            return true;
+                || inRangeBefore(key, timestamp, within);
+        if (seen && within >= window) {
+            return true; // the whole window counts from the first sighting
         }
-        store.put(key, timestamp, bucket);
-        return false;
+        if (own == null || own < timestamp) {
+            // a short window slides: it counts from the latest sighting; a time already kept later stays
+            store.put(key, timestamp, bucket);
+        }
+        return seen;
     }
 
     private static boolean near(Long seenAt, long timestamp, long within) {
