@@ -153,6 +153,19 @@ class VerdictTests {
         assertThat(rules.state(JOB).consecutiveFailures()).as("a run without a start counts too").isEqualTo(3);
     }
 
+    /** A failure retried after curl's longer back-off (minutes) is the same failed run; a day later it is another. */
+    @Test
+    void aFailureRetriedMinutesLaterIsTheSameRun() {
+        start(Map.of());
+        String rid = "cccccccc-0000-4000-8000-00000000000c";
+        rules.send(ridPing(EventType.BACKUP_FINISHED, Outcome.FAILED, T0, rid, "fail"));
+        rules.send(ridPing(EventType.BACKUP_FINISHED, Outcome.FAILED, T0.plusSeconds(120), rid, "fail"));
+        rules.send(ridPing(EventType.BACKUP_FINISHED, Outcome.FAILED, T0.plusSeconds(540), rid, "fail"));
+        assertThat(rules.state(JOB).consecutiveFailures()).isEqualTo(1);
+        rules.send(ridPing(EventType.BACKUP_FINISHED, Outcome.FAILED, T0.plusSeconds(86_400), rid, "fail"));
+        assertThat(rules.state(JOB).consecutiveFailures()).isEqualTo(2);
+    }
+
     /**
      * The calls of {@code curl -m 10 --retry 5} against a slow answer land about 12 s apart: each within 30 s of the
      * one before is the same call, however long the retrying lasts.

@@ -59,7 +59,7 @@ public final class SecretMasker {
     private static final Pattern TAIL_SEGMENT = Pattern.compile("[^/?#\\s\"'|]*+");
     /** A URL's password to the last {@code @} before its host ({@link #URL_USER_INFO}). */
     private static final Pattern TAIL_USER_INFO = Pattern.compile(
-            "(?:[^@/?#\\s\"']*+@(?=[^@/?#\\s\"']*+@))*+[^@/?#\\s\"']*+");
+            "(?:[^@/\\s\"']*+@(?=[^@/?#\\s\"']*+@))*+[^@/\\s\"']*+");
     /**
      * An element's value: a CDATA section to its end ({@code ]]>}, or the text's), with the sections that follow it
      * at once (how a {@code ]]>} inside a value is written: {@code ]]]]><![CDATA[>}), else up to the next tag.
@@ -98,12 +98,14 @@ public final class SecretMasker {
     /**
      * A URL's user-info password: from the first {@code :} to the <em>last</em> {@code @} before the host, as curl and
      * browsers split it, so an unencoded {@code @} in the password or the user ({@code https://user:p@ss@host},
-     * {@code ftp://me@example.org:pw@host}) leaves nothing of the password in clear.
+     * {@code ftp://me@example.org:pw@host}) leaves nothing of the password in clear. A password may hold {@code ?} and
+     * {@code #} ({@code postgres://app:S3c#et@db}); an {@code @} after one of them in a later part is the query's
+     * ({@code https://u:pw@host?to=me@x.org}), as is one after a port ({@code https://nas:5001?to=a@b.c}).
      */
     private static final Pattern URL_USER_INFO = Pattern.compile(
-            "(?i)(\\b[a-z][a-z0-9+.-]{0,30}://[^/?#\\s:\"']{0,256}:)(?!@(?![^@/?#\\s\"']*+@))"
-                    + "((?:[^@/?#\\s\"']{0,256}+@(?=[^@/?#\\s\"']{0,256}+@)){0,8}+[^@/?#\\s\"']{0,256}+)"
-                    + "(?=[^@/?#\\s\"']*+@)");
+            "(?i)(\\b[a-z][a-z0-9+.-]{0,30}://[^/?#\\s:\"']{0,256}:)(?![0-9]{1,5}[?#])(?!@(?![^@/?#\\s\"']*+@))"
+                    + "((?:[^@/\\s\"']{0,256}+@(?=[^@/?#\\s\"']{0,256}+@)){0,8}+[^@/\\s\"']{0,256}+)"
+                    + "(?=[^@/\\s\"']*+@)");
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "(?i)([?&;](?:token|key|api_?key|apikey|access_token|auth|password|passwd|pwd|pass|secret|sig|signature"
                     + "|client_secret|private_token)=)([^&#\\s\"'|]{1,512})");
@@ -177,6 +179,7 @@ public final class SecretMasker {
                     + "\\s{0,128}+,?\\s{0,128}+\\\\?[\"']?value\\\\?[\"']?[ \\t]{0,8}[=:][ \\t]{0,8})"
                     + "((?<==[ \\t]{0,8})(?:\"[^\"\\r\\n]{0,8192}+\"|'[^'\\r\\n]{0,8192}+')"
                     + "|" + ESCAPED_JSON_STRING + "|" + JSON_STRING + "|'(?:[^'\\r\\n]|''){0,8192}+'"
+                    + "|[|>][+-]?[0-9]?[ \\t]*+(?:\\r?\\n[ \\t]++[^\\r\\n]*+){1,64}+" // a YAML block scalar, whole
                     + "|[^\\s\"'<>{}\\[\\]][^\\r\\n<>{}\\[\\]]{0,511}+)");
     /**
      * An element whose {@code key} or {@code name} attribute names a secret: Java's properties XML

@@ -422,6 +422,11 @@ class SecretMaskerTests {
         assertThat(masker.mask("https://backup:Summer2024@@nas.local/share")).isEqualTo("https://backup:***@nas.local/share");
         assertThat(masker.mask("REDIS_URL=redis://:RedisV1@cache:6379/0")).isEqualTo("REDIS_URL=redis://:***@cache:6379/0");
         assertThat(masker.mask("https://u:pw@host?redirect=me@x.org")).isEqualTo("https://u:***@host?redirect=me@x.org");
+        // a password holding ? or #, as generated passwords do
+        assertThat(masker.mask("DATABASE_URL=postgres://app:S3c#et@db/app")).isEqualTo("DATABASE_URL=postgres://app:***@db/app");
+        assertThat(masker.mask("mysql://root:Pa#ss@db:3306/app")).isEqualTo("mysql://root:***@db:3306/app");
+        assertThat(masker.mask("postgresql://app:x?y@db/app")).isEqualTo("postgresql://app:***@db/app");
+        assertThat(masker.mask("curl https://api:tok#en@host/x")).isEqualTo("curl https://api:***@host/x");
         for (String plain : List.of("https://nas:5001?to=a@b.c&cc=d@e.f", "smtp://relay:25?to=ops@example.org",
                 "https://u:@host/x")) {
             assertThat(masker.mask(plain)).isEqualTo(plain);
@@ -446,6 +451,8 @@ class SecretMaskerTests {
                 .isEqualTo("- name: BORG_PASSPHRASE\n  value: ***\n- name: TZ");
         assertThat(masker.mask("- name: DB_PASSWORD\n  value: p@ss,word;x")).isEqualTo("- name: DB_PASSWORD\n  value: ***");
         assertThat(masker.mask("- name: DB_PASSWORD\n  value: 'it''s-secret'")).isEqualTo("- name: DB_PASSWORD\n  value: '***'");
+        assertThat(masker.mask("- name: DB_PASSWORD\n  value: >-\n    BlockV1\n    BlockV2\n- name: TZ\n  value: UTC"))
+                .isEqualTo("- name: DB_PASSWORD\n  value: ***\n- name: TZ\n  value: UTC");
         assertThat(masker.mask("<add key=\"BackupPassword\" value=\"Pa55word\\\" /><add key=\"Port\" value=\"1433\" />"))
                 .doesNotContain("Pa55word").contains("value=\"1433\"");
         // an element keyed by its attribute

@@ -127,6 +127,12 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
         return runningSince != null && at.isBefore(runningSince.minus(EARLIER_RUN));
     }
 
+    /**
+     * How long after a ping's failure another failure under its rid (with no start between) is a retry of the same
+     * call: curl's {@code --retry} back-off grows to 10 minutes. A client that reuses its rid fails again a run later.
+     */
+    public static final java.time.Duration PING_RETRY_SPAN = java.time.Duration.ofMinutes(10);
+
     /** How much earlier than the last verdict a verdict may be dated and still be news (minute-precision sources). */
     public static final java.time.Duration SOURCE_PRECISION = java.time.Duration.ofMinutes(1);
 
@@ -187,6 +193,9 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
             next.runningSince = at;
             next.runningRunId = event.runId();
             next.failedRunCounted = false;
+            if (event.source() == dev.vigil.model.Source.HEALTHCHECKS) {
+                next.lastFailedRunId = null; // a new run: a rid the client reuses is its own again
+            }
         }
         if (isRunVerdict(event)) {
             boolean endsRun = event.type() != EventType.FATAL_ERROR;
@@ -200,10 +209,11 @@ public record JobState(Instant lastEventAt, Instant lastStartAt, Instant lastEnd
             }
             switch (event.outcome()) {
                 case FAILED -> {
-                    // a ping's rid is no run's identity: a client may reuse it for every run (its retries are found
-                    // by their event id); another source's run id is one run's, until the job's next success
-                    boolean sameRun = failedRunCounted || event.source() != dev.vigil.model.Source.HEALTHCHECKS
-                            && event.runId() != null && event.runId().equals(lastFailedRunId);
+                    // a run id is one run's until the job's next success; a ping's rid only until its next start, and
+                    // for PING_RETRY_SPAN after the failure (a client may reuse the rid for every run)
+                    boolean sameRun = failedRunCounted || event.runId() != null && event.runId().equals(lastFailedRunId)
+                            && (event.source() != dev.vigil.model.Source.HEALTHCHECKS
+                                || lastEndAt != null && !at.isAfter(lastEndAt.plus(PING_RETRY_SPAN)));
                     if (!sameRun) {
                         next.consecutiveFailures++;
                         next.lastFailedRunId = event.runId();
