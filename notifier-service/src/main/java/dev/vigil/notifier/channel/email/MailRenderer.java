@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.springframework.context.NoSuchMessageException;
 import org.springframework.context.support.ResourceBundleMessageSource;
 import org.springframework.stereotype.Component;
 import org.thymeleaf.context.Context;
@@ -173,13 +172,13 @@ public class MailRenderer {
     }
 
     private String label(String key, Locale locale) {
-        try {
-            return messages.getMessage("field." + key, null, locale);
-        } catch (NoSuchMessageException e) {
-            // camelCase to words: daysToFull -> Days to full
-            String words = key.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
-            return Character.toUpperCase(words.charAt(0)) + words.substring(1);
+        String label = messages.getMessage("field." + key, null, null, locale);
+        if (label != null) {
+            return label;
         }
+        // camelCase to words: daysToFull -> Days to full
+        String words = key.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+        return Character.toUpperCase(words.charAt(0)) + words.substring(1);
     }
 
     private String value(String key, String value, Locale locale) {
@@ -223,11 +222,8 @@ public class MailRenderer {
     }
 
     private String message(String key, String fallback, Locale locale) {
-        try {
-            return messages.getMessage(key, null, locale);
-        } catch (NoSuchMessageException e) {
-            return messages.getMessage(fallback, null, locale);
-        }
+        String message = messages.getMessage(key, null, null, locale);
+        return message != null ? message : messages.getMessage(fallback, null, locale);
     }
 
     /** One mail about the alerts of a group: a line per alert, firing ones first. */
@@ -259,14 +255,11 @@ public class MailRenderer {
      * line, which is English and the most precise.
      */
     private String summary(Alert alert, Locale locale) {
+        // a rule without a sentence of its own (a missing key is not an exception: this runs for every mail)
         String key = "summary." + alert.rule() + "." + alert.status().name().toLowerCase(Locale.ROOT);
-        try {
-            return messages.getMessage(key, new Object[] {alert.job().job(), alert.job().account(),
-                    alert.duration() == null ? "" : human(alert.duration()),
-                    reasonSuffix(alert)}, locale).strip();
-        } catch (NoSuchMessageException e) {
-            return alert.summary();
-        }
+        String summary = messages.getMessage(key, new Object[] {alert.job().job(), alert.job().account(),
+                alert.duration() == null ? "" : human(alert.duration()), reasonSuffix(alert)}, null, locale);
+        return summary != null ? summary.strip() : alert.summary();
     }
 
     /** ": first line of the error", or nothing when the source gave no message. */

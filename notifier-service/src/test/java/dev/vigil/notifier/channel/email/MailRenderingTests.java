@@ -154,4 +154,20 @@ class MailRenderingTests {
         assertThat(mail.text()).contains("2 backup alerts, 2 of them firing and 0 resolved.")
                 .contains("Host esxi-02 · Job FILESRV · Account 3723707");
     }
+
+    @Test
+    void aRuleWithoutWordsOfItsOwnUsesItsSummaryTheGeneralAdviceAndItsKeysAsWords() {
+        Alert custom = new Alert(Alert.fingerprint("tape-rotation", JOB), "tape-rotation", Severity.WARNING,
+                AlertStatus.FIRING, JOB, Source.XSIBACKUP, "Tape set B was not rotated",
+                Map.of("daysOverdue", "3", "host", "esxi-01.example.org"), STARTED, null, "e4");
+
+        MailRenderer.Mail en = render(custom, "en");
+        MailRenderer.Mail de = render(custom, "de");
+
+        assertThat(en.subject()).contains("Tape set B was not rotated");
+        assertThat(en.text()).contains("Tape set B was not rotated").contains("Days overdue: 3")
+                .contains("Host: esxi-01.example.org").contains("What to do: Look at the job on the backup host");
+        assertThat(de.text()).contains("Tape set B was not rotated").contains("Days overdue: 3")
+                .contains("Rechner: esxi-01.example.org").contains("Was zu tun ist: Prüfen Sie den Auftrag");
+    }
 }
