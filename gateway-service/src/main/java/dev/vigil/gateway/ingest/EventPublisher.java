@@ -31,6 +31,7 @@ public class EventPublisher {
 
     private final KafkaTemplate<String, Object> kafka;
     private final Duration timeout;
+    private final long timeoutNanos;
     private final Timer publishLatency;
     private final MeterRegistry meters;
     private final SecretMasker masker;
@@ -51,6 +52,7 @@ public class EventPublisher {
         this.meters = meters;
         this.masker = new SecretMasker(registrations.seedTokens(), registrations::isToken);
         this.timeout = properties.publishTimeout();
+        this.timeoutNanos = timeout.toNanos();
         this.publishLatency = Timer.builder("vigil.gateway.publish")
                 .description("Time from handing an event to Kafka until it was acknowledged")
                 .publishPercentileHistogram()
@@ -131,8 +133,12 @@ public class EventPublisher {
     }
 
     /**
-     * Waits for Kafka's acknowledgement of a send, at most the publish timeout (and up to {@link #EXPIRY_CHECK} more).
-     * <p>The wait is an untimed one, and one thread gives up every {@link #EXPIRY_CHECK} the sends past their timeout:
+     * Waits for Kafka's acknowledgement of a send, at most the publish timeout (and up to {@link #EXPIRY_CHECK} more),
+     * counted from when the producer took the record ({@code send} itself waits at most {@code max.block.ms} for the
+     * partitions). A send given up may still reach Kafka later: the hook is answered 503 and sent again by its client,
+     * and the rules take the copy for the retry it is.
+     * <p>The wait is an untimed one, and one thread stops waiting, every {@link #EXPIRY_CHECK}, for the sends past
+     * their timeout:
      * a virtual thread's timed wait, and {@link CompletableFuture#orTimeout} alike, schedule and cancel a timer with
      * the JDK's delay scheduler (Java 25) and wake its thread for each: at 4,000 hooks/s the gateway took 0.68 to 0.72
      * of a core with them and takes 0.53 without (README, "Load"). The producer reports every send within
@@ -142,7 +148,7 @@ public class EventPublisher {
      * @throws ExecutionException the send failed, or was not acknowledged in time (a {@link TimeoutException} cause)
      */
     private void acknowledged(CompletableFuture<?> sent) throws InterruptedException, ExecutionException {
-        waiting.put(sent, System.nanoTime() + timeout.toNanos());
+        waiting.put(sent, System.nanoTime() + timeoutNanos);
         try {
             sent.get();
         } finally {
@@ -152,17 +158,24 @@ public class EventPublisher {
 
     /** Completes, with a {@link TimeoutException}, every send waited for beyond the publish timeout. */
     private void expire() {
-        long now = System.nanoTime();
-        waiting.forEach((sent, until) -> {
-            if (now - until >= 0) {
-                sent.completeExceptionally(new TimeoutException("no acknowledgement from Kafka within " + timeout));
-            }
-        });
+        try {
+            long now = System.nanoTime();
+            waiting.forEach((sent, until) -> {
+                if (now - until >= 0 && !sent.isDone()) {
+                    sent.completeExceptionally(new TimeoutException("no acknowledgement from Kafka within " + timeout));
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            // a run that throws would cancel every later one: the publish timeout would be gone for good
+            log.error("could not give up the sends past the publish timeout; trying again in {}", EXPIRY_CHECK, e);
+        }
     }
 
+    /** Stops the timeouts; a hook still waiting then (after the web server's graceful drain) is answered 503. */
     @jakarta.annotation.PreDestroy
     void stop() {
         expiry.shutdownNow();
+        waiting.keySet().forEach(sent -> sent.completeExceptionally(new TimeoutException("the gateway is stopping")));
     }
 
     /** How long a write waits for Kafka's acknowledgement ({@code vigil.gateway.publish-timeout}). */
