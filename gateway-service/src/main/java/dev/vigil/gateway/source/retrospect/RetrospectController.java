@@ -103,8 +103,18 @@ class RetrospectController {
         if (contentType != null && contentType.toLowerCase().startsWith(MediaType.APPLICATION_JSON_VALUE)) {
             try {
                 Call call = Json.mapper().readValue(raw, Call.class);
-                return new Call(call.argv() == null ? List.of() : call.argv(), call.host(), call.platform(),
-                        call.occurred());
+                if (call == null) {
+                    throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE,
+                            "The body is JSON null, not the handler's call: send {\"argv\": [...]}.", raw);
+                }
+                List<String> argv = call.argv() == null ? List.of() : call.argv();
+                for (int i = 0; i < argv.size(); i++) {
+                    if (argv.get(i) == null) {
+                        throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE, "argv[" + i
+                                + "] is null: every argument is a string, the event name first.", raw);
+                    }
+                }
+                return new Call(argv, call.host(), call.platform(), call.occurred());
             } catch (JacksonException e) {
                 throw new HookRejectedException(HttpStatus.BAD_REQUEST, SOURCE,
                         "The body is not the JSON the handler sends: " + RequestBodies.describe(e), raw);
