@@ -42,6 +42,12 @@ public class ProblemErrors {
         return UndecodableQueryFilter.registration();
     }
 
+    /** The JSON APIs answer JSON whatever {@code Accept} says: {@link JsonApiAcceptFilter}. */
+    @Bean
+    static org.springframework.boot.web.servlet.FilterRegistrationBean<JsonApiAcceptFilter> jsonApiAccept() {
+        return JsonApiAcceptFilter.registration();
+    }
+
     static List<String> plainTextPaths(org.springframework.core.env.Environment environment) {
         return org.springframework.boot.context.properties.bind.Binder.get(environment)
                 .bind("vigil.web.plain-text-paths", org.springframework.boot.context.properties.bind.Bindable

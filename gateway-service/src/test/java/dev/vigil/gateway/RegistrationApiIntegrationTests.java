@@ -118,6 +118,33 @@ class RegistrationApiIntegrationTests extends GatewayIntegrationTest {
             .getBytes(StandardCharsets.UTF_8));
 
     @Test
+    void noAcceptHeaderHidesAChangeMadeTheAnswerIsJsonWhateverItAsks() throws Exception {
+        for (String accept : List.of(";;;", "text/html", "application/xml", "image/png;q=1, */*;q=0")) {
+            String id = "accept-" + Integer.toHexString(accept.hashCode());
+            HttpResponse<String> created = api(port, "POST", "/api/v1/registrations", ACME_WRITE,
+                    "{\"id\":\"" + id + "\",\"source\":\"xsibackup\",\"account\":\"3723707\"}", "Accept", accept);
+            assertThat(created.statusCode()).as(accept + ": " + created.body()).isEqualTo(201);
+            assertThat(created.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/json"));
+            String token = (String) json(created).get("token");
+            assertThat(token).startsWith("vgl_");
+
+            HttpResponse<String> rotated = api(port, "POST", "/api/v1/registrations/" + id + "/rotate?grace=0s",
+                    ACME_WRITE, null, "Accept", accept);
+            assertThat(rotated.statusCode()).as(accept + ": " + rotated.body()).isEqualTo(200);
+            String next = (String) json(rotated).get("token");
+            assertThat(next).startsWith("vgl_").isNotEqualTo(token);
+            eventually(() -> status(port, "/hooks/xsibackup/" + next + "/error?" + XSI_QUERY) == 200);
+
+            HttpResponse<String> taken = api(port, "POST", "/api/v1/registrations", ACME_WRITE,
+                    "{\"id\":\"" + id + "\",\"source\":\"xsibackup\",\"account\":\"3723707\"}", "Accept", accept);
+            assertThat(taken.statusCode()).isEqualTo(409);
+            assertThat(taken.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+        }
+    }
+
+    @Test
     void aRegistrationCreatedOnOneInstanceIsUsedChangedRotatedAndRevokedOnTheOther() throws Exception {
         int a = port;
         int b = secondPort();

@@ -202,6 +202,24 @@ class NotifierIntegrationTests {
     }
 
     @Test
+    void aSilenceCreatedWithAnyAcceptHeaderIsAnsweredAsJsonWithItsId() throws Exception {
+        for (String accept : List.of("application/xml", ";;;")) {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                            + "/api/v1/silences")).header("Content-Type", "application/json").header("Accept", accept)
+                    .header("Authorization", "Bearer " + TestServers.DEMO_WRITE_KEY)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"matchers\":{\"job\":\"accept-"
+                            + accept.length() + "\"},\"endsAt\":\"" + Instant.now().plusSeconds(600) + "\",\"author\":\"ops\"}"));
+            var created = java.net.http.HttpClient.newHttpClient().send(request.build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            // the silence is made: the answer says so, with its id, instead of a 406 after the fact
+            assertThat(created.statusCode()).as(accept + ": " + created.body()).isEqualTo(201);
+            assertThat(created.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/json"));
+            assertThat(created.body()).contains("\"id\"");
+        }
+    }
+
+    @Test
     void aResolvedNoticeIsNeverSwallowedByASilence() throws Exception {
         Alert firing = alert("3723707", "silenced-resolve", "e-s2");
         api("POST", "/api/v1/silences", "{\"matchers\":{\"job\":\"silenced-resolve\"},\"endsAt\":\""
