@@ -285,6 +285,24 @@ class RegistrationApiIntegrationTests extends GatewayIntegrationTest {
                 .statusCode()).isEqualTo(400);
     }
 
+    /**
+     * A rate below one call a second admits a host's first call (XSIBackup does not send again), then refuses with a
+     * {@code Retry-After} as long as the wait for the next: 20 s at 0.05 calls a second.
+     */
+    @Test
+    void aRateBelowOneASecondAdmitsTheFirstCallAndSaysHowLongToWait() throws Exception {
+        HttpResponse<String> created = api(port, "POST", "/api/v1/registrations", ACME_WRITE,
+                "{\"id\":\"slow-rate\",\"source\":\"xsibackup\",\"account\":\"3723707\",\"rateLimit\":0.05}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String token = (String) json(created).get("token");
+        HttpResponse<String> first = get("/hooks/xsibackup/" + token + "/error?" + XSI_QUERY);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        HttpResponse<String> second = get("/hooks/xsibackup/" + token + "/error?" + XSI_QUERY);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(429);
+        assertThat(second.headers().firstValue("Retry-After").map(Long::parseLong)).hasValueSatisfying(
+                wait -> assertThat(wait).isBetween(15L, 20L));
+    }
+
     /** A fleet pinging one key at the same minute is many checks: each within its own rate, none refused for another. */
     @Test
     void eachCheckOfAPingKeyHasARateOfItsOwn() throws Exception {

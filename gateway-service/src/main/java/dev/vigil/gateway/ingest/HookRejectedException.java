@@ -14,6 +14,7 @@ public class HookRejectedException extends RuntimeException {
     private final String raw;
     private final String answer;
     private final boolean unauthenticated;
+    private final long retryAfterSeconds;
 
     public HookRejectedException(HttpStatus status, String source, String reason, String raw) {
         this(status, source, reason, raw, null);
@@ -24,23 +25,40 @@ public class HookRejectedException extends RuntimeException {
      *               differs from the reason kept on {@code backup.rejected}; {@code null} to answer the reason
      */
     public HookRejectedException(HttpStatus status, String source, String reason, String raw, String answer) {
-        this(status, source, reason, raw, answer, false);
+        this(status, source, reason, raw, answer, false, 0);
     }
 
     private HookRejectedException(HttpStatus status, String source, String reason, String raw, String answer,
-                                  boolean unauthenticated) {
+                                  boolean unauthenticated, long retryAfterSeconds) {
         super(reason);
         this.status = status;
         this.source = source;
         this.raw = raw;
         this.answer = answer;
         this.unauthenticated = unauthenticated;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /**
+     * {@code 429}: more calls than the registration's rate limit.
+     *
+     * @param retryAfterSeconds when a call would be admitted again, in whole seconds (at least 1): the
+     *                          {@code Retry-After} of the answer (RFC 9110, section 10.2.3)
+     */
+    public static HookRejectedException tooManyCalls(String source, String reason, String raw, long retryAfterSeconds) {
+        return new HookRejectedException(HttpStatus.TOO_MANY_REQUESTS, source, reason, raw, null, false,
+                Math.max(1, retryAfterSeconds));
+    }
+
+    /** Seconds the caller should wait before calling again ({@code Retry-After}); 0 when the refusal says none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     /** The same refusal, keeping {@code kept} as its input (a source's masked form of what it was sent). */
     public HookRejectedException keeping(String kept) {
         HookRejectedException copy = new HookRejectedException(status, source, getMessage(), kept, answer,
-                unauthenticated);
+                unauthenticated, retryAfterSeconds);
         copy.setStackTrace(getStackTrace());
         return copy;
     }
@@ -52,7 +70,7 @@ public class HookRejectedException extends RuntimeException {
      * @param answer the protocol's own body, or {@code null} to answer the reason
      */
     public static HookRejectedException unauthenticated(HttpStatus status, String source, String reason, String answer) {
-        return new HookRejectedException(status, source, reason, null, answer, true);
+        return new HookRejectedException(status, source, reason, null, answer, true, 0);
     }
 
     /** True for a call refused before anything of it was read because no registration knows its token. */

@@ -17,11 +17,11 @@ final class RateLimiter {
     /**
      * @param bucket the bucket the call draws from: the registration's id, or for a ping key's check the id and its
      *               slug (a fleet pinging one key at the same minute is as many checks, each within its own rate)
-     * @return true when the call may go on
+     * @return 0 when the call may go on, else the nanoseconds until one would (a whole call's worth refilled)
      */
-    boolean admit(Registration registration, String bucket) {
+    long admit(Registration registration, String bucket) {
         if (registration.rateLimit() <= 0) {
-            return true;
+            return 0;
         }
         long now = System.nanoTime();
         if (buckets.size() > SWEEP_ABOVE && now - lastSweep > 1_000_000_000L) {
@@ -30,7 +30,7 @@ final class RateLimiter {
         }
         // a registration whose rate was changed (PATCH rateLimit) gets a bucket of the new rate
         return buckets.compute(bucket, (id, current) -> current == null
-                        || current.perSecond != registration.rateLimit() ? new Bucket(registration.rateLimit()) : current)
+                        || current.perSecond != registration.rateLimit() ? new Bucket(registration.rateLimit(), now) : current)
                 .take(now);
     }
 
@@ -46,26 +46,31 @@ final class RateLimiter {
         private double tokens;
         private long last;
 
-        Bucket(double perSecond) {
+        /** A full bucket as of {@code now}: the time of the call it is made for, so that call always finds it full. */
+        Bucket(double perSecond, long now) {
             this.perSecond = perSecond;
             this.perNano = perSecond / 1e9;
             this.capacity = Math.max(1, perSecond * 2);
             this.tokens = capacity;
-            this.last = System.nanoTime();
+            this.last = now;
         }
 
         synchronized boolean isFull(long now) {
-            return tokens + (now - last) * perNano >= capacity;
+            return tokens + Math.max(0, now - last) * perNano >= capacity;
         }
 
-        synchronized boolean take(long now) {
-            tokens = Math.min(capacity, tokens + (now - last) * perNano);
-            last = now;
+        /** 0 when a call's token was taken, else the nanoseconds until one is there. */
+        synchronized long take(long now) {
+            // calls reach here out of the order of their nanoTime reads: time never runs backwards for a bucket
+            if (now > last) {
+                tokens = Math.min(capacity, tokens + (now - last) * perNano);
+                last = now;
+            }
             if (tokens < 1) {
-                return false;
+                return Math.max(1, (long) Math.ceil((1 - tokens) / perNano));
             }
             tokens -= 1;
-            return true;
+            return 0;
         }
     }
 }

@@ -180,7 +180,7 @@ public class Registrations {
      * Lets the call through within its registration's rate limit.
      *
      * @param raw the call's input, kept on {@code backup.rejected} when it is refused
-     * @throws HookRejectedException 429 over the rate limit
+     * @throws HookRejectedException 429 over the rate limit, with the seconds until a call is admitted again
      */
     public void admit(Registration registration, String raw) {
         admit(registration, null, raw);
@@ -195,10 +195,11 @@ public class Registrations {
      * @param caller the slug or account; {@code null} for the registration itself
      */
     public void admit(Registration registration, String caller, String raw) {
-        if (!rateLimiter.admit(registration, caller == null ? registration.id() : registration.id() + "/" + caller)) {
-            throw new HookRejectedException(HttpStatus.TOO_MANY_REQUESTS, registration.source().name()
-                    .toLowerCase(java.util.Locale.ROOT), "More than " + registration.rateLimit() + " calls per second from "
-                    + registration.id() + ".", raw);
+        long wait = rateLimiter.admit(registration, caller == null ? registration.id() : registration.id() + "/" + caller);
+        if (wait > 0) {
+            throw HookRejectedException.tooManyCalls(registration.source().name().toLowerCase(java.util.Locale.ROOT),
+                    "More than " + registration.rateLimit() + " calls per second from " + registration.id() + ".", raw,
+                    java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L));
         }
     }
 

@@ -71,7 +71,7 @@ class HookProblems {
                     .header("X-Vigil-Reason", dev.vigil.model.Text.line(reason, 200))
                     .header(HttpHeaders.CACHE_CONTROL, Paths.NEVER_CACHE);
             if (e.status() == HttpStatus.TOO_MANY_REQUESTS) {
-                response.header(HttpHeaders.RETRY_AFTER, "1");
+                response.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfterSeconds())));
             }
             return response.body(e.answer() == null || e.answer().equals(e.getMessage()) ? reason : e.answer());
         }
@@ -89,7 +89,7 @@ class HookProblems {
         // problem+json whatever the caller's Accept says (a backup product sends what it sends)
         ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (e.status() == HttpStatus.TOO_MANY_REQUESTS) {
-            response.header(HttpHeaders.RETRY_AFTER, "1");
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfterSeconds())));
         }
         return response.body(problem);
     }
