@@ -63,13 +63,11 @@ class PingController {
     /*
      * Only after the value of a parameter of the ping API itself (create=1/fail, rid=<uuid>/start, ts=<time>/0), the
      * last of the query: what follows any other parameter's value is that value (dir=/var/log, ref=hotfix/7), and the
-     * ping is a success, as healthchecks reads it. Digits with a sign (also percent-encoded) or in another notation
-     * (0x1, 1e2, 1.0) are taken as an exit status, and a kind in capitals (FAIL) as a kind, and refused as the same
-     * segment in the path is, not read as a success.
+     * ping is a success, as healthchecks reads it. None of the three values has a '/' of its own, so whatever follows
+     * one is a path the client appended, read as the same segments in the path are: a kind, or refused (FAIL, +1,
+     * 0x1, fail/start), never taken as a success.
      */
-    private static final Pattern QUERY_KIND = Pattern.compile(
-            "(?:^|&)(?:create|rid|ts)=[^&/]*+(/((?i:start|fail|log)|(?:[+-]|%2B|%2D|%2b|%2d)?[0-9]{1,64}"
-                    + "(?:[xXeE.][0-9a-fA-F.+-]{0,64})?)/?)$");
+    private static final Pattern QUERY_KIND = Pattern.compile("(?:^|&)(?:create|rid|ts)=[^&/]*+(/([^&]*?)/?)$");
     private static final int REASON_LIMIT = 300;
     static final String NOT_FOUND = "not found";
 
@@ -268,14 +266,23 @@ class PingController {
      * {@code …/db-backup?create=1/fail}. healthchecks reads that as a success with {@code create=1/fail}, and a failed
      * backup is told as a success; Vigil reads the kind the client meant: {@code start}, {@code fail}, {@code log} or
      * an exit status after the value of {@code create}, {@code rid} or {@code ts} when that is the query's last
-     * parameter (any other parameter's value is a value, not a kind), else {@code ""} (success). What only looks like one
-     * ({@code FAIL}, {@code +1}, {@code -0}, {@code %2B1}, {@code 0x1}, {@code 1e2}) is returned as sent, and refused
-     * as the same segment in the path is.
+     * parameter (any other parameter's value is a value, not a kind), else {@code ""} (success). What follows is
+     * percent-decoded ({@code %66ail} is {@code fail}, as in a path); what only looks like a kind ({@code FAIL},
+     * {@code +1}, {@code -0}, {@code 0x1}, {@code 1e2}, {@code fail/start}) is returned as it is, and refused as the
+     * same segments in the path are.
      */
     static String queryKind(HttpServletRequest request) {
         String query = request.getQueryString();
         Matcher tail = query == null ? null : QUERY_KIND.matcher(query);
-        return tail != null && tail.find() ? tail.group(2) : "";
+        if (tail == null || !tail.find()) {
+            return "";
+        }
+        try {
+            // percent-decoded as the container decodes a path segment ('+' stays itself: /ping/<uuid>/+1 is refused)
+            return org.springframework.web.util.UriUtils.decode(tail.group(2), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return tail.group(2); // a broken escape: no kind, refused as such
+        }
     }
 
     /** The query string without a kind a client appended to it ({@link #queryKind}); {@code null} when none. */
