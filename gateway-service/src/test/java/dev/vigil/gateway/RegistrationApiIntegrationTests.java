@@ -117,6 +117,81 @@ class RegistrationApiIntegrationTests extends GatewayIntegrationTest {
             + java.util.Base64.getEncoder().encodeToString("--backup-vms=WEB01".getBytes(StandardCharsets.UTF_8)) + "|err=")
             .getBytes(StandardCharsets.UTF_8));
 
+    /**
+     * Changes made at once on two instances: one id, one token, one revision is given once. Each create, change and
+     * rotation is decided on a view that holds every other change committed before it ({@code RegistrationLog}).
+     */
+    @Test
+    void changesAtOnceOnTwoInstancesNeverGiveAnIdATokenOrARevisionTwice() throws Exception {
+        int a = port;
+        int b = secondPort();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try {
+            // one id, twelve creates
+            List<java.util.concurrent.Future<HttpResponse<String>>> creates = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                int on = i % 2 == 0 ? a : b;
+                creates.add(pool.submit(() -> api(on, "POST", "/api/v1/registrations", ACME_WRITE,
+                        "{\"id\":\"raced\",\"source\":\"xsibackup\",\"account\":\"3723707\"}")));
+            }
+            List<String> tokens = new ArrayList<>();
+            int conflicts = 0;
+            for (var create : creates) {
+                HttpResponse<String> response = create.get();
+                if (response.statusCode() == 201) {
+                    tokens.add((String) json(response).get("token"));
+                } else {
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
+                    conflicts++;
+                }
+            }
+            assertThat(tokens).hasSize(1);
+            assertThat(conflicts).isEqualTo(11);
+            String token = tokens.get(0);
+            eventually(() -> status(a, "/hooks/xsibackup/" + token + "/error?" + XSI_QUERY) == 200
+                    && status(b, "/hooks/xsibackup/" + token + "/error?" + XSI_QUERY) == 200);
+
+            // one token of the caller's own, claimed by two tenants at once
+            String own = "raced-own-token-" + Long.toHexString(System.nanoTime());
+            List<java.util.concurrent.Future<HttpResponse<String>>> claims = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int on = i % 2 == 0 ? a : b;
+                String key = i % 4 < 2 ? ACME_WRITE : OTHER_WRITE;
+                String account = key.equals(ACME_WRITE) ? "3723707" : "9999999";
+                int n = i;
+                claims.add(pool.submit(() -> api(on, "POST", "/api/v1/registrations", key, "{\"id\":\"claim-" + n
+                        + "\",\"source\":\"retrospect\",\"account\":\"" + account + "\",\"token\":\"" + own + "\"}")));
+            }
+            int claimed = 0;
+            for (var claim : claims) {
+                HttpResponse<String> response = claim.get();
+                assertThat(response.statusCode()).as(response.body()).isIn(201, 409);
+                claimed += response.statusCode() == 201 ? 1 : 0;
+            }
+            assertThat(claimed).as("one registration holds the token").isEqualTo(1);
+
+            // one revision, six changes made on it
+            List<java.util.concurrent.Future<HttpResponse<String>>> patches = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                int on = i % 2 == 0 ? a : b;
+                int n = i;
+                patches.add(pool.submit(() -> api(on, "PATCH", "/api/v1/registrations/raced", ACME_WRITE,
+                        "{\"reply\":\"R" + n + "\"}", "If-Match", "\"1\"")));
+            }
+            int applied = 0;
+            for (var patch : patches) {
+                HttpResponse<String> response = patch.get();
+                assertThat(response.statusCode()).as(response.body()).isIn(200, 412);
+                applied += response.statusCode() == 200 ? 1 : 0;
+            }
+            assertThat(applied).isEqualTo(1);
+            HttpResponse<String> now = api(b, "GET", "/api/v1/registrations/raced", ACME_READ, null);
+            assertThat(json(now)).containsEntry("revision", 2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void noAcceptHeaderHidesAChangeMadeTheAnswerIsJsonWhateverItAsks() throws Exception {
         for (String accept : List.of(";;;", "text/html", "application/xml", "image/png;q=1, */*;q=0")) {

@@ -99,6 +99,11 @@ class RegistrationController {
 
     @PostMapping("/api/v1/registrations")
     ResponseEntity<?> create(@RequestBody NewRegistration request, Authentication caller) {
+        return registrations.exclusively(properties.publishTimeout(), () -> createAlone(request, caller));
+    }
+
+    /** {@link #create}, decided alone ({@link RegistrationLog#exclusively}): no other change can take the id or token. */
+    private ResponseEntity<?> createAlone(NewRegistration request, Authentication caller) {
         String tenant = request.tenant() == null && !ApiCaller.isOperator(caller) ? ApiCaller.tenant(caller) : request.tenant();
         if (tenant == null || !TENANT.matcher(tenant).matches()) {
             throw new InvalidRegistration("tenant is required for an operator key and must match " + TENANT.pattern());
@@ -175,6 +180,11 @@ class RegistrationController {
     ResponseEntity<?> change(@PathVariable String id, @RequestBody Map<String, Object> patch,
                              @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                              Authentication caller) {
+        return registrations.exclusively(properties.publishTimeout(), () -> changeAlone(id, patch, ifMatch, caller));
+    }
+
+    /** {@link #change}, decided alone: the revision it changes is the latest any instance wrote. */
+    private ResponseEntity<?> changeAlone(String id, Map<String, Object> patch, String ifMatch, Authentication caller) {
         StoredRegistration current = changeable(id, caller, ifMatch);
         Map<String, String> details = new LinkedHashMap<>();
         String account = current.account(), job = current.job(), reply = current.reply(), zone = current.zone(),
@@ -212,6 +222,11 @@ class RegistrationController {
     ResponseEntity<?> rotate(@PathVariable String id, @RequestParam(required = false) String grace,
                              @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                              Authentication caller) {
+        return registrations.exclusively(properties.publishTimeout(), () -> rotateAlone(id, grace, ifMatch, caller));
+    }
+
+    /** {@link #rotate}, decided alone. */
+    private ResponseEntity<?> rotateAlone(String id, String grace, String ifMatch, Authentication caller) {
         StoredRegistration current = changeable(id, caller, ifMatch);
         Duration keep;
         try {
@@ -246,6 +261,11 @@ class RegistrationController {
     ResponseEntity<?> revoke(@PathVariable String id,
                              @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                              Authentication caller) {
+        return registrations.exclusively(properties.publishTimeout(), () -> revokeAlone(id, ifMatch, caller));
+    }
+
+    /** {@link #revoke}, decided alone. */
+    private ResponseEntity<?> revokeAlone(String id, String ifMatch, Authentication caller) {
         StoredRegistration current = changeable(id, caller, ifMatch);
         String traceId = MDC.get(CloudEventRecords.TRACE_ID_MDC);
         for (String slug : registrations.createdSlugs(id)) {

@@ -14,15 +14,20 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +50,15 @@ import org.springframework.stereotype.Component;
  * <p>
  * {@link #write} returns once this instance has read its own write back, so an API answer is followed by a view that
  * holds it. The instance is ready ({@code registrations} health) once it has read what the topic held when it started.
+ * <p>
+ * <b>One writer at a time, across instances.</b> A change is decided against the view and then written: two
+ * instances (or two calls on one) deciding at once would both find an id or a token free and both write it. So every
+ * change runs in {@link #exclusively}: one at a time on this instance, and written in a Kafka transaction whose
+ * {@code transactional.id} ({@value #WRITER_ID}) every gateway instance shares. Kafka lets only the producer that
+ * registered that id last commit (it fences the others, KIP-98), and this instance decides only after reading
+ * everything committed up to that registration. A change decided on a view another instance has written past since is
+ * fenced, not committed, and decided again on the view that holds the other's write. The reader reads committed
+ * records only, so a fenced change is never seen.
  */
 @Component
 public class RegistrationLog implements SmartLifecycle {
@@ -70,7 +84,17 @@ public class RegistrationLog implements SmartLifecycle {
     private volatile boolean caughtUp;
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile List<TopicPartition> partitions = List.of();
     private Thread reader;
+    /** Held while a change is decided and written ({@link #exclusively}). */
+    private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
+    /** The transactional producer of changes, registered under {@link #WRITER_ID}; only used while {@link #writing} is held. */
+    private KafkaProducer<String, byte[]> writer;
+    private Admin admin;
+
+    /** The {@code transactional.id} every gateway instance writes registration changes under (KIP-98 fencing). */
+    static final String WRITER_ID = "vigil-gateway-registrations";
+    private static final int DECISIONS = 3;
 
     public RegistrationLog(KafkaProperties kafkaProperties, KafkaTemplate<String, Object> kafka, MeterRegistry meters) {
         this.kafkaProperties = kafkaProperties;
@@ -126,27 +150,159 @@ public class RegistrationLog implements SmartLifecycle {
     }
 
     /**
+     * Decides and makes a change alone: {@code decision} reads the view (which then holds every change any instance
+     * committed before) and calls {@link #write} for what it changes, or refuses by returning or throwing. When another
+     * instance wrote in between, the write is fenced and {@code decision} runs again on the view that holds it, up to
+     * {@value #DECISIONS} times. A decision that writes nothing commits nothing.
+     *
+     * @return what {@code decision} returned
+     * @throws Unavailable when Kafka did not register the writer, show the view's end or take the change within
+     *                     {@code timeout}
+     */
+    <T> T exclusively(Duration timeout, java.util.function.Supplier<T> decision) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            if (!writing.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new Unavailable("another registration change on this instance did not end in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while waiting to change a registration", e);
+        }
+        try {
+            for (int attempt = 1; ; attempt++) {
+                registerWriter();
+                catchUp(deadline);
+                try {
+                    return decision.get();
+                } catch (Fenced e) {
+                    if (attempt >= DECISIONS || System.nanoTime() >= deadline) {
+                        throw new Unavailable("other instances changed registrations all along; try again", e);
+                    }
+                    log.info("another instance changed registrations meanwhile; deciding again on its change");
+                }
+            }
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /** The transactional writer, registered under {@link #WRITER_ID} (fencing any other instance's) when there is none. */
+    private void registerWriter() {
+        if (writer != null) {
+            return;
+        }
+        Map<String, Object> properties = kafkaProperties.buildProducerProperties();
+        properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, WRITER_ID);
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        properties.put(ProducerConfig.CLIENT_ID_CONFIG, "vigil-gateway-registrations-writer-"
+                + java.util.UUID.randomUUID());
+        properties.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG + ".prefix");
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties, new StringSerializer(),
+                new ByteArraySerializer());
+        try {
+            producer.initTransactions();
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw new Unavailable("Kafka did not register the registrations' writer: " + e.getMessage(), e);
+        }
+        writer = producer;
+    }
+
+    private void closeWriter() {
+        if (writer != null) {
+            writer.close(Duration.ZERO);
+            writer = null;
+        }
+    }
+
+    /** Waits until the view holds everything committed to the topic now (its last stable offsets). */
+    private void catchUp(long deadline) {
+        List<TopicPartition> assigned = partitions;
+        if (assigned.isEmpty()) {
+            throw new Unavailable("the registrations are not read yet");
+        }
+        Map<TopicPartition, Long> end;
+        try {
+            if (admin == null) {
+                admin = Admin.create(kafkaProperties.buildAdminProperties());
+            }
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            assigned.forEach(partition -> latest.put(partition, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            end = new HashMap<>();
+            admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                            org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all()
+                    .get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS)
+                    .forEach((partition, info) -> end.put(partition, info.offset()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while reading where the registrations end", e);
+        } catch (Exception e) {
+            throw new Unavailable("Kafka did not say where the registrations end: " + e.getMessage(), e);
+        }
+        for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
+            awaitRead(partition.getKey(), partition.getValue() - 1, deadline);
+        }
+    }
+
+    /**
      * Writes {@code value} (a {@link StoredRegistration}, a {@link CreatedSlug}, or {@code null} to delete) under
-     * {@code key} and waits until this instance has read it back.
+     * {@code key} in a transaction of its own and waits until this instance has read it back. Inside
+     * {@link #exclusively} it is part of that decision; called alone, it is a decision of its own.
      *
      * @throws Unavailable when Kafka did not take the write, or it was not read back, within {@code timeout}
      */
     void write(String key, Object value, String traceId, Duration timeout) {
+        if (!writing.isHeldByCurrentThread()) {
+            exclusively(timeout, () -> {
+                write(key, value, traceId, timeout);
+                return null;
+            });
+            return;
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
-        ProducerRecord<String, Object> record = CloudEventRecords.record(InternalTopics.REGISTRATIONS, key, value,
+        ProducerRecord<String, Object> headers = CloudEventRecords.record(InternalTopics.REGISTRATIONS, key, value,
                 java.util.UUID.randomUUID().toString(), "dev.vigil.registration", "gateway", Instant.now(), traceId);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(InternalTopics.REGISTRATIONS, null, key,
+                value == null ? null : Json.mapper().writeValueAsBytes(value), headers.headers());
         RecordMetadata written;
         try {
-            written = kafka.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS).getRecordMetadata();
+            writer.beginTransaction();
+            java.util.concurrent.Future<RecordMetadata> sent = writer.send(record);
+            writer.commitTransaction();
+            written = sent.get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+                    TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            closeWriter();
             throw new Unavailable("interrupted while writing a registration", e);
         } catch (Exception e) {
+            closeWriter();
+            if (fenced(e)) {
+                throw new Fenced(e);
+            }
             throw new Unavailable("Kafka did not take the registration change: " + e.getMessage(), e);
         }
-        TopicPartition partition = new TopicPartition(written.topic(), written.partition());
+        awaitRead(new TopicPartition(written.topic(), written.partition()), written.offset(), deadline);
+    }
+
+    /** True when another instance registered the writer after this one: this one's transaction was aborted. */
+    private static boolean fenced(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof org.apache.kafka.common.errors.ProducerFencedException
+                    || cause instanceof org.apache.kafka.common.errors.InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Waits until this instance has read {@code partition} past {@code offset}. */
+    private void awaitRead(TopicPartition partition, long offset, long deadline) {
         synchronized (positions) {
-            while (positions.getOrDefault(partition, 0L) <= written.offset()) {
+            while (positions.getOrDefault(partition, 0L) <= offset) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new Unavailable("the registration change was written but not read back in time");
@@ -206,6 +362,7 @@ public class RegistrationLog implements SmartLifecycle {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            this.partitions = partitions;
             startEnd = consumer.endOffsets(partitions);
             while (running) {
                 var records = consumer.poll(Duration.ofMillis(200));
@@ -300,6 +457,16 @@ public class RegistrationLog implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        writing.lock();
+        try {
+            closeWriter();
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(2));
+                admin = null;
+            }
+        } finally {
+            writing.unlock();
+        }
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
@@ -316,6 +483,14 @@ public class RegistrationLog implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /** Another instance registered the writer after this one: the change was not committed; decide it again. */
+    static final class Fenced extends RuntimeException {
+
+        Fenced(Throwable cause) {
+            super("another instance changed registrations meanwhile", cause);
+        }
     }
 
     /** A registration change Kafka did not take, or this instance did not read back in time: the API's {@code 503}. */

@@ -91,13 +91,29 @@ public class Registrations {
      * @throws dev.vigil.gateway.ingest.IngestUnavailableException when Kafka did not take it in time
      */
     public void createSlug(PingKey key, String slug, java.time.Duration timeout) {
+        boolean created;
         try {
-            log.write(key.id() + RegistrationLog.SLUG_INFIX + slug,
-                    new RegistrationLog.CreatedSlug(key.id(), slug, Instant.now()),
-                    org.slf4j.MDC.get(dev.vigil.kafka.CloudEventRecords.TRACE_ID_MDC), timeout);
+            // decided alone (RegistrationLog#exclusively): calls at once on any instance never pass the limit together
+            created = log.exclusively(timeout, () -> {
+                if (log.createdSlugs(key.id()).contains(slug)) {
+                    return false;
+                }
+                if (!mayCreate(key)) {
+                    throw new HookRejectedException(org.springframework.http.HttpStatus.NOT_FOUND, "healthchecks",
+                            "not found: ping key " + key.id() + " has no check '" + slug + "' and may not make one (its"
+                                    + " checks are at the limit of " + MAX_CHECKS_PER_PING_KEY + ")", null, "not found");
+                }
+                log.write(key.id() + RegistrationLog.SLUG_INFIX + slug,
+                        new RegistrationLog.CreatedSlug(key.id(), slug, Instant.now()),
+                        org.slf4j.MDC.get(dev.vigil.kafka.CloudEventRecords.TRACE_ID_MDC), timeout);
+                return true;
+            });
         } catch (IllegalStateException e) {
             throw new dev.vigil.gateway.ingest.IngestUnavailableException("the check could not be created: "
                     + e.getMessage(), e);
+        }
+        if (!created) {
+            return; // another call made it meanwhile
         }
         log.tell(dev.vigil.model.Change.now("gateway", key.stored().tenant(), "check", key.id() + "/" + slug,
                 "created", Map.of("slug", slug, "by", "ping with ?create=1")));
