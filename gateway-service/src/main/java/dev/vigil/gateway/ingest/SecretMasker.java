@@ -471,7 +471,40 @@ public final class SecretMasker {
         if (name != null && namesSecret(name)) {
             return MASK;
         }
-        return mask(value);
+        String masked = mask(value);
+        return masked.equals(value) ? maskEncoded(value) : masked;
+    }
+
+    /** A value that is base64 as a whole: the standard or the URL-safe alphabet, padded or not (RFC 4648). */
+    private static final Pattern BASE64_WHOLE = Pattern.compile("[A-Za-z0-9+/]{16,}+={0,2}|[A-Za-z0-9_-]{16,}+={0,2}");
+
+    /**
+     * {@code value} when it is no base64 of a secret; else the decoded text masked and encoded again the same way. A
+     * value that is base64 as a whole (16 characters or more, RFC 4648, either alphabet) and decodes to UTF-8 text
+     * hides that text from every pattern: a caller's {@code note=cGFzc3dvcmQ9...} ({@code password=...}) would pass.
+     * Anything else (a hash, an id, binary data) stays as it came.
+     */
+    String maskEncoded(String value) {
+        if (value.length() < 16 || value.length() > 64_000 || !BASE64_WHOLE.matcher(value).matches()) {
+            return value;
+        }
+        boolean urlSafe = value.indexOf('-') >= 0 || value.indexOf('_') >= 0;
+        String text;
+        try {
+            byte[] bytes = (urlSafe ? java.util.Base64.getUrlDecoder() : java.util.Base64.getDecoder()).decode(value);
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
+            return value;
+        }
+        String masked = mask(text);
+        if (masked.equals(text)) {
+            return value;
+        }
+        byte[] out = masked.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return urlSafe ? java.util.Base64.getUrlEncoder().encodeToString(out) : java.util.Base64.getEncoder().encodeToString(out);
     }
 
     /** At most this many attribute names are remembered with their verdict (a source's names are a few dozen). */

@@ -13,6 +13,31 @@ class SecretMaskerTests {
     static final String TOKEN = "xsi-token-for-tests-0001";
     private final SecretMasker masker = new SecretMasker(List.of(TOKEN, "5f3b6a8e-2f1c-4c11-9a55-0c6b3c1d7e42", ""));
 
+    /** An attribute that is base64 as a whole hides its text from every pattern: it is decoded, masked, encoded again. */
+    @Test
+    void anAttributeThatIsBase64OfASecretIsMaskedInsideItsEncoding() {
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        java.util.Base64.Decoder decode = java.util.Base64.getDecoder();
+        for (String secret : List.of("password=NotePw45", "mysql -pNotePw48 db", "curl -u admin:NotePw46 https://h/",
+                "Authorization: Bearer abcdefghijklmnop0123")) {
+            String encoded = b64.encodeToString(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String masked = masker.maskAttribute("note", encoded);
+            String text = new String(decode.decode(masked), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(text).as(secret).contains(SecretMasker.MASK).doesNotContain("NotePw").doesNotContain("abcdefghijklmnop");
+            String urlSafe = java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(("?" + secret + "?>>").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(new String(java.util.Base64.getUrlDecoder().decode(masker.maskAttribute("note", urlSafe)),
+                    java.nio.charset.StandardCharsets.UTF_8)).as(urlSafe).doesNotContain("NotePw");
+        }
+        // no secret, no text, no base64: as it came
+        for (String kept : List.of(b64.encodeToString("a harmless note about VM01".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "d41d8cd98f00b204e9800998ecf8427e", "5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d", "aGVsbG8gd29ybGQ=",
+                b64.encodeToString(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}),
+                "short", "not base64 at all, with spaces")) {
+            assertThat(masker.maskAttribute("note", kept)).as(kept).isEqualTo(kept);
+        }
+    }
+
     @Test
     void anXsiBackupCommandLineKeepsItsMeaningAndLosesItsSecrets() {
         // the shape of XSIBackup-PRO's documentation: SMTP options and both callbacks pointing at Vigil

@@ -16,6 +16,19 @@ class XsiBackupDecoderTests {
     static final String X2_INNER = "PID=123456|t=845|cmd=" + b64(X2_CMD) + "|err=" + b64("ERP01: snapshot creation failed\nWIN7: 0 errors");
     static final String X2_QUERY = b64(X2_INNER);
 
+    /** An extra field whose value is base64 of a secret keeps no secret in the raw input kept. */
+    @Test
+    void anExtraFieldHidingASecretInBase64IsMaskedInTheKeptQuery() {
+        Base64.Encoder b64 = Base64.getEncoder();
+        String query = b64.encodeToString(("PID=504|t=1|cmd=" + b64.encodeToString("--backup-vms=SECJOB3".getBytes(StandardCharsets.UTF_8))
+                + "|note=" + b64.encodeToString("password=NotePw45".getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8));
+        String kept = new String(Base64.getDecoder().decode(XsiBackupDecoder.maskedQuery(query,
+                new dev.vigil.gateway.ingest.SecretMasker(java.util.List.of()))), StandardCharsets.UTF_8);
+        String note = kept.substring(kept.indexOf("note=") + 5);
+        assertThat(new String(Base64.getDecoder().decode(note), StandardCharsets.UTF_8)).isEqualTo("password=***");
+        assertThat(kept).contains("PID=504");
+    }
+
     @Test
     void x1SuccessWithPidDurationAndCommand() throws Exception {
         var payload = XsiBackupDecoder.decode("UElEPTQyNDJ8dD02MHxjbWQ9TFMxaVlXTnJkWEF0ZG0xelBXRnNiQT09");
