@@ -51,7 +51,11 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
  * timed until it has committed the whole backlog. Prints events/s and the state kept per job.
  *
  * <pre>java -Dloader.main=dev.vigil.load.RulesBenchmark -jar load-generator/target/load-generator-*-exec.jar
- *     [--jobs 100000] [--events 2000000] [--streams commit.interval.ms=200,num.stream.threads=2]</pre>
+ *     [--jobs 100000] [--events 2000000] [--streams commit.interval.ms=200,num.stream.threads=2]
+ *     [--topology rules|read|parse|store|stores]</pre>
+ *
+ * <p>{@code --topology} other than {@code rules} times one of the {@link StreamsFloor} topologies instead: what Kafka
+ * Streams allows on the machine with less work per event than the rules do.
  */
 public final class RulesBenchmark {
 
@@ -100,7 +104,14 @@ public final class RulesBenchmark {
             RulesProperties properties = new Binder(new MapConfigurationPropertySource(Map.of()))
                     .bindOrCreate("vigil.rules", RulesProperties.class);
             StreamsBuilder builder = new StreamsBuilder();
-            AlertTopology.build(builder, properties, partitions);
+            String topology = options.getOrDefault("topology", "rules");
+            if (topology.equals("rules")) {
+                AlertTopology.build(builder, properties, partitions);
+            } else {
+                // a floor: less than the rules do per event, on the same backlog and settings (StreamsFloor)
+                StreamsFloor.build(builder, topology);
+                System.out.println("topology '" + topology + "': a floor, not the rules");
+            }
             Properties config = new Properties();
             config.putAll(shippedStreamsProperties());
             // --streams a=1,b=2: settings to try against the shipped ones
@@ -120,13 +131,30 @@ public final class RulesBenchmark {
                 long start = System.nanoTime();
                 streams.start();
                 long done = 0;
+                long steadyFrom = -1;
+                long steadyEvents = 0;
                 while (done < events) {
                     Thread.sleep(2000);
                     done = committed(admin, partitions);
                     double seconds = (System.nanoTime() - start) / 1e9;
                     System.out.printf("  %,d events committed, %,.0f events/s%n", done, done / seconds);
+                    if (steadyFrom < 0 && done >= events * 45L / 100 && done < events) {
+                        steadyFrom = System.nanoTime();
+                        steadyEvents = done;
+                    }
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
+                if (steadyFrom > 0) {
+                    // from the first poll past 45 % committed to the end: start-up and the first commits left out
+                    System.out.printf("steady (45 %% committed to the end): %,.0f events/s%n",
+                            (events - steadyEvents) / ((System.nanoTime() - steadyFrom) / 1e9));
+                }
+                if (!topology.equals("rules")) {
+                    System.out.printf("%n%,d events of %,d jobs in %.1f s (start-up included): %,.0f events/s, one"
+                            + " instance, one stream thread, exactly-once, topology '%s'%n", events, jobs, seconds,
+                            events / seconds, topology);
+                    return;
+                }
                 ReadOnlyKeyValueStore<String, JobState> store = streams.store(StoreQueryParameters.fromNameAndType(
                         JobProcessor.STORE, QueryableStoreTypes.keyValueStore()));
                 var state = dev.vigil.rules.job.JobStateSerde.jobState();

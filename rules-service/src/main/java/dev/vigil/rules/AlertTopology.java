@@ -138,9 +138,9 @@ public final class AlertTopology {
     /**
      * The events of {@code backup.events} as JSON ({@link VigilSerdes#json}) without their {@code raw} input, which no
      * rule reads: Jackson skips it instead of decoding it into a string for every event (the history keeps where its
-     * record is, for the console).
+     * record is, for the console). Public for the benchmarks, which read the backlog as the rules do.
      */
-    static org.apache.kafka.common.serialization.Serde<BackupEvent> events() {
+    public static org.apache.kafka.common.serialization.Serde<BackupEvent> events() {
         tools.jackson.databind.ObjectReader reader = dev.vigil.model.Json.mapper().rebuild()
                 .addMixIn(BackupEvent.class, WithoutRaw.class).build().readerFor(BackupEvent.class);
         return Serdes.serdeFrom(VigilSerdes.json(BackupEvent.class).serializer(),
