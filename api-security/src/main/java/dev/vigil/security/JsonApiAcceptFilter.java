@@ -27,7 +27,9 @@ public class JsonApiAcceptFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
+        // the decoded path, as Spring MVC maps it (/%61pi/... is /api/...)
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return !path.startsWith("/api/");
     }
 
     @Override

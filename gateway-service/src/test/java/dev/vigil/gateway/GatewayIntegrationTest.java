@@ -78,7 +78,8 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
         "vigil.api.keys[3].sha256=20c63b1d26ddb494e8dc9555c503c3d73972078785fe0f369ed2d466fba1ed02"})
 // transactions (registration changes, RegistrationLog) on one broker
 @EmbeddedKafka(partitions = 1, bootstrapServersProperty = "spring.kafka.bootstrap-servers", brokerProperties = {
-        "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
+        "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
+        "transaction.state.log.num.partitions=1"})
 public abstract class GatewayIntegrationTest {
 
     @LocalServerPort

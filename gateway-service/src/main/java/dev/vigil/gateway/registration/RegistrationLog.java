@@ -151,9 +151,11 @@ public class RegistrationLog implements SmartLifecycle {
 
     /**
      * Decides and makes a change alone: {@code decision} reads the view (which then holds every change any instance
-     * committed before) and calls {@link #write} for what it changes, or refuses by returning or throwing. When another
-     * instance wrote in between, the write is fenced and {@code decision} runs again on the view that holds it, up to
-     * {@value #DECISIONS} times. A decision that writes nothing commits nothing.
+     * committed before) and calls {@link #write} for each record it changes, or refuses by returning or throwing. The
+     * records of one decision are one transaction: all of them are committed, or none (a revocation and the checks it
+     * removes). When another instance wrote in between, the transaction is fenced and {@code decision} runs again on
+     * the view that holds the other's change, up to {@value #DECISIONS} times. Changes {@link #tell told} during the
+     * decision are sent once it is committed. A decision that writes nothing commits nothing.
      *
      * @return what {@code decision} returned
      * @throws Unavailable when Kafka did not register the writer, show the view's end or take the change within
@@ -169,26 +171,55 @@ public class RegistrationLog implements SmartLifecycle {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted while waiting to change a registration", e);
         }
+        T result;
+        List<dev.vigil.model.Change> told;
         try {
             for (int attempt = 1; ; attempt++) {
-                registerWriter();
+                if (!running) {
+                    throw new Unavailable("the gateway is stopping");
+                }
+                registerWriter(deadline);
                 catchUp(deadline);
+                this.deadline = deadline;
+                written.clear();
+                toTell.clear();
                 try {
-                    return decision.get();
+                    result = decision.get();
+                    commit(deadline);
+                    told = List.copyOf(toTell);
+                    break;
                 } catch (Fenced e) {
                     if (attempt >= DECISIONS || System.nanoTime() >= deadline) {
                         throw new Unavailable("other instances changed registrations all along; try again", e);
                     }
                     log.info("another instance changed registrations meanwhile; deciding again on its change");
+                    try {
+                        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 50 * attempt));
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw new Unavailable("interrupted while changing a registration", interrupted);
+                    }
+                } catch (RuntimeException | Error e) {
+                    abort();
+                    throw e;
                 }
             }
         } finally {
+            written.clear();
+            toTell.clear();
             writing.unlock();
         }
+        told.forEach(this::send);
+        return result;
     }
 
+    /** The records written in the decision under way ({@link #exclusively}), and the changes it tells. */
+    private final List<java.util.concurrent.Future<RecordMetadata>> written = new java.util.ArrayList<>();
+    private final List<dev.vigil.model.Change> toTell = new java.util.ArrayList<>();
+    private long deadline;
+
     /** The transactional writer, registered under {@link #WRITER_ID} (fencing any other instance's) when there is none. */
-    private void registerWriter() {
+    private void registerWriter(long deadline) {
         if (writer != null) {
             return;
         }
@@ -197,11 +228,16 @@ public class RegistrationLog implements SmartLifecycle {
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // no call of the writer blocks longer than what is left of the decision's time
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         properties.put(ProducerConfig.CLIENT_ID_CONFIG, "vigil-gateway-registrations-writer-"
                 + java.util.UUID.randomUUID());
-        properties.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG + ".prefix");
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties, new StringSerializer(),
-                new ByteArraySerializer());
+        KafkaProducer<String, byte[]> producer;
+        try {
+            producer = new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
+        } catch (RuntimeException e) {
+            throw new Unavailable("Kafka cannot be reached for a registration change: " + e.getMessage(), e);
+        }
         try {
             producer.initTransactions();
         } catch (RuntimeException e) {
@@ -215,6 +251,44 @@ public class RegistrationLog implements SmartLifecycle {
         if (writer != null) {
             writer.close(Duration.ZERO);
             writer = null;
+        }
+    }
+
+    /** Commits the decision's records, if it wrote any, and waits until this instance has read them back. */
+    private void commit(long deadline) {
+        if (written.isEmpty()) {
+            return;
+        }
+        RecordMetadata last = null;
+        try {
+            writer.commitTransaction();
+            for (java.util.concurrent.Future<RecordMetadata> record : written) {
+                last = record.get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+                        TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeWriter();
+            throw new Unavailable("interrupted while writing a registration", e);
+        } catch (Exception e) {
+            closeWriter();
+            if (fenced(e)) {
+                throw new Fenced(e);
+            }
+            throw new Unavailable("Kafka did not take the registration change: " + e.getMessage(), e);
+        }
+        awaitRead(new TopicPartition(last.topic(), last.partition()), last.offset(), deadline);
+    }
+
+    /** Aborts the decision's transaction, if it wrote anything; a writer that cannot abort is let go. */
+    private void abort() {
+        if (written.isEmpty() || writer == null) {
+            return;
+        }
+        try {
+            writer.abortTransaction();
+        } catch (RuntimeException e) {
+            closeWriter();
         }
     }
 
@@ -249,8 +323,9 @@ public class RegistrationLog implements SmartLifecycle {
 
     /**
      * Writes {@code value} (a {@link StoredRegistration}, a {@link CreatedSlug}, or {@code null} to delete) under
-     * {@code key} in a transaction of its own and waits until this instance has read it back. Inside
-     * {@link #exclusively} it is part of that decision; called alone, it is a decision of its own.
+     * {@code key}, and returns once this instance has read it back. Inside {@link #exclusively} it joins that
+     * decision's transaction (committed and read back when the decision returns); called alone, it is a decision of
+     * its own.
      *
      * @throws Unavailable when Kafka did not take the write, or it was not read back, within {@code timeout}
      */
@@ -262,30 +337,25 @@ public class RegistrationLog implements SmartLifecycle {
             });
             return;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
         ProducerRecord<String, Object> headers = CloudEventRecords.record(InternalTopics.REGISTRATIONS, key, value,
                 java.util.UUID.randomUUID().toString(), "dev.vigil.registration", "gateway", Instant.now(), traceId);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(InternalTopics.REGISTRATIONS, null, key,
                 value == null ? null : Json.mapper().writeValueAsBytes(value), headers.headers());
-        RecordMetadata written;
+        if (System.nanoTime() >= deadline) {
+            throw new Unavailable("the registration change took too long");
+        }
         try {
-            writer.beginTransaction();
-            java.util.concurrent.Future<RecordMetadata> sent = writer.send(record);
-            writer.commitTransaction();
-            written = sent.get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
-                    TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closeWriter();
-            throw new Unavailable("interrupted while writing a registration", e);
-        } catch (Exception e) {
+            if (written.isEmpty()) {
+                writer.beginTransaction();
+            }
+            written.add(writer.send(record));
+        } catch (RuntimeException e) {
             closeWriter();
             if (fenced(e)) {
                 throw new Fenced(e);
             }
             throw new Unavailable("Kafka did not take the registration change: " + e.getMessage(), e);
         }
-        awaitRead(new TopicPartition(written.topic(), written.partition()), written.offset(), deadline);
     }
 
     /** True when another instance registered the writer after this one: this one's transaction was aborted. */
@@ -317,8 +387,19 @@ public class RegistrationLog implements SmartLifecycle {
         }
     }
 
-    /** Tells {@code change} on {@code backup.changes}; a failure is logged, the change itself stands. */
+    /**
+     * Tells {@code change} on {@code backup.changes}; a failure is logged, the change itself stands. Inside
+     * {@link #exclusively}, once the decision is committed (a change fenced or refused is never told).
+     */
     void tell(dev.vigil.model.Change change) {
+        if (writing.isHeldByCurrentThread()) {
+            toTell.add(change); // told once the decision is committed, outside the lock
+            return;
+        }
+        send(change);
+    }
+
+    private void send(dev.vigil.model.Change change) {
         try {
             kafka.send(CloudEventRecords.record(Topics.CHANGES, change.subject(), change, change.id(),
                     dev.vigil.model.Change.CLOUD_EVENT_TYPE, "gateway", change.at(),
@@ -456,9 +537,9 @@ public class RegistrationLog implements SmartLifecycle {
 
     @Override
     public void stop() {
-        running = false;
-        writing.lock();
+        writing.lock(); // a change under way is committed and read back first
         try {
+            running = false;
             closeWriter();
             if (admin != null) {
                 admin.close(Duration.ofSeconds(2));

@@ -98,7 +98,9 @@ public class Registrations {
                 if (log.createdSlugs(key.id()).contains(slug)) {
                     return false;
                 }
-                if (!mayCreate(key)) {
+                // the key as it is now: changed (slugs, autoProvision) or revoked since the call was authenticated
+                StoredRegistration now = log.get(key.id()).orElse(null);
+                if (now == null || !mayCreate(new PingKey(now))) {
                     throw new HookRejectedException(org.springframework.http.HttpStatus.NOT_FOUND, "healthchecks",
                             "not found: ping key " + key.id() + " has no check '" + slug + "' and may not make one (its"
                                     + " checks are at the limit of " + MAX_CHECKS_PER_PING_KEY + ")", null, "not found");

@@ -65,9 +65,10 @@ class PingController {
      * last of the query: what follows any other parameter's value is that value (dir=/var/log, ref=hotfix/7), and the
      * ping is a success, as healthchecks reads it. None of the three values has a '/' of its own, so whatever follows
      * one is a path the client appended, read as the same segments in the path are: a kind, or refused (FAIL, +1,
-     * 0x1, fail/start), never taken as a success.
+     * 0x1, fail/start), never taken as a success. A query the client appended after its kind (/0?rid=<uuid>) is not
+     * part of the kind: its parameters are read with the others.
      */
-    private static final Pattern QUERY_KIND = Pattern.compile("(?:^|&)(?:create|rid|ts)=[^&/]*+(/([^&]*?)/?)$");
+    private static final Pattern QUERY_KIND = Pattern.compile("(?:^|&)(?:create|rid|ts)=[^&/]*+(/([^&?]*?)/?(?:\\?.*+)?)$");
     private static final int REASON_LIMIT = 300;
     static final String NOT_FOUND = "not found";
 
@@ -285,11 +286,19 @@ class PingController {
         }
     }
 
-    /** The query string without a kind a client appended to it ({@link #queryKind}); {@code null} when none. */
+    /**
+     * The query string without a kind a client appended to it ({@link #queryKind}), with the parameters of a query
+     * appended after that kind; {@code null} when none.
+     */
     private static String query(HttpServletRequest request) {
         String query = request.getQueryString();
         Matcher tail = query == null ? null : QUERY_KIND.matcher(query);
-        return tail != null && tail.find() ? query.substring(0, tail.start(1)) : query;
+        if (tail == null || !tail.find()) {
+            return query;
+        }
+        // a query the client appended after its kind (/0?rid=<uuid>) is read as parameters too
+        int appended = tail.group(1).indexOf('?');
+        return query.substring(0, tail.start(1)) + (appended < 0 ? "" : "&" + tail.group(1).substring(appended + 1));
     }
 
     /** A parameter of the query string alone (never of the body, which is the job's log). */

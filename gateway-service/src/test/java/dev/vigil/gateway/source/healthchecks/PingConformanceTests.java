@@ -78,6 +78,8 @@ class PingConformanceTests extends GatewayIntegrationTest {
             "POST   | /ping/C?create=1/%66ail          | 200 | OK                  | BACKUP_FINISHED FAILED",
             "POST   | /ping/C?create=1/%73tart/        | 200 | OK                  | BACKUP_STARTED NONE",
             "POST   | /ping/C?create=1/fail/start      | 404 | not found           | sampled ",
+            "POST   | /ping/C?create=1/0?rid=5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d | 200 | OK | BACKUP_FINISHED SUCCESS",
+            "POST   | /ping/C?create=1/fail?ts=1764500000 | 200 | OK               | BACKUP_FINISHED FAILED",
             "POST   | /ping/C?create=1/fail%2Fstart    | 404 | not found           | sampled ",
             "POST   | /ping/C?create=1/fail%00         | 404 | not found           | sampled ",
             "POST   | /ping/C?ts=1764500000/fail/x     | 404 | not found           | sampled ",
