@@ -193,6 +193,35 @@ class RegistrationApiIntegrationTests extends GatewayIntegrationTest {
     }
 
     @Test
+    void changesOfDifferentRegistrationsAtOnceOnTwoInstancesAllLand() throws Exception {
+        // each instance's writes fence the other's: every change must still land within the publish timeout
+        int a = port;
+        int b = secondPort();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            for (int round = 0; round < 3; round++) {
+                List<java.util.concurrent.Future<HttpResponse<String>>> creates = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    int on = i % 2 == 0 ? a : b;
+                    String id = "many-" + round + "-" + i;
+                    creates.add(pool.submit(() -> api(on, "POST", "/api/v1/registrations", ACME_WRITE,
+                            "{\"id\":\"" + id + "\",\"source\":\"xsibackup\",\"account\":\"3723707\"}")));
+                }
+                for (var create : creates) {
+                    HttpResponse<String> response = create.get();
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+                }
+            }
+            for (int i = 0; i < 16; i++) {
+                assertThat(api(i % 2 == 0 ? b : a, "GET", "/api/v1/registrations/many-2-" + i, ACME_READ, null)
+                        .statusCode()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void noAcceptHeaderHidesAChangeMadeTheAnswerIsJsonWhateverItAsks() throws Exception {
         for (String accept : List.of(";;;", "text/html", "application/xml", "image/png;q=1, */*;q=0")) {
             String id = "accept-" + Integer.toHexString(accept.hashCode());

@@ -370,7 +370,6 @@ class RegistrationController {
 
     private void changed(Authentication caller, StoredRegistration stored, String action, Map<String, String> details) {
         registrations.tell(Change.now(caller.getName(), stored.tenant(), "registration", stored.id(), action, details));
-        log.info("registration {} of tenant {} {} by {}", stored.id(), stored.tenant(), action, caller.getName());
     }
 
     private static Map<String, String> describe(StoredRegistration stored) {

@@ -94,7 +94,6 @@ public class RegistrationLog implements SmartLifecycle {
 
     /** The {@code transactional.id} every gateway instance writes registration changes under (KIP-98 fencing). */
     static final String WRITER_ID = "vigil-gateway-registrations";
-    private static final int DECISIONS = 3;
 
     public RegistrationLog(KafkaProperties kafkaProperties, KafkaTemplate<String, Object> kafka, MeterRegistry meters) {
         this.kafkaProperties = kafkaProperties;
@@ -154,8 +153,12 @@ public class RegistrationLog implements SmartLifecycle {
      * committed before) and calls {@link #write} for each record it changes, or refuses by returning or throwing. The
      * records of one decision are one transaction: all of them are committed, or none (a revocation and the checks it
      * removes). When another instance wrote in between, the transaction is fenced and {@code decision} runs again on
-     * the view that holds the other's change, up to {@value #DECISIONS} times. Changes {@link #tell told} during the
-     * decision are sent once it is committed. A decision that writes nothing commits nothing.
+     * the view that holds the other's change, after a growing random pause ({@link #backOff}), until {@code timeout}
+     * runs out. The writer is registered under {@value #WRITER_ID} (fencing the other instances) by the first
+     * decision that writes, not by one that refuses, so refusals never fence another instance's change. A decision
+     * made before that registration is decided again when the topic moved in between. Changes {@link #tell told}
+     * during the decision are sent once it is committed. A decision that writes nothing commits nothing. Counted in
+     * {@code vigil_gateway_registrations_redecided_total} ({@code reason}: {@code fenced}, {@code stale}).
      *
      * @return what {@code decision} returned
      * @throws Unavailable when Kafka did not register the writer, show the view's end or take the change within
@@ -174,13 +177,13 @@ public class RegistrationLog implements SmartLifecycle {
         T result;
         List<dev.vigil.model.Change> told;
         try {
-            for (int attempt = 1; ; attempt++) {
+            for (int fences = 0; ; ) {
                 if (!running) {
                     throw new Unavailable("the gateway is stopping");
                 }
-                registerWriter(deadline);
-                catchUp(deadline);
+                decidedOn = catchUp(deadline);
                 this.deadline = deadline;
+                this.decisionTimeout = timeout.toNanos();
                 written.clear();
                 toTell.clear();
                 try {
@@ -189,15 +192,17 @@ public class RegistrationLog implements SmartLifecycle {
                     told = List.copyOf(toTell);
                     break;
                 } catch (Fenced e) {
-                    if (attempt >= DECISIONS || System.nanoTime() >= deadline) {
+                    abort();
+                    meters.counter("vigil.gateway.registrations.redecided", "reason", e.stale ? "stale" : "fenced")
+                            .increment();
+                    log.info("another instance changed registrations meanwhile ({}); deciding again",
+                            e.stale ? "after the view was read" : e.getCause().getClass().getSimpleName());
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
                         throw new Unavailable("other instances changed registrations all along; try again", e);
                     }
-                    log.info("another instance changed registrations meanwhile; deciding again on its change");
-                    try {
-                        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 50 * attempt));
-                    } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
-                        throw new Unavailable("interrupted while changing a registration", interrupted);
+                    if (!e.stale) {
+                        backOff(++fences, left);
                     }
                 } catch (RuntimeException | Error e) {
                     abort();
@@ -213,13 +218,39 @@ public class RegistrationLog implements SmartLifecycle {
         return result;
     }
 
+    /**
+     * Waits before deciding again after the {@code fences}-th fence: a random 20 to 40 ms, doubled with each fence up to
+     * 320 to 640 ms, and never past the decision's time ({@code left} nanoseconds). The other instance's decision
+     * (a few milliseconds to commit) then ends before this one fences it in turn.
+     */
+    private static void backOff(int fences, long left) {
+        long base = 20L << Math.min(fences - 1, 4);
+        long wait = Math.min(TimeUnit.NANOSECONDS.toMillis(left),
+                java.util.concurrent.ThreadLocalRandom.current().nextLong(base, 2 * base + 1));
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while changing a registration", interrupted);
+        }
+    }
+
+    /** The last stable offsets of the view the decision under way was made on ({@link #catchUp}). */
+    private Map<TopicPartition, Long> decidedOn = Map.of();
+
     /** The records written in the decision under way ({@link #exclusively}), and the changes it tells. */
     private final List<java.util.concurrent.Future<RecordMetadata>> written = new java.util.ArrayList<>();
     private final List<dev.vigil.model.Change> toTell = new java.util.ArrayList<>();
     private long deadline;
+    /** The time, in nanoseconds, the decision under way was given. */
+    private long decisionTimeout;
 
-    /** The transactional writer, registered under {@link #WRITER_ID} (fencing any other instance's) when there is none. */
-    private void registerWriter(long deadline) {
+    /**
+     * The transactional writer, registered under {@link #WRITER_ID} (fencing any other instance's) when there is none.
+     * Each of its calls blocks at most {@code maxBlock} ({@code max.block.ms}); none is started past the decision's
+     * deadline.
+     */
+    private void registerWriter(Duration maxBlock) {
         if (writer != null) {
             return;
         }
@@ -228,8 +259,7 @@ public class RegistrationLog implements SmartLifecycle {
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        // no call of the writer blocks longer than what is left of the decision's time
-        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.max(100, maxBlock.toMillis()));
         properties.put(ProducerConfig.CLIENT_ID_CONFIG, "vigil-gateway-registrations-writer-"
                 + java.util.UUID.randomUUID());
         KafkaProducer<String, byte[]> producer;
@@ -260,6 +290,9 @@ public class RegistrationLog implements SmartLifecycle {
             return;
         }
         RecordMetadata last = null;
+        if (System.nanoTime() >= deadline) {
+            throw new Unavailable("the registration change took too long"); // aborted by the caller
+        }
         try {
             writer.commitTransaction();
             for (java.util.concurrent.Future<RecordMetadata> record : written) {
@@ -292,8 +325,21 @@ public class RegistrationLog implements SmartLifecycle {
         }
     }
 
-    /** Waits until the view holds everything committed to the topic now (its last stable offsets). */
-    private void catchUp(long deadline) {
+    /**
+     * Waits until the view holds everything committed to the topic now.
+     *
+     * @return the topic's last stable offsets the view now holds, by partition
+     */
+    private Map<TopicPartition, Long> catchUp(long deadline) {
+        Map<TopicPartition, Long> end = lastStableOffsets(deadline);
+        for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
+            awaitRead(partition.getKey(), partition.getValue() - 1, deadline);
+        }
+        return end;
+    }
+
+    /** The topic's last stable offsets ({@code READ_COMMITTED}): where what is committed to it now ends. */
+    private Map<TopicPartition, Long> lastStableOffsets(long deadline) {
         List<TopicPartition> assigned = partitions;
         if (assigned.isEmpty()) {
             throw new Unavailable("the registrations are not read yet");
@@ -316,9 +362,7 @@ public class RegistrationLog implements SmartLifecycle {
         } catch (Exception e) {
             throw new Unavailable("Kafka did not say where the registrations end: " + e.getMessage(), e);
         }
-        for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
-            awaitRead(partition.getKey(), partition.getValue() - 1, deadline);
-        }
+        return end;
     }
 
     /**
@@ -344,6 +388,14 @@ public class RegistrationLog implements SmartLifecycle {
         if (System.nanoTime() >= deadline) {
             throw new Unavailable("the registration change took too long");
         }
+        if (writer == null) {
+            // registered only by a decision that writes: a refusal never fences another instance's change
+            registerWriter(Duration.ofNanos(decisionTimeout));
+            if (!lastStableOffsets(deadline).equals(decidedOn)) {
+                // another instance committed (or was aborted by this registration) after the view was read
+                throw new Fenced(null, true);
+            }
+        }
         try {
             if (written.isEmpty()) {
                 writer.beginTransaction();
@@ -358,11 +410,17 @@ public class RegistrationLog implements SmartLifecycle {
         }
     }
 
-    /** True when another instance registered the writer after this one: this one's transaction was aborted. */
+    /**
+     * True when another instance registered the writer after this one: this one's transaction was aborted. Kafka says
+     * so with a fenced or stale epoch, or, when the other's registration came while this one was committing, with
+     * {@code INVALID_TXN_STATE} (the coordinator was already aborting the transaction) or an aborted transaction.
+     */
     private static boolean fenced(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof org.apache.kafka.common.errors.ProducerFencedException
-                    || cause instanceof org.apache.kafka.common.errors.InvalidProducerEpochException) {
+                    || cause instanceof org.apache.kafka.common.errors.InvalidProducerEpochException
+                    || cause instanceof org.apache.kafka.common.errors.InvalidTxnStateException
+                    || cause instanceof org.apache.kafka.common.errors.TransactionAbortedException) {
                 return true;
             }
         }
@@ -400,6 +458,8 @@ public class RegistrationLog implements SmartLifecycle {
     }
 
     private void send(dev.vigil.model.Change change) {
+        log.info("{} {} of tenant {} {} by {}", change.kind(), change.subject(), change.tenant(), change.action(),
+                change.actor());
         try {
             kafka.send(CloudEventRecords.record(Topics.CHANGES, change.subject(), change, change.id(),
                     dev.vigil.model.Change.CLOUD_EVENT_TYPE, "gateway", change.at(),
@@ -569,8 +629,16 @@ public class RegistrationLog implements SmartLifecycle {
     /** Another instance registered the writer after this one: the change was not committed; decide it again. */
     static final class Fenced extends RuntimeException {
 
+        /** True when the change was decided on a view older than the writer's registration, and no one fenced it. */
+        final boolean stale;
+
         Fenced(Throwable cause) {
+            this(cause, false);
+        }
+
+        Fenced(Throwable cause, boolean stale) {
             super("another instance changed registrations meanwhile", cause);
+            this.stale = stale;
         }
     }
 
