@@ -302,6 +302,14 @@ public final class SecretMasker {
      * what the pattern needs (a keyword, {@code --}, {@code ://}): the reference the prefilters are tested against.
      */
     String mask(String text, boolean prefilter) {
+        return mask(text, prefilter, 0);
+    }
+
+    /** At most this many encodings inside one another are decoded ({@link #maskDecodedForms}): base64 in base64 in… */
+    private static final int DECODINGS = 3;
+
+    /** {@link #mask(String, boolean)} of a text found under {@code depth} encodings. */
+    private String mask(String text, boolean prefilter, int depth) {
         if (text == null || text.isEmpty()) {
             return text;
         }
@@ -350,7 +358,78 @@ public final class SecretMasker {
             masked = replaceGroup(SECRET_ELEMENT, masked, 3, new ValueEnd(TAIL_ELEMENT, 0, false));
             masked = replaceGroup(JWT, masked, 2);
         }
+        return depth < DECODINGS ? maskDecodedForms(masked, prefilter, depth) : masked;
+    }
+
+    /** A run of base64 (either alphabet, RFC 4648) of 16 characters or more, wrapped in lines (MIME, PEM) or not. */
+    private static final Pattern BASE64_RUN = Pattern.compile(
+            "[A-Za-z0-9+/_-]{16,}+(?:\\r?\\n[A-Za-z0-9+/_-]{4,}+)*+={0,2}");
+    private static final Pattern JSON_ESCAPE = Pattern.compile("\\\\u[0-9A-Fa-f]{4}");
+    private static final Pattern PERCENT_ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
+
+    /**
+     * {@code masked} with what its encoded parts hide masked too, the kind of hiding whatever the place: each run of
+     * base64 in it ({@link #maskEncoded}: decoded, masked, encoded again); and, when it holds JSON's escapes of a
+     * character by its code (a backslash, {@code u}, four hex digits: {@code "pass\\u0077ord": "…"} in a log line) or
+     * percent escapes ({@code pass%77ord=…}), the text with those decoded,
+     * masked. A decoded form is kept, decoded, only when it held a secret: text without one stays as it came.
+     * At most {@value #DECODINGS} encodings inside one another are looked under, so the work stays linear in the
+     * text's length ({@code %252525…77} would otherwise be decoded once per {@code 25}).
+     */
+    private String maskDecodedForms(String masked, boolean prefilter, int depth) {
+        if (masked.length() >= 16) {
+            Matcher run = BASE64_RUN.matcher(masked);
+            StringBuilder out = null;
+            int last = 0;
+            while (run.find()) {
+                String encoded = maskEncoded(run.group(), prefilter, depth);
+                if (!encoded.equals(run.group())) {
+                    out = out == null ? new StringBuilder(masked.length()) : out;
+                    out.append(masked, last, run.start()).append(encoded);
+                    last = run.end();
+                }
+            }
+            if (out != null) {
+                masked = out.append(masked, last, masked.length()).toString();
+            }
+        }
+        if (masked.contains("\\u")) {
+            String decoded = JSON_ESCAPE.matcher(masked).replaceAll(escape -> Matcher.quoteReplacement(
+                    String.valueOf((char) Integer.parseInt(escape.group().substring(2), 16))));
+            String again = decoded.equals(masked) ? decoded : mask(decoded, prefilter, depth + 1);
+            masked = again.equals(decoded) ? masked : again;
+        }
+        if (masked.indexOf('%') >= 0) {
+            String decoded = percentDecoded(masked);
+            String again = decoded.equals(masked) ? decoded : mask(decoded, prefilter, depth + 1);
+            masked = again.equals(decoded) ? masked : again;
+        }
         return masked;
+    }
+
+    /** {@code text} with each run of {@code %XX} escapes decoded as UTF-8 (malformed bytes become U+FFFD); {@code +} stays. */
+    private static String percentDecoded(String text) {
+        Matcher escape = PERCENT_ESCAPE.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        int last = 0;
+        while (escape.find()) {
+            if (escape.start() != last) {
+                flush(bytes, out);
+                out.append(text, last, escape.start());
+            }
+            bytes.write(Integer.parseInt(escape.group().substring(1), 16));
+            last = escape.end();
+        }
+        flush(bytes, out);
+        return out.append(text, last, text.length()).toString();
+    }
+
+    private static void flush(java.io.ByteArrayOutputStream bytes, StringBuilder out) {
+        if (bytes.size() > 0) {
+            out.append(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+            bytes.reset();
+        }
     }
 
     /**
@@ -471,27 +550,24 @@ public final class SecretMasker {
         if (name != null && namesSecret(name)) {
             return MASK;
         }
-        String masked = mask(value);
-        return masked.equals(value) ? maskEncoded(value) : masked;
+        return mask(value);
     }
 
-    /** A value that is base64 as a whole: the standard or the URL-safe alphabet, padded or not (RFC 4648). */
-    private static final Pattern BASE64_WHOLE = Pattern.compile("[A-Za-z0-9+/]{16,}+={0,2}|[A-Za-z0-9_-]{16,}+={0,2}");
-
     /**
-     * {@code value} when it is no base64 of a secret; else the decoded text masked and encoded again the same way. A
-     * value that is base64 as a whole (16 characters or more, RFC 4648, either alphabet) and decodes to UTF-8 text
-     * hides that text from every pattern: a caller's {@code note=cGFzc3dvcmQ9...} ({@code password=...}) would pass.
-     * Anything else (a hash, an id, binary data) stays as it came.
+     * {@code value}, a run of base64 ({@link #BASE64_RUN}), when it is no base64 of a secret; else the decoded text
+     * masked and encoded again the same way (on one line). Base64 that decodes to UTF-8 text hides that text from every
+     * pattern: a caller's {@code note=cGFzc3dvcmQ9...} ({@code password=...}) would pass. Anything else (a hash, an id,
+     * a path, binary data, a run mixing both alphabets) stays as it came.
      */
-    String maskEncoded(String value) {
-        if (value.length() < 16 || value.length() > 64_000 || !BASE64_WHOLE.matcher(value).matches()) {
+    private String maskEncoded(String value, boolean prefilter, int depth) {
+        if (value.length() > 64_000) {
             return value;
         }
-        boolean urlSafe = value.indexOf('-') >= 0 || value.indexOf('_') >= 0;
+        String unwrapped = value.indexOf('\n') >= 0 ? value.replace("\r", "").replace("\n", "") : value;
+        boolean urlSafe = unwrapped.indexOf('-') >= 0 || unwrapped.indexOf('_') >= 0;
         String text;
         try {
-            byte[] bytes = (urlSafe ? java.util.Base64.getUrlDecoder() : java.util.Base64.getDecoder()).decode(value);
+            byte[] bytes = (urlSafe ? java.util.Base64.getUrlDecoder() : java.util.Base64.getDecoder()).decode(unwrapped);
             text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
@@ -499,7 +575,7 @@ public final class SecretMasker {
         } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
             return value;
         }
-        String masked = mask(text);
+        String masked = mask(text, prefilter, depth + 1);
         if (masked.equals(text)) {
             return value;
         }

@@ -38,6 +38,52 @@ class SecretMaskerTests {
         }
     }
 
+    /** Base64, JSON's code escapes and percent escapes hide a secret wherever they stand, not only as a whole value. */
+    @Test
+    void aSecretHiddenByAnEncodingIsMaskedWhereverItStands() {
+        java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        String b64 = java.util.Base64.getEncoder().encodeToString("password=EncPw01 for the NAS".getBytes(utf8));
+        // inside a log line, in a raw JSON document (a CloudEvent's attributes, an error), in a form body
+        for (String text : List.of("note: " + b64 + " (from the job)", "cfg=" + b64 + "&x=1")) {
+            String masked = masker.mask(text);
+            assertThat(masked).as(text).doesNotContain(b64);
+            java.util.regex.Matcher run = java.util.regex.Pattern.compile("[A-Za-z0-9+/]{16,}=*").matcher(masked);
+            assertThat(run.find()).isTrue();
+            assertThat(new String(java.util.Base64.getDecoder().decode(run.group()), utf8))
+                    .isEqualTo("password=*** for the NAS");
+        }
+        String raw = masker.maskRaw("{\"data\":{\"attributes\":{\"note\":\"" + b64 + "\"},\"error\":{\"message\":\"cfg "
+                + b64 + "\"}},\"list\":[\"" + b64 + "\"]}");
+        assertThat(raw).doesNotContain(b64);
+        assertThat(masker.maskRaw("arg=EndScript&arg=" + java.net.URLEncoder.encode(b64, utf8))).doesNotContain(
+                java.net.URLEncoder.encode(b64, utf8));
+        // wrapped at 76 columns (MIME) or 64 (PEM), with CR LF or LF
+        String longer = "[client]\nuser=backup\npassword=EncPw02\nhost=db.example.org\n# a long comment to wrap the encoding";
+        String mime = java.util.Base64.getMimeEncoder().encodeToString(longer.getBytes(utf8));
+        assertThat(mime).contains("\r\n");
+        for (String wrapped : List.of(mime, mime.replace("\r\n", "\n"))) {
+            String masked = masker.mask("attached my.cnf:\n" + wrapped + "\nend");
+            assertThat(masked).doesNotContain(wrapped);
+            String encoded = masked.substring("attached my.cnf:\n".length(), masked.length() - "\nend".length());
+            assertThat(new String(java.util.Base64.getMimeDecoder().decode(encoded), utf8))
+                    .contains("password=***").doesNotContain("EncPw02");
+        }
+        // a secret's name spelt with JSON's code escapes or percent escapes in plain text
+        assertThat(masker.mask("{\"user\": \"bk\", \"pass\\u0077ord\": \"EncPw03\"} sent by the agent"))
+                .doesNotContain("EncPw03");
+        assertThat(masker.mask("curl said: pass%77ord=EncPw04 refused")).doesNotContain("EncPw04");
+        assertThat(masker.mask("upload https://h/u?%70assword%3DEncPw05")).doesNotContain("EncPw05");
+        // no secret under the encoding: as it came, byte for byte
+        for (String kept : List.of(
+                "note: " + java.util.Base64.getEncoder().encodeToString("a harmless note about VM01".getBytes(utf8)),
+                "/vmfs/volumes/datastore1/backups/WIN7-ERP01/2026-11-29", "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                "run 5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d of my-backup-job_name-2026", "caf\\u00e9 \\u00e9t\\u00e9 done",
+                "https://h/u?q=%C3%A9t%C3%A9&x=50%25", "100% done, 50%2 left", "token-ish but not: abcdefghijklmnopqrstuvwxyz0123",
+                java.util.Base64.getMimeEncoder().encodeToString(new byte[300]))) {
+            assertThat(masker.mask(kept)).as(kept).isEqualTo(kept);
+        }
+    }
+
     @Test
     void anXsiBackupCommandLineKeepsItsMeaningAndLosesItsSecrets() {
         // the shape of XSIBackup-PRO's documentation: SMTP options and both callbacks pointing at Vigil
@@ -167,7 +213,9 @@ class SecretMaskerTests {
                     "mysql;", "mysql -p\"", "curl -u a:", "lftp -u a,", "mysql -p' -p\"", "x://a:b@", "x://a:@", "@",
                     "<x:password><![CDATA[", "<password><![CDATA[]", "name: \"password\", value: ",
                     "\\\"secret\\\": \\\"\\\\", "key=password value=", "Authorization\\\": \\\"", "key=\\",
-                    "<entry key=\"password\">", "name: password, type: x, ", "<password> <![CDATA[")) {
+                    "<entry key=\"password\">", "name: password, type: x, ", "<password> <![CDATA[", "%25", "%2",
+                    "\\u005c", "\\u0025", "cGFzc3dvcmQ9eA== ", "cGFzc3dvcmQ9eA==\n", "Y0dGemMzZHZjbVE5ZUE9PQ== ",
+                    "QUFBQUFBQUFBQUFBQUFBQQ", "%70ass=")) {
                 String line = unit.repeat(200_000 / unit.length());
                 // the text stays, but for a run like key=key=key=..., one long value masked whole to the end
                 assertThat(masker.mask(line)).as(unit).satisfiesAnyOf(out -> assertThat(out).hasSizeGreaterThan(1000),
