@@ -54,8 +54,10 @@ public class ApiSecurityAutoConfiguration {
     }
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyIntrospector introspector) throws Exception {
-        Problems problems = new Problems();
+    SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyIntrospector introspector,
+                                    org.springframework.beans.factory.ObjectProvider<RequestPathMasker> masker)
+            throws Exception {
+        Problems problems = new Problems(masker.getIfAvailable(() -> path -> path));
         http.securityMatcher("/api/**")
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -74,24 +76,29 @@ public class ApiSecurityAutoConfiguration {
     static final class Problems implements AuthenticationEntryPoint, AccessDeniedHandler {
 
         private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+        private final RequestPathMasker masker;
+
+        Problems(RequestPathMasker masker) {
+            this.masker = masker;
+        }
 
         @Override
         public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
                 throws IOException {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"vigil\"");
-            write(response, request, 401, "Unauthorized", "unauthorized",
+            write(response, request, masker, 401, "Unauthorized", "unauthorized",
                     "Send an API key as 'Authorization: Bearer <key>'.");
         }
 
         @Override
         public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
                 throws IOException {
-            write(response, request, 403, "Forbidden", "forbidden",
+            write(response, request, masker, 403, "Forbidden", "forbidden",
                     "This API key may not do this: a read key cannot change anything.");
         }
 
-        static void write(HttpServletResponse response, HttpServletRequest request, int status, String title, String type,
-                          String detail) throws IOException {
+        static void write(HttpServletResponse response, HttpServletRequest request, RequestPathMasker masker, int status,
+                          String title, String type, String detail) throws IOException {
             response.setStatus(status);
             response.setContentType("application/problem+json");
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
@@ -100,7 +107,7 @@ public class ApiSecurityAutoConfiguration {
             problem.put("title", title);
             problem.put("status", status);
             problem.put("detail", detail);
-            problem.put("instance", request.getRequestURI());
+            problem.put("instance", masker.mask(request.getRequestURI()));
             response.getWriter().write(JSON.writeValueAsString(problem));
         }
     }

@@ -17,9 +17,13 @@ import org.springframework.web.bind.annotation.RestController;
 class ProblemErrorController implements ErrorController {
 
     private final List<String> plainTextPaths;
+    private final RequestPathMasker masker;
+    private final ErrorPageListener listener;
 
-    ProblemErrorController(List<String> plainTextPaths) {
+    ProblemErrorController(List<String> plainTextPaths, RequestPathMasker masker, ErrorPageListener listener) {
         this.plainTextPaths = plainTextPaths.stream().filter(p -> !p.isBlank()).toList();
+        this.masker = masker;
+        this.listener = listener;
     }
 
     @RequestMapping("${server.error.path:/error}")
@@ -29,6 +33,9 @@ class ProblemErrorController implements ErrorController {
                 && number >= 400 ? HttpStatus.valueOf(number) : HttpStatus.NOT_FOUND;
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String path = uri == null ? "" : uri.toString();
+        if (!path.isEmpty()) {
+            listener.answered(request, masker.mask(path), status.value(), detail(status));
+        }
         if (plainTextPaths.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"))) {
             return ResponseEntity.status(status).contentType(MediaType.TEXT_PLAIN)
                     .body(status == HttpStatus.NOT_FOUND ? "not found" : status.getReasonPhrase().toLowerCase());
@@ -37,7 +44,7 @@ class ProblemErrorController implements ErrorController {
         problem.setTitle(status.getReasonPhrase());
         problem.setType(URI.create("https://vigil.dev/problems/" + status.value()));
         if (!path.isEmpty()) {
-            problem.setInstance(URI.create(path.replaceAll("[^A-Za-z0-9/._~-]", "_")));
+            problem.setInstance(URI.create(masker.mask(path).replaceAll("[^A-Za-z0-9/._~*-]", "_")));
         }
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }

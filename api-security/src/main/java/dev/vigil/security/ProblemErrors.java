@@ -14,7 +14,9 @@ import org.springframework.context.annotation.Bean;
  * is answered as an RFC 9457 {@code application/problem+json} document, whatever the {@code Accept} header says;
  * never Spring Boot's Whitelabel HTML page or its {@code {"timestamp", "error"}} JSON, never a stack trace or a class
  * name. Paths listed in {@code vigil.web.plain-text-paths} (the gateway's {@code /ping}: healthchecks' clients
- * expect plain text) get the status's plain reason instead. {@code /error} asked for directly is a {@code 404}.
+ * expect plain text) get the status's plain reason instead. {@code /error} asked for directly is a {@code 404}. The
+ * {@code instance} shows the path as a {@link RequestPathMasker} bean masks it, and an {@link ErrorPageListener} bean
+ * is told of each answer.
  */
 @AutoConfiguration(before = ErrorMvcAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -22,8 +24,11 @@ public class ProblemErrors {
 
     @Bean
     @ConditionalOnMissingBean(ErrorController.class)
-    ProblemErrorController problemErrorController(org.springframework.core.env.Environment environment) {
-        return new ProblemErrorController(plainTextPaths(environment));
+    ProblemErrorController problemErrorController(org.springframework.core.env.Environment environment,
+                                                  org.springframework.beans.factory.ObjectProvider<RequestPathMasker> masker,
+                                                  org.springframework.beans.factory.ObjectProvider<ErrorPageListener> listener) {
+        return new ProblemErrorController(plainTextPaths(environment), masker.getIfAvailable(() -> path -> path),
+                listener.getIfAvailable(() -> (request, path, status, detail) -> { }));
     }
 
     /** Tomcat's own refusals (before Spring runs) as problem+json too: {@link ProblemErrorReportValve}. */
@@ -38,8 +43,9 @@ public class ProblemErrors {
 
     /** Parameters Tomcat cannot decode are a 400, never an ERROR in the log: {@link UndecodableQueryFilter}. */
     @Bean
-    static org.springframework.boot.web.servlet.FilterRegistrationBean<UndecodableQueryFilter> undecodableQuery() {
-        return UndecodableQueryFilter.registration();
+    static org.springframework.boot.web.servlet.FilterRegistrationBean<UndecodableQueryFilter> undecodableQuery(
+            org.springframework.beans.factory.ObjectProvider<RequestPathMasker> masker) {
+        return UndecodableQueryFilter.registration(masker.getIfAvailable(() -> path -> path));
     }
 
     /** The JSON APIs answer JSON whatever {@code Accept} says: {@link JsonApiAcceptFilter}. */

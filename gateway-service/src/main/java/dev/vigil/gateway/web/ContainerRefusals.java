@@ -20,11 +20,15 @@ import org.springframework.stereotype.Component;
  * Tomcat's HTML page. Such calls are not authenticated, so they are counted ({@code vigil_hooks_refused_total},
  * reason {@code container}) and kept on {@code backup.rejected} only as a sample ({@link HookProblems}).
  * <p>
+ * The same holds for what Tomcat refuses and hands to the error page ({@code TRACE}, which Tomcat refuses itself, a
+ * body that did not arrive in time): the error page answers, and tells {@link #answered} to count and keep it.
+ * <p>
  * An encoded slash ({@code %2F}) in a path is passed through to Vigil's own code instead of being refused by
  * Tomcat, so a token or job name that holds one gets Vigil's answer.
  */
 @Component
-class ContainerRefusals implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
+class ContainerRefusals implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered,
+        dev.vigil.security.ErrorPageListener {
 
     private final HookProblems problems;
     private final MeterRegistry meters;
@@ -70,6 +74,20 @@ class ContainerRefusals implements WebServerFactoryCustomizer<ConfigurableTomcat
     private static final java.util.regex.Pattern QUERY = java.util.regex.Pattern.compile("\\?[^\\s\\]]*");
     /** The path of the request target Tomcat's message quotes. */
     private static final java.util.regex.Pattern TARGET = java.util.regex.Pattern.compile("\\[(/[^\\s\\]?]{0,2048})");
+
+    /** A refusal the error page answered ({@link dev.vigil.security.ProblemErrors}): counted, kept as a sample. */
+    @Override
+    public void answered(jakarta.servlet.http.HttpServletRequest request, String path, int status, String detail) {
+        try {
+            boolean ping = path.equals("/ping") || path.startsWith("/ping/");
+            String source = ping ? "healthchecks" : path.startsWith("/hooks/") ? Paths.sourceOf(path) : "unknown";
+            meters.counter("vigil.hooks.refused", "source", source, "reason", "container").increment();
+            problems.keepContainerRefusal(source, path, java.util.Objects.toString(request.getMethod(), ""), status,
+                    detail, request.getRemoteAddr());
+        } catch (RuntimeException e) {
+            // the answer goes out all the same
+        }
+    }
 
     void answer(Request request, Response response, Throwable error) {
         String uri = request.getRequestURI() == null ? "" : request.getRequestURI();

@@ -43,7 +43,10 @@ class HookProblems {
     private final GatewayProperties properties;
     private final MeterRegistry meters;
 
-    HookProblems(EventPublisher publisher, GatewayProperties properties, MeterRegistry meters) {
+    private final TokenPathMasker paths;
+
+    HookProblems(EventPublisher publisher, GatewayProperties properties, MeterRegistry meters, TokenPathMasker paths) {
+        this.paths = paths;
         this.publisher = publisher;
         this.properties = properties;
         this.meters = meters;
@@ -59,7 +62,7 @@ class HookProblems {
         boolean truncated = bytes.length > limit;
         String kept = truncated ? new String(bytes, 0, limit, StandardCharsets.UTF_8) : raw;
         if (!e.unauthenticatedCall() || sampled(e.source())) {
-            publisher.reject(new RejectedInput(e.source(), Paths.maskToken(request.getRequestURI()), request.getMethod(),
+            publisher.reject(new RejectedInput(e.source(), paths.mask(request.getRequestURI()), request.getMethod(),
                 e.status().value(), reason, kept, truncated, headers(request), request.getRemoteAddr(),
                 Instant.now()));
             log.info("refused {} hook from {}: {} {}", e.source(), request.getRemoteAddr(), e.status().value(), reason);
@@ -84,7 +87,7 @@ class HookProblems {
             default -> "Hook refused";
         });
         problem.setType(URI.create("https://vigil.dev/problems/" + reasonTag(e.status())));
-        problem.setInstance(URI.create(Paths.maskToken(request.getRequestURI())));
+        problem.setInstance(URI.create(paths.mask(request.getRequestURI())));
         problem.setProperty("source", e.source());
         // problem+json whatever the caller's Accept says (a backup product sends what it sends)
         ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
@@ -106,7 +109,7 @@ class HookProblems {
         String source = uri.equals("/ping") || uri.startsWith("/ping/") ? "healthchecks"
                 : uri.startsWith("/hooks/") ? Paths.sourceOf(uri) : "unknown";
         return rejected(HookRejectedException.unauthenticated(HttpStatus.NOT_FOUND, source, "Nothing is served at "
-                + Paths.maskToken(uri) + " for " + request.getMethod() + ": see the source's URL in the README.",
+                + paths.mask(uri) + " for " + request.getMethod() + ": see the source's URL in the README.",
                 "not found"), request);
     }
 
@@ -120,7 +123,7 @@ class HookProblems {
         String uri = request.getRequestURI();
         ResponseEntity<?> answer = rejected(HookRejectedException.unauthenticated(HttpStatus.METHOD_NOT_ALLOWED,
                 Paths.sourceOf(uri), "This path does not take " + request.getMethod() + ": "
-                        + Paths.maskToken(uri) + ".", "method not allowed"), request);
+                        + paths.mask(uri) + ".", "method not allowed"), request);
         HttpHeaders headers = new HttpHeaders();
         headers.putAll(answer.getHeaders());
         if (e.getSupportedHttpMethods() != null) {
@@ -133,7 +136,7 @@ class HookProblems {
     ResponseEntity<?> unavailable(IngestUnavailableException e, HttpServletRequest request) {
         meters.counter("vigil.hooks.refused", "source", Paths.sourceOf(request.getRequestURI()),
                 "reason", "kafka-unavailable").increment();
-        log.warn("answering 503 to {}: {}", Paths.maskToken(request.getRequestURI()), e.getMessage());
+        log.warn("answering 503 to {}: {}", paths.mask(request.getRequestURI()), e.getMessage());
         if (isPing(request)) {
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.TEXT_PLAIN)
                     .header(HttpHeaders.RETRY_AFTER, Long.toString(properties.retryAfter().toSeconds()))
@@ -153,7 +156,7 @@ class HookProblems {
                                     HttpServletRequest request) {
         meters.counter("vigil.hooks.refused", "source", Paths.sourceOf(request.getRequestURI()),
                 "reason", "kafka-refused").increment();
-        log.error("answering 500 to {}: Kafka refused the event: {}", Paths.maskToken(request.getRequestURI()),
+        log.error("answering 500 to {}: Kafka refused the event: {}", paths.mask(request.getRequestURI()),
                 e.getMessage());
         if (isPing(request)) {
             return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(MediaType.TEXT_PLAIN)
@@ -185,7 +188,7 @@ class HookProblems {
      */
     void keepContainerRefusal(String source, String uri, String method, int status, String reason, String remote) {
         if (sampled(source)) {
-            publisher.reject(new RejectedInput(source, Paths.maskToken(uri), method, status,
+            publisher.reject(new RejectedInput(source, paths.mask(uri), method, status,
                     dev.vigil.model.Text.line(publisher.masker().mask(reason), REASON_LIMIT), "", false, Map.of(),
                     remote, Instant.now()));
             log.info("refused a {} call from {} before it reached Vigil: {} {}", source, remote, status, reason);
